@@ -1,0 +1,83 @@
+/**
+ * The service level indicators of the lab, defined once. The live terminal dashboard shows
+ * them, the chaos engine computes recovery time from them (LAB.md: "recovery time of a fault"),
+ * and the Prometheus recording rules record them — all from these PromQL expressions.
+ */
+import { METRICS } from '../system/src/metric-names.ts';
+
+export const SLI_IDS = [
+  'accept_error_rate',
+  'accept_p95_latency',
+  'outbox_lag',
+  'consumer_lag',
+  'completion_rate',
+] as const;
+export type SliId = (typeof SLI_IDS)[number];
+
+export interface SliDefinition {
+  id: SliId;
+  title: string;
+  unit: 'ratio' | 'seconds' | 'messages' | 'per_second';
+  /** Which side of the steady-state band is "bad": a lag only hurts when it grows. */
+  bad: 'high' | 'low';
+  /** Instant-vector PromQL that yields a single series. */
+  promql: string;
+  /** Name of the recording rule that records this SLI. */
+  record: string;
+}
+
+/** Rate window: short, because scrapes run every second and recovery is measured in seconds. */
+export const SLI_WINDOW = '10s';
+
+const create = `route="/payments",method="POST"`;
+
+export const SLIS: readonly SliDefinition[] = [
+  {
+    id: 'accept_error_rate',
+    title: 'accept error rate',
+    unit: 'ratio',
+    bad: 'high',
+    promql:
+      `(sum(rate(${METRICS.httpRequests}{${create},status=~"5..|429"}[${SLI_WINDOW}])) or vector(0))` +
+      ` / clamp_min(sum(rate(${METRICS.httpRequests}{${create}}[${SLI_WINDOW}])), 1e-9)`,
+    record: 'paylab:accept_error_rate:ratio',
+  },
+  {
+    id: 'accept_p95_latency',
+    title: 'accept p95 latency',
+    unit: 'seconds',
+    bad: 'high',
+    promql: `histogram_quantile(0.95, sum by (le) (rate(${METRICS.httpRequestDuration}_bucket{${create}}[${SLI_WINDOW}])))`,
+    record: 'paylab:accept_latency:p95',
+  },
+  {
+    id: 'outbox_lag',
+    title: 'outbox lag (oldest unpublished)',
+    unit: 'seconds',
+    bad: 'high',
+    promql: `max(${METRICS.outboxOldestPendingAge}) or vector(0)`,
+    record: 'paylab:outbox_lag:seconds',
+  },
+  {
+    id: 'consumer_lag',
+    title: 'consumer lag',
+    unit: 'messages',
+    bad: 'high',
+    promql: `sum(${METRICS.consumerLag}) or vector(0)`,
+    record: 'paylab:consumer_lag:messages',
+  },
+  {
+    id: 'completion_rate',
+    title: 'payments reaching a terminal state',
+    unit: 'per_second',
+    bad: 'low',
+    promql: `sum(rate(${METRICS.paymentsSettled}[${SLI_WINDOW}])) or vector(0)`,
+    record: 'paylab:completion_rate:per_second',
+  },
+];
+
+export function sli(id: SliId): SliDefinition {
+  const found = SLIS.find((s) => s.id === id);
+  if (!found) throw new Error(`unknown SLI ${id}`);
+  return found;
+}

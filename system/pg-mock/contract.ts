@@ -1,0 +1,74 @@
+/**
+ * The contract of the mock payment gateway ("PG"): what the worker calls, and the admin API the
+ * chaos engine and the checker use. Type-only: the pg-mock server validates bodies against these
+ * shapes, and the chaos engine and checker import them as types.
+ *
+ * PG API (reached by the worker THROUGH Toxiproxy, link `pg-mock`):
+ *   POST /v1/captures            CaptureRequest → 200 CaptureResult | 402 Decline | 5xx | 503 + Retry-After
+ *   GET  /v1/captures/:pgIdempotencyKey          → 200 CaptureResult | 404 (never seen: safe to charge)
+ *   POST /v1/captures/:transactionId/refund      → 200 CaptureResult (status refunded)
+ *
+ * Admin API (direct port, loopback only, `Authorization: Bearer <pgMockAdminToken>`):
+ *   GET  /admin/faults  → FaultProfile        PUT /admin/faults  FaultProfile (partial) → FaultProfile
+ *   POST /admin/faults/reset                  → FaultProfile (all faults off, same seed)
+ *   GET  /admin/ledger  → LedgerEntry[]       POST /admin/ledger/reset
+ *   GET  /metrics (no auth; Prometheus)       GET /health
+ */
+
+export interface CaptureRequest {
+  paymentId: string;
+  /** Derived from the payment by the worker and recorded before the call. */
+  pgIdempotencyKey: string;
+  amount: number;
+  currency: string;
+  method: 'card' | 'easy_pay';
+  methodReference: string;
+}
+
+export type LedgerStatus = 'captured' | 'declined' | 'refunded';
+
+export interface CaptureResult {
+  transactionId: string;
+  paymentId: string;
+  pgIdempotencyKey: string;
+  status: LedgerStatus;
+  amount: number;
+  currency: string;
+  declineReason?: string;
+}
+
+export interface LedgerEntry extends CaptureResult {
+  createdAt: string;
+  refundedAt?: string;
+}
+
+export interface FaultProfile {
+  /** Seed of the PG's random choices: the same seed and request order give the same faults. */
+  seed: number;
+  /** Probability (0..1) that a capture is declined (402, final). */
+  declineRate: number;
+  /** Probability that a request fails with 500 before anything happens. */
+  errorRate: number;
+  /** Probability of 503 with Retry-After (nothing happens). */
+  unavailableRate: number;
+  retryAfterSeconds: number;
+  /** Added response latency: uniform between min and max, plus a tail. */
+  latencyMs: { min: number; max: number; tailRate: number; tailMs: number };
+  /** Probability that a capture is booked and then the answer is lost (the socket hangs, then closes). */
+  chargeThenTimeoutRate: number;
+  /** How long a "charge then time out" request hangs before the socket is destroyed. */
+  chargeThenTimeoutMs: number;
+  /** Extra latency of inquiries (GET /v1/captures/:key). */
+  inquiryLatencyMs: number;
+}
+
+export const NO_FAULTS: Omit<FaultProfile, 'seed'> = {
+  declineRate: 0,
+  errorRate: 0,
+  unavailableRate: 0,
+  retryAfterSeconds: 1,
+  latencyMs: { min: 0, max: 0, tailRate: 0, tailMs: 0 },
+  chargeThenTimeoutRate: 0,
+  chargeThenTimeoutMs: 5000,
+  inquiryLatencyMs: 0,
+};
