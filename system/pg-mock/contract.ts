@@ -17,6 +17,9 @@
 
 export interface CaptureRequest {
   paymentId: string;
+  /** The merchant's order reference. The original simulator's triggers work when it contains
+   *  TIMEOUT, CONN_RESET, HTTP_503, JSON_ERROR or FAIL (see requests/ samples). */
+  orderId: string;
   /** Derived from the payment by the worker and recorded before the call. */
   pgIdempotencyKey: string;
   amount: number;

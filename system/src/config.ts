@@ -19,26 +19,40 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 /** Loopback only: every lab-owned service binds here. */
 export const LOOPBACK = '127.0.0.1';
 
-export const RELAY_MODES = ['safe', 'fire-and-forget', 'parallel'] as const;
-/** safe: mark sent after the broker ack, per-key order. fire-and-forget: mark sent before the ack.
- *  parallel: publish a batch concurrently, no per-key order. */
-export type RelayMode = (typeof RELAY_MODES)[number];
+export const RELAY_ACK_MODES = ['ack', 'fire-and-forget'] as const;
+/** ack: mark a row sent only after the broker acknowledged it.
+ *  fire-and-forget: the original service's way — mark sent without awaiting the broker. */
+export type RelayAckMode = (typeof RELAY_ACK_MODES)[number];
 
-export const WORKER_PG_RETRY_MODES = ['inquire-first', 'blind-retry'] as const;
+export const RELAY_ORDER_MODES = ['ordered', 'parallel'] as const;
+/** ordered: never two events of one payment in flight out of order.
+ *  parallel: publish a batch concurrently, without per-key order. */
+export type RelayOrderMode = (typeof RELAY_ORDER_MODES)[number];
+
+export const WORKER_PG_RETRY_MODES = ['inquire-first', 'naive'] as const;
 /** inquire-first: an unknown PG outcome is resolved by an inquiry before any new charge.
- *  blind-retry: the naive Java strategy — charge again with a fresh PG idempotency key. */
+ *  naive: retry the charge after an unknown outcome without asking the PG what happened. */
 export type WorkerPgRetryMode = (typeof WORKER_PG_RETRY_MODES)[number];
 
-export const WORKER_GUARD_MODES = ['with-effect', 'before-process'] as const;
-/** with-effect: the processed-event record commits together with the state change.
- *  before-process: the naive strategy — mark the event processed first, then process it. */
+export const WORKER_GUARD_MODES = ['processed-in-transaction', 'guard-before-process'] as const;
+/** processed-in-transaction: the processed-event record commits with the state change.
+ *  guard-before-process: the original way — a guard row in its own transaction, then processing. */
 export type WorkerGuardMode = (typeof WORKER_GUARD_MODES)[number];
 
+/** Robust values are the defaults; each naive value exists so a scenario can show what it breaks. */
 export interface StrategyKnobs {
-  relay: RelayMode;
+  relayAck: RelayAckMode;
+  relayOrder: RelayOrderMode;
   workerPgRetry: WorkerPgRetryMode;
   workerGuard: WorkerGuardMode;
 }
+
+export const ROBUST_STRATEGY: StrategyKnobs = {
+  relayAck: 'ack',
+  relayOrder: 'ordered',
+  workerPgRetry: 'inquire-first',
+  workerGuard: 'processed-in-transaction',
+};
 
 export interface TopicSpec {
   name: string;
@@ -256,9 +270,10 @@ export function loadConfig(env: Env = process.env): LabConfig {
       worker: int(env, 'PAYLAB_WORKER_INSTANCES', 2, 0, 9),
     },
     strategy: {
-      relay: oneOf(env, 'PAYLAB_RELAY_MODE', RELAY_MODES, 'safe'),
-      workerPgRetry: oneOf(env, 'PAYLAB_WORKER_PG_RETRY', WORKER_PG_RETRY_MODES, 'inquire-first'),
-      workerGuard: oneOf(env, 'PAYLAB_WORKER_GUARD', WORKER_GUARD_MODES, 'with-effect'),
+      relayAck: oneOf(env, 'PAYLAB_RELAY_ACK', RELAY_ACK_MODES, ROBUST_STRATEGY.relayAck),
+      relayOrder: oneOf(env, 'PAYLAB_RELAY_ORDER', RELAY_ORDER_MODES, ROBUST_STRATEGY.relayOrder),
+      workerPgRetry: oneOf(env, 'PAYLAB_WORKER_PG_RETRY', WORKER_PG_RETRY_MODES, ROBUST_STRATEGY.workerPgRetry),
+      workerGuard: oneOf(env, 'PAYLAB_WORKER_GUARD', WORKER_GUARD_MODES, ROBUST_STRATEGY.workerGuard),
     },
     seed: int(env, 'PAYLAB_SEED', 42),
   };
@@ -282,7 +297,8 @@ export function databaseUrl(config: LabConfig, database = config.db.database): s
 /** Environment that pins the strategy knobs for a child process (api, relay, worker). */
 export function strategyEnv(strategy: StrategyKnobs): Record<string, string> {
   return {
-    PAYLAB_RELAY_MODE: strategy.relay,
+    PAYLAB_RELAY_ACK: strategy.relayAck,
+    PAYLAB_RELAY_ORDER: strategy.relayOrder,
     PAYLAB_WORKER_PG_RETRY: strategy.workerPgRetry,
     PAYLAB_WORKER_GUARD: strategy.workerGuard,
   };
