@@ -1,0 +1,33 @@
+/**
+ * The port through which the worker talks to the payment gateway. The HTTP implementation lives
+ * in pg-client.ts; tests and the worker depend on this type only. Every call ends in one of
+ * three kinds, as in Jepsen: it surely happened, it surely did not, or it is unknown.
+ */
+import type { CaptureRequest, CaptureResult } from '../../pg-mock/contract.ts';
+
+export type UnknownReason = 'timeout' | 'connection-reset' | 'server-error' | 'bad-response';
+
+/** A capture attempt's outcome. */
+export type CaptureOutcome =
+  | { kind: 'captured'; result: CaptureResult }
+  | { kind: 'declined'; result: CaptureResult }
+  /** Surely not done (503 with Retry-After, connection refused): safe to try again later. */
+  | { kind: 'rejected'; reason: string; retryAfterMs?: number }
+  /** The request may have been charged: ask the PG (inquiry) before any new attempt. */
+  | { kind: 'unknown'; reason: UnknownReason; detail: string };
+
+export type InquiryOutcome =
+  | { kind: 'found'; result: CaptureResult }
+  | { kind: 'not-found' }
+  | { kind: 'unknown'; reason: UnknownReason; detail: string };
+
+export type RefundOutcome =
+  | { kind: 'refunded'; result: CaptureResult }
+  | { kind: 'rejected'; reason: string; retryAfterMs?: number }
+  | { kind: 'unknown'; reason: UnknownReason; detail: string };
+
+export interface PgClient {
+  capture(request: CaptureRequest): Promise<CaptureOutcome>;
+  inquire(pgIdempotencyKey: string): Promise<InquiryOutcome>;
+  refund(transactionId: string, pgIdempotencyKey: string): Promise<RefundOutcome>;
+}
