@@ -25,6 +25,8 @@ CREATE TABLE payments (
   updated_at          timestamptz NOT NULL DEFAULT now(),
   completed_at        timestamptz,
   version             integer     NOT NULL DEFAULT 0,
+  -- sequence of the newest event written for this payment; events.ts `sequence` comes from here
+  event_sequence      integer     NOT NULL DEFAULT 0,
   UNIQUE (merchant_id, idempotency_key)
 );
 CREATE INDEX payments_merchant_created_idx ON payments (merchant_id, created_at DESC);
@@ -82,7 +84,8 @@ CREATE TABLE idempotency_records (
   request_hash     text        NOT NULL,
   state            text        NOT NULL CHECK (state IN ('in_progress', 'completed')),
   response_status  integer,
-  response_body    jsonb,
+  -- json, not jsonb: a replay must return the original body byte for byte (jsonb reorders keys)
+  response_body    json,
   payment_id       uuid,
   created_at       timestamptz NOT NULL DEFAULT now(),
   completed_at     timestamptz,
