@@ -81,3 +81,14 @@ export function sli(id: SliId): SliDefinition {
   if (!found) throw new Error(`unknown SLI ${id}`);
   return found;
 }
+
+/** A steady-state band of one SLI, measured in the warm-up before the first fault. */
+export interface SliBand {
+  low: number;
+  high: number;
+}
+
+/** In band means "not worse than the band on the SLI's bad side": a latency below its band is fine. */
+export function isInBand(definition: SliDefinition, value: number, band: SliBand): boolean {
+  return definition.bad === 'high' ? value <= band.high : value >= band.low;
+}

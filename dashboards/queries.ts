@@ -1,0 +1,64 @@
+/**
+ * Every PromQL query the live terminal view runs, in one place. The five SLIs come verbatim from
+ * sli.ts (the chaos engine's recovery computation uses the same definitions), so what the view
+ * shows and what the report says agree. The rest are display-only numbers around them.
+ */
+import { METRICS } from '../system/src/metric-names.ts';
+import { SLI_IDS, SLI_WINDOW, SLIS, type SliId } from './sli.ts';
+
+const createPayment = `route="/payments",method="POST"`;
+
+function ratePerSecond(metric: string, selector = ''): string {
+  return `sum(rate(${metric}${selector ? `{${selector}}` : ''}[${SLI_WINDOW}])) or vector(0)`;
+}
+
+function acceptLatencyQuantile(q: number): string {
+  return `histogram_quantile(${q}, sum by (le) (rate(${METRICS.httpRequestDuration}_bucket{${createPayment}}[${SLI_WINDOW}])))`;
+}
+
+/** Counters are summed over every exporting process; a restarted process starts again at 0,
+ *  which is why the view labels them "since start" rather than "this run". */
+function total(metric: string): string {
+  return `sum(${metric}) or vector(0)`;
+}
+
+export const EXTRA_SCALAR_IDS = [
+  'accepted_rate',
+  'completed_rate',
+  'failed_rate',
+  'latency_p50',
+  'latency_p99',
+  'outbox_pending',
+  'duplicates_absorbed',
+  'double_captures',
+] as const;
+export type ExtraScalarId = (typeof EXTRA_SCALAR_IDS)[number];
+
+export type ScalarId = SliId | ExtraScalarId;
+export const SCALAR_IDS: readonly ScalarId[] = [...SLI_IDS, ...EXTRA_SCALAR_IDS];
+
+export interface ScalarQuery {
+  id: ScalarId;
+  /** Instant-vector PromQL that yields at most one series. */
+  promql: string;
+}
+
+const EXTRA_QUERIES: readonly ScalarQuery[] = [
+  { id: 'accepted_rate', promql: ratePerSecond(METRICS.paymentsAccepted) },
+  { id: 'completed_rate', promql: ratePerSecond(METRICS.paymentsSettled, 'state="completed"') },
+  { id: 'failed_rate', promql: ratePerSecond(METRICS.paymentsSettled, 'state="failed"') },
+  { id: 'latency_p50', promql: acceptLatencyQuantile(0.5) },
+  { id: 'latency_p99', promql: acceptLatencyQuantile(0.99) },
+  // Several relays may each report the same table-wide count, so max, not sum.
+  { id: 'outbox_pending', promql: `max(${METRICS.outboxPendingRows}) or vector(0)` },
+  { id: 'duplicates_absorbed', promql: total(METRICS.workerDuplicateDeliveries) },
+  { id: 'double_captures', promql: total(METRICS.pgDoubleCaptures) },
+];
+
+export const SCALAR_QUERIES: readonly ScalarQuery[] = [
+  ...SLIS.map((s) => ({ id: s.id, promql: s.promql })),
+  ...EXTRA_QUERIES,
+];
+
+/** One series per active fault, labelled {target, kind}. */
+export const ACTIVE_FAULTS_QUERY = `${METRICS.faultActive} > 0`;

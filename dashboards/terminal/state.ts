@@ -1,0 +1,312 @@
+/**
+ * The live view's state and its pure reducer: Prometheus samples and runner events in, view
+ * state out. Nothing here renders or does I/O, so every rule is unit-tested on literal input.
+ */
+import { isInBand, SLI_IDS, SLIS, type SliBand, type SliDefinition, type SliId } from '../sli.ts';
+import type { ScalarId } from '../queries.ts';
+import type { LiveEventBody, LoadProgressEvent } from './live-events.ts';
+import type { Sample } from './sampler.ts';
+
+/** Points kept per sparkline: two minutes at one sample a second. */
+export const HISTORY_LENGTH = 120;
+/** Consecutive in-band samples before the view calls a fault recovered (LAB.md: "stays there"). */
+export const RECOVERY_STREAK = 3;
+/** Warm-up samples needed before the view estimates a band on its own. */
+export const WARMUP_MIN_SAMPLES = 5;
+const WARMUP_MAX_SAMPLES = 600;
+
+export const SERIES_IDS = [
+  'accepted_rate',
+  'completed_rate',
+  'failed_rate',
+  'accept_p95_latency',
+  'outbox_lag',
+  'outbox_pending',
+  'consumer_lag',
+] as const satisfies readonly ScalarId[];
+export type SeriesId = (typeof SERIES_IDS)[number];
+
+export interface FaultView {
+  faultId: string;
+  label: string;
+  target: string;
+  kind: string;
+  startedAt: number;
+}
+
+export interface RecoveryTimer {
+  faultId: string;
+  label: string;
+  endedAt: number;
+  status: 'running' | 'recovered' | 'not-recovered';
+  /** Frozen recovery time once status is not running. */
+  seconds?: number;
+  /** measured: the runner's number (what the report says); observed: the view's own estimate. */
+  source?: 'measured' | 'observed';
+  streak: number;
+  firstInBandAt?: number;
+}
+
+export type LogTone = 'fault' | 'heal' | 'ok' | 'bad' | 'info';
+
+export interface LogEntry {
+  id: number;
+  at: number;
+  text: string;
+  tone: LogTone;
+}
+
+export interface ViewState {
+  title: string;
+  startedAt: number;
+  now: number;
+  totalSeconds?: number;
+  latest: Partial<Record<ScalarId, number>>;
+  history: Record<SeriesId, (number | undefined)[]>;
+  sampleCount: number;
+  lastSampleAt?: number;
+  prometheusError?: string;
+  /** gauge: faults are read from the active-faults gauge (standalone); events: the runner reports them. */
+  faultSource: 'gauge' | 'events';
+  activeFaults: FaultView[];
+  recoveries: RecoveryTimer[];
+  log: LogEntry[];
+  load?: LoadProgressEvent;
+  invariants: { stuck?: number; lost?: number };
+  bands: Partial<Record<SliId, SliBand>>;
+  bandSource: 'none' | 'estimated' | 'measured';
+  warmup: Partial<Record<SliId, number[]>>;
+  anyFaultSeen: boolean;
+  phase?: string;
+}
+
+export type ViewAction =
+  | { type: 'sample'; sample: Sample }
+  | { type: 'tick'; at: number }
+  | (LiveEventBody & { at: number });
+
+export function initialViewState(options: { title: string; startedAt: number; totalSeconds?: number }): ViewState {
+  const history = Object.fromEntries(SERIES_IDS.map((id) => [id, []])) as unknown as ViewState['history'];
+  return {
+    title: options.title,
+    startedAt: options.startedAt,
+    now: options.startedAt,
+    ...(options.totalSeconds !== undefined ? { totalSeconds: options.totalSeconds } : {}),
+    latest: {},
+    history,
+    sampleCount: 0,
+    faultSource: 'gauge',
+    activeFaults: [],
+    recoveries: [],
+    log: [],
+    invariants: {},
+    bands: {},
+    bandSource: 'none',
+    warmup: {},
+    anyFaultSeen: false,
+  };
+}
+
+/** Slack added on top of the warm-up maximum, per SLI, so scrape jitter is not a "regression". */
+const ESTIMATE_SLACK: Record<SliId, number> = {
+  accept_error_rate: 0.01,
+  accept_p95_latency: 0.05,
+  outbox_lag: 1,
+  consumer_lag: 10,
+  completion_rate: 0,
+};
+
+/**
+ * The standalone view's own band: 1.5× the warm-up's worst value plus a small absolute slack on
+ * the bad side. Only used when the runner did not send its measured band.
+ */
+export function estimateBand(definition: SliDefinition, values: readonly number[]): SliBand | undefined {
+  if (values.length < WARMUP_MIN_SAMPLES) return undefined;
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  return definition.bad === 'high'
+    ? { low: min, high: max * 1.5 + ESTIMATE_SLACK[definition.id] }
+    : { low: min * 0.5, high: max };
+}
+
+function appendCapped<T>(list: readonly T[], item: T, cap: number): T[] {
+  const next = [...list, item];
+  return next.length > cap ? next.slice(next.length - cap) : next;
+}
+
+function addLog(state: ViewState, at: number, text: string, tone: LogTone): ViewState {
+  const id = (state.log.at(-1)?.id ?? 0) + 1;
+  return { ...state, log: [...state.log, { id, at, text, tone }] };
+}
+
+function formatSeconds(seconds: number): string {
+  return `${seconds.toFixed(1)}s`;
+}
+
+function withEstimatedBands(state: ViewState): ViewState {
+  if (state.bandSource !== 'none') return state;
+  const bands: Partial<Record<SliId, SliBand>> = {};
+  for (const definition of SLIS) {
+    const band = estimateBand(definition, state.warmup[definition.id] ?? []);
+    if (band) bands[definition.id] = band;
+  }
+  if (Object.keys(bands).length === 0) return state;
+  return { ...state, bands, bandSource: 'estimated' };
+}
+
+function startFault(state: ViewState, fault: FaultView): ViewState {
+  if (state.activeFaults.some((f) => f.faultId === fault.faultId)) return state;
+  const next = withEstimatedBands({ ...state, anyFaultSeen: true, activeFaults: [...state.activeFaults, fault] });
+  return addLog(next, fault.startedAt, `fault started: ${fault.label}`, 'fault');
+}
+
+function endFault(state: ViewState, faultId: string, at: number): ViewState {
+  const fault = state.activeFaults.find((f) => f.faultId === faultId);
+  if (!fault) return state;
+  const timer: RecoveryTimer = { faultId, label: fault.label, endedAt: at, status: 'running', streak: 0 };
+  const next: ViewState = {
+    ...state,
+    activeFaults: state.activeFaults.filter((f) => f.faultId !== faultId),
+    recoveries: [...state.recoveries.filter((r) => r.faultId !== faultId), timer],
+  };
+  return addLog(next, at, `fault removed after ${formatSeconds((at - fault.startedAt) / 1000)}: ${fault.label}`, 'heal');
+}
+
+function gaugeFaultId(target: string, kind: string): string {
+  return `${target}/${kind}`;
+}
+
+function applyGaugeFaults(state: ViewState, sample: Sample): ViewState {
+  if (state.faultSource !== 'gauge') return state;
+  const seen = new Set<string>();
+  let next = state;
+  for (const f of sample.faults) {
+    const faultId = gaugeFaultId(f.target, f.kind);
+    seen.add(faultId);
+    next = startFault(next, { faultId, label: `${f.target} ${f.kind}`, target: f.target, kind: f.kind, startedAt: sample.at });
+  }
+  for (const f of state.activeFaults) {
+    if (!seen.has(f.faultId)) next = endFault(next, f.faultId, sample.at);
+  }
+  return next;
+}
+
+function allBandedSlisInBand(state: ViewState, values: Sample['values']): boolean {
+  let checked = 0;
+  for (const definition of SLIS) {
+    const band = state.bands[definition.id];
+    if (!band) continue;
+    const value = values[definition.id];
+    // No value (e.g. no requests, so no latency quantile) is not evidence of recovery.
+    if (value === undefined || !isInBand(definition, value, band)) return false;
+    checked += 1;
+  }
+  return checked > 0;
+}
+
+function advanceRecoveries(state: ViewState, sample: Sample): ViewState {
+  if (!state.recoveries.some((r) => r.status === 'running')) return state;
+  const inBand = allBandedSlisInBand(state, sample.values);
+  let next = state;
+  const recoveries = state.recoveries.map((timer) => {
+    if (timer.status !== 'running' || sample.at < timer.endedAt) return timer;
+    if (!inBand) return { ...timer, streak: 0, firstInBandAt: undefined };
+    const firstInBandAt = timer.firstInBandAt ?? sample.at;
+    const streak = timer.streak + 1;
+    if (streak < RECOVERY_STREAK) return { ...timer, streak, firstInBandAt };
+    const seconds = Math.max(0, (firstInBandAt - timer.endedAt) / 1000);
+    next = addLog(next, sample.at, `back in band after ${formatSeconds(seconds)} (view estimate): ${timer.label}`, 'ok');
+    return { ...timer, streak, firstInBandAt, status: 'recovered' as const, seconds, source: 'observed' as const };
+  });
+  return { ...next, recoveries };
+}
+
+function recordWarmup(state: ViewState, values: Sample['values']): ViewState {
+  if (state.anyFaultSeen || state.bandSource !== 'none') return state;
+  const warmup = { ...state.warmup };
+  for (const id of SLI_IDS) {
+    const value = values[id];
+    if (value !== undefined) warmup[id] = appendCapped(warmup[id] ?? [], value, WARMUP_MAX_SAMPLES);
+  }
+  return { ...state, warmup };
+}
+
+function applySample(state: ViewState, sample: Sample): ViewState {
+  const history = { ...state.history };
+  for (const id of SERIES_IDS) history[id] = appendCapped(history[id], sample.values[id], HISTORY_LENGTH);
+  let next: ViewState = {
+    ...state,
+    now: Math.max(state.now, sample.at),
+    latest: sample.values,
+    history,
+    sampleCount: state.sampleCount + 1,
+    lastSampleAt: sample.at,
+  };
+  if (sample.error !== undefined) next.prometheusError = sample.error;
+  else delete next.prometheusError;
+  // Faults first: a sample that already shows a fault must not widen the warm-up band.
+  next = applyGaugeFaults(next, sample);
+  next = recordWarmup(next, sample.values);
+  return advanceRecoveries(next, sample);
+}
+
+function freezeMeasured(state: ViewState, faultId: string, seconds: number | null, at: number): ViewState {
+  const timer = state.recoveries.find((r) => r.faultId === faultId);
+  const label = timer?.label ?? faultId;
+  const frozen: RecoveryTimer = {
+    faultId,
+    label,
+    endedAt: timer?.endedAt ?? at,
+    streak: timer?.streak ?? 0,
+    source: 'measured',
+    ...(seconds === null ? { status: 'not-recovered' } : { status: 'recovered', seconds }),
+  };
+  const recoveries = timer
+    ? state.recoveries.map((r) => (r.faultId === faultId ? frozen : r))
+    : [...state.recoveries, frozen];
+  const text =
+    seconds === null ? `did not recover before the drain deadline: ${label}` : `recovered in ${formatSeconds(seconds)}: ${label}`;
+  return addLog({ ...state, recoveries }, at, text, seconds === null ? 'bad' : 'ok');
+}
+
+export function viewReducer(state: ViewState, action: ViewAction): ViewState {
+  if (action.type === 'sample') return applySample(state, action.sample);
+  const at = action.at;
+  const base = { ...state, now: Math.max(state.now, at) };
+  switch (action.type) {
+    case 'tick':
+      return base;
+    case 'load-progress': {
+      const { at: _at, ...load } = action;
+      return { ...base, load };
+    }
+    case 'fault-started': {
+      // The runner knows its faults better than the gauge: from now on trust only its events.
+      const fromEvents = base.faultSource === 'events' ? base : { ...base, faultSource: 'events' as const, activeFaults: [] };
+      return startFault(fromEvents, {
+        faultId: action.faultId,
+        label: action.label,
+        target: action.target,
+        kind: action.kind,
+        startedAt: at,
+      });
+    }
+    case 'fault-ended':
+      return endFault(base, action.faultId, at);
+    case 'recovery-measured':
+      return freezeMeasured(base, action.faultId, action.seconds, at);
+    case 'steady-band':
+      return { ...base, bands: { ...action.bands }, bandSource: 'measured' };
+    case 'invariant-counts':
+      return { ...base, invariants: { stuck: action.stuck, lost: action.lost } };
+    case 'phase':
+      return addLog({ ...base, phase: action.phase }, at, `phase: ${action.phase}`, 'info');
+    case 'message':
+      return addLog(base, at, action.text, 'info');
+  }
+}
+
+/** Seconds shown on a recovery timer: live while running, frozen once measured or observed. */
+export function recoveryTimerSeconds(timer: RecoveryTimer, now: number): number {
+  return timer.seconds ?? Math.max(0, (now - timer.endedAt) / 1000);
+}
