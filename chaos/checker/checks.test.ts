@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import type { LedgerEntry } from '../../system/pg-mock/contract.ts';
+import { ALL_CHECKS, acceptedVersusCreated, deadLetter, deadOutbox, doubleCharge, duplicateDelivery, duplicateEffect, lost, mismatch, reorder, stuck, terminalStable } from './checks.ts';
+import { runChecks, type Check } from './compose.ts';
+import type { DbPayment, RunHistory } from './history.ts';
+
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+
+function payment(id: string, state: DbPayment['state'], at = T0): DbPayment {
+  return { id, idempotencyKey: `run-${id}`, state, captured: state === 'completed', createdAt: at, updatedAt: at };
+}
+
+function capture(paymentId: string, tx: string, status: LedgerEntry['status'] = 'captured'): LedgerEntry {
+  return { paymentId, transactionId: tx, pgIdempotencyKey: `pg-${paymentId}`, status, amount: 1000, currency: 'KRW', createdAt: new Date(T0).toISOString() };
+}
+
+/** A healthy run of two payments: one completed with its capture, one canceled before capture. */
+function healthy(): RunHistory {
+  return {
+    runId: 'run',
+    createsAttempted: 2,
+    createsAcceptedByK6: 2,
+    accepted: [
+      { paymentId: 'p1', idempotencyKey: 'run-p1', at: T0 },
+      { paymentId: 'p2', idempotencyKey: 'run-p2', at: T0 + 1000 },
+    ],
+    payments: [payment('p1', 'completed'), payment('p2', 'canceled', T0 + 1000)],
+    outbox: [
+      { eventId: 'e1', paymentId: 'p1', eventType: 'payment.requested', status: 'sent', sequence: 1, createdAt: T0, sentAt: T0 + 10 },
+      { eventId: 'e2', paymentId: 'p2', eventType: 'payment.requested', status: 'sent', sequence: 1, createdAt: T0 + 1000, sentAt: T0 + 1010 },
+      { eventId: 'e3', paymentId: 'p2', eventType: 'payment.cancel_requested', status: 'sent', sequence: 2, createdAt: T0 + 1100, sentAt: T0 + 1110 },
+    ],
+    processed: [
+      { eventId: 'e1', paymentId: 'p1', eventType: 'payment.requested', processedAt: T0 + 50 },
+      { eventId: 'e2', paymentId: 'p2', eventType: 'payment.requested', processedAt: T0 + 1050 },
+      { eventId: 'e3', paymentId: 'p2', eventType: 'payment.cancel_requested', processedAt: T0 + 1150 },
+    ],
+    history: [
+      { paymentId: 'p1', previousState: null, newState: 'requested', changedBy: 'api', at: T0 },
+      { paymentId: 'p1', previousState: 'requested', newState: 'completed', changedBy: 'worker:0', at: T0 + 50 },
+      { paymentId: 'p2', previousState: null, newState: 'requested', changedBy: 'api', at: T0 + 1000 },
+      { paymentId: 'p2', previousState: 'requested', newState: 'canceled', changedBy: 'worker:1', at: T0 + 1150 },
+    ],
+    ledger: [capture('p1', 'tx1')],
+    counters: { duplicateDeliveries: 0, deadLetters: 0 },
+    injectedPoisonMessages: 0,
+    injectedRedeliveries: 0,
+    faultWindows: [{ id: 'f1', label: 'pg down', start: T0 + 900, end: T0 + 2000 }],
+    loadStart: T0,
+    loadEnd: T0 + 2000,
+    drainDeadline: T0 + 10_000,
+  };
+}
+
+function verdict(check: Check, h: RunHistory) {
+  return runChecks([check], h)[0]!;
+}
+
+describe('checker on a healthy history', () => {
+  it('when nothing went wrong, then every check holds', () => {
+    const results = runChecks(ALL_CHECKS, healthy());
+    expect(results.map((r) => [r.name, r.valid])).toEqual(ALL_CHECKS.map((c) => [c.name, true]));
+  });
+});
+
+describe('accepted versus created', () => {
+  it('when an accepted payment is absent from the DB, then it is invalid and names it', () => {
+    const h = healthy();
+    h.payments = h.payments.filter((p) => p.id !== 'p2');
+    const r = verdict(acceptedVersusCreated, h);
+    expect(r.valid).toBe(false);
+    expect(r.counts.missing).toBe(1);
+    expect(r.first?.paymentId).toBe('p2');
+  });
+  it('when k6 counted more accepts than it logged ids, then the answer is unknown, not true', () => {
+    const h = healthy();
+    h.createsAcceptedByK6 = 3;
+    expect(verdict(acceptedVersusCreated, h).valid).toBe('unknown');
+  });
+  it('when the DB holds more run payments than were attempted, then it is invalid', () => {
+    const h = healthy();
+    h.createsAttempted = 1;
+    expect(verdict(acceptedVersusCreated, h).valid).toBe(false);
+  });
+});
+
+describe('stuck', () => {
+  it('when an accepted payment is still requested at the deadline, then it is stuck', () => {
+    const h = healthy();
+    h.payments[0] = payment('p1', 'processing');
+    const r = verdict(stuck, h);
+    expect(r.valid).toBe(false);
+    expect(r.counts['state.processing']).toBe(1);
+    expect(r.perWindow.outside).toBe(1);
+  });
+});
+
+describe('lost', () => {
+  it('when a sent event was never processed and the payment is not terminal, then it is lost', () => {
+    const h = healthy();
+    h.payments[1] = payment('p2', 'requested', T0 + 1000);
+    h.processed = h.processed.filter((e) => e.paymentId !== 'p2');
+    const r = verdict(lost, h);
+    expect(r.valid).toBe(false);
+    expect(r.counts.unprocessedEvents).toBe(2);
+    expect(r.perWindow.f1).toBe(2);
+  });
+  it('when an unprocessed sent event belongs to a terminal payment, then it took effect and is not lost', () => {
+    const h = healthy();
+    h.processed = h.processed.filter((e) => e.eventId !== 'e3');
+    expect(verdict(lost, h).valid).toBe(true);
+  });
+  it('when an accepted payment is absent from the DB, then it is lost', () => {
+    const h = healthy();
+    h.payments = [h.payments[0]!];
+    h.outbox = h.outbox.filter((r) => r.paymentId === 'p1');
+    expect(verdict(lost, h).counts.missingFromDb).toBe(1);
+  });
+});
+
+describe('double charge', () => {
+  it('when one payment has two captures, then it is a double charge, even if one was refunded', () => {
+    const h = healthy();
+    h.ledger = [capture('p1', 'tx1'), capture('p1', 'tx2', 'refunded')];
+    const r = verdict(doubleCharge, h);
+    expect(r.valid).toBe(false);
+    expect(r.counts.extraCaptures).toBe(1);
+  });
+  it('when a decline sits beside a capture, then it is not a double charge', () => {
+    const h = healthy();
+    h.ledger = [capture('p1', 'tx1'), capture('p1', 'tx0', 'declined')];
+    expect(verdict(doubleCharge, h).valid).toBe(true);
+  });
+  it('when the ledger could not be read, then the answer is unknown', () => {
+    const h = healthy();
+    h.ledger = null;
+    expect(verdict(doubleCharge, h).valid).toBe('unknown');
+  });
+});
+
+describe('mismatch', () => {
+  it('when a payment is completed without a capture, then it is a mismatch', () => {
+    const h = healthy();
+    h.ledger = [];
+    expect(verdict(mismatch, h).counts.completedWithoutCapture).toBe(1);
+  });
+  it('when a canceled payment still holds a live capture, then it is a mismatch', () => {
+    const h = healthy();
+    h.ledger = [capture('p1', 'tx1'), capture('p2', 'tx9')];
+    const r = verdict(mismatch, h);
+    expect(r.valid).toBe(false);
+    expect(r.counts.endedWithLiveCapture).toBe(1);
+  });
+  it('when a canceled payment was captured and refunded, then it agrees', () => {
+    const h = healthy();
+    h.ledger = [capture('p1', 'tx1'), capture('p2', 'tx9', 'refunded')];
+    expect(verdict(mismatch, h).valid).toBe(true);
+  });
+});
+
+describe('duplicate effect and terminal stability', () => {
+  it('when the same transition is applied twice, then it is a duplicate effect', () => {
+    const h = healthy();
+    h.history.push({ paymentId: 'p1', previousState: 'requested', newState: 'completed', changedBy: 'worker:1', at: T0 + 60 });
+    expect(verdict(duplicateEffect, h).valid).toBe(false);
+  });
+  it('when a terminal state is left, then terminal-stable fails', () => {
+    const h = healthy();
+    h.history.push({ paymentId: 'p1', previousState: 'completed', newState: 'failed', changedBy: 'worker:1', at: T0 + 60 });
+    expect(verdict(terminalStable, h).valid).toBe(false);
+  });
+});
+
+describe('reorder', () => {
+  it('when a cancel is processed before its request, then it is a reorder', () => {
+    const h = healthy();
+    h.processed[1] = { ...h.processed[1]!, processedAt: T0 + 1200 };
+    const r = verdict(reorder, h);
+    expect(r.valid).toBe(false);
+    expect(r.first?.paymentId).toBe('p2');
+  });
+  it('when the outbox row is gone, then the event type gives the order', () => {
+    const h = healthy();
+    h.outbox = [];
+    h.processed[1] = { ...h.processed[1]!, processedAt: T0 + 1200 };
+    expect(verdict(reorder, h).valid).toBe(false);
+  });
+});
+
+describe('dead rows and dead letters', () => {
+  it('when an outbox row is dead, then dead-outbox fails', () => {
+    const h = healthy();
+    h.outbox[0] = { ...h.outbox[0]!, status: 'dead' };
+    expect(verdict(deadOutbox, h).valid).toBe(false);
+  });
+  it('when exactly the injected poison messages were dead-lettered, then it holds', () => {
+    const h = healthy();
+    h.injectedPoisonMessages = 3;
+    h.counters.deadLetters = 3;
+    expect(verdict(deadLetter, h).valid).toBe(true);
+  });
+  it('when real events were dead-lettered too, then it fails', () => {
+    const h = healthy();
+    h.counters.deadLetters = 2;
+    expect(verdict(deadLetter, h).valid).toBe(false);
+  });
+  it('when poison messages never reached the dead-letter topic, then it fails', () => {
+    const h = healthy();
+    h.injectedPoisonMessages = 2;
+    expect(verdict(deadLetter, h).valid).toBe(false);
+  });
+  it('when the counter is unreadable, then unknown', () => {
+    const h = healthy();
+    h.counters.deadLetters = null;
+    expect(verdict(deadLetter, h).valid).toBe('unknown');
+  });
+});
+
+describe('duplicate delivery', () => {
+  it('when forced redeliveries were all absorbed, then it holds', () => {
+    const h = healthy();
+    h.injectedRedeliveries = 5;
+    h.counters.duplicateDeliveries = 7;
+    expect(verdict(duplicateDelivery, h).valid).toBe(true);
+  });
+  it('when fewer duplicates were recognised than were forced, then it fails', () => {
+    const h = healthy();
+    h.injectedRedeliveries = 5;
+    h.counters.duplicateDeliveries = 2;
+    expect(verdict(duplicateDelivery, h).valid).toBe(false);
+  });
+});
+
+describe('compose', () => {
+  it('when a check throws, then its verdict is unknown and the others still run', () => {
+    const boom: Check = { name: 'stuck', title: 'boom', run: () => { throw new Error('kaput'); } };
+    const [a, b] = runChecks([boom, doubleCharge], healthy());
+    expect(a?.valid).toBe('unknown');
+    expect(a?.note).toContain('kaput');
+    expect(b?.valid).toBe(true);
+  });
+});
