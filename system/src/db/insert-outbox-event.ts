@@ -1,0 +1,18 @@
+/**
+ * Writes one outbox row and wakes the relay on commit (NOTIFY is transactional). Every API
+ * transaction that emits an event goes through here, so the row shape and the signal stay together.
+ * The payload is the event itself (events.ts); the partition key is the payment id, which is what
+ * keeps one payment's events in order on one Kafka partition.
+ */
+import type pg from 'pg';
+import type { PaymentEvent } from '../domain/events.ts';
+import { OUTBOX_CHANNEL } from './channels.ts';
+
+export async function insertOutboxEvent(tx: pg.PoolClient, event: PaymentEvent): Promise<void> {
+  await tx.query(
+    `INSERT INTO outbox (event_id, aggregate_id, event_type, partition_key, payload)
+     VALUES ($1, $2, $3, $2, $4::jsonb)`,
+    [event.eventId, event.paymentId, event.type, JSON.stringify(event)],
+  );
+  await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, event.paymentId]);
+}
