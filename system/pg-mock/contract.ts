@@ -7,11 +7,14 @@
  *   POST /v1/captures            CaptureRequest → 200 CaptureResult | 402 Decline | 5xx | 503 + Retry-After
  *   GET  /v1/captures/:pgIdempotencyKey          → 200 CaptureResult | 404 (never seen: safe to charge)
  *   POST /v1/captures/:transactionId/refund      → 200 CaptureResult (status refunded)
+ *        optional body RefundRequest; refunding twice answers the same refund (idempotent)
+ *   Errors (4xx, 500) carry a PgErrorBody; 503 carries Retry-After (seconds).
  *
  * Admin API (direct port, loopback only, `Authorization: Bearer <pgMockAdminToken>`):
  *   GET  /admin/faults  → FaultProfile        PUT /admin/faults  FaultProfile (partial) → FaultProfile
  *   POST /admin/faults/reset                  → FaultProfile (all faults off, same seed)
- *   GET  /admin/ledger  → LedgerEntry[]       POST /admin/ledger/reset
+ *   GET  /admin/ledger[?paymentId=]  → LedgerEntry[]       POST /admin/ledger/reset
+ *   GET  /admin/ledger/summary       → LedgerSummary (what the checker reads)
  *   GET  /metrics (no auth; Prometheus)       GET /health
  */
 
@@ -75,3 +78,46 @@ export const NO_FAULTS: Omit<FaultProfile, 'seed'> = {
   chargeThenTimeoutMs: 5000,
   inquiryLatencyMs: 0,
 };
+
+/** Substrings of CaptureRequest.orderId that force a fault on the FIRST request of a
+ *  pgIdempotencyKey (a retry with the same key gets the ledger's answer):
+ *   TIMEOUT    — booked, then the answer never arrives (socket held chargeThenTimeoutMs, then closed)
+ *   CONN_RESET — booked, then the connection is reset (TCP RST) before any answer
+ *   HTTP_503   — 503 + Retry-After, nothing booked
+ *   JSON_ERROR — booked, then 200 with a malformed JSON body
+ *   FAIL       — declined (402), booked as declined */
+export const PG_TRIGGERS = ['TIMEOUT', 'CONN_RESET', 'HTTP_503', 'JSON_ERROR', 'FAIL'] as const;
+export type PgTrigger = (typeof PG_TRIGGERS)[number];
+
+export interface RefundRequest {
+  /** The capture's key; when given it must match the transaction (a cross-check, not a new key). */
+  pgIdempotencyKey?: string;
+}
+
+export interface PgErrorBody {
+  code: string;
+  message: string;
+  errors?: { field: string; reason: string }[];
+}
+
+export interface PaymentCaptures {
+  paymentId: string;
+  /** Live (captured, not refunded) transactions of this payment. */
+  liveTransactionIds: string[];
+  refundedTransactionIds: string[];
+}
+
+export interface LedgerSummary {
+  /** Successful captures ever booked (including ones refunded later). */
+  captures: number;
+  /** Captures that are live now (not refunded). */
+  liveCaptures: number;
+  declines: number;
+  refunds: number;
+  /** Extra live captures now: sum over payments of (live captures - 1). The lab keeps this at 0. */
+  doubleCaptures: number;
+  /** Captures ever booked while the same payment already had a live one (the counter metric). */
+  doubleCapturesEver: number;
+  /** Every payment that has ever had more than one successful capture. */
+  paymentsWithMultipleCaptures: PaymentCaptures[];
+}

@@ -5,7 +5,9 @@
  */
 import type { CaptureRequest, CaptureResult } from '../../pg-mock/contract.ts';
 
-export type UnknownReason = 'timeout' | 'connection-reset' | 'server-error' | 'bad-response';
+/** unreachable: the PG could not be reached at all (connection refused). A capture or refund that
+ *  never reached the PG is `rejected`; an inquiry has no such kind, so it is unknown: unreachable. */
+export type UnknownReason = 'timeout' | 'connection-reset' | 'server-error' | 'bad-response' | 'unreachable';
 
 /** A capture attempt's outcome. */
 export type CaptureOutcome =

@@ -1,0 +1,72 @@
+/**
+ * Builds the mock payment gateway. Started separately (src/bin/pg-mock.ts) so tests can run it
+ * in-process on port 0 and inspect its ledger and fault engine directly.
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { registerAdminRoutes } from './admin-routes.ts';
+import type { FaultProfile } from './contract.ts';
+import { errorBody } from './errors.ts';
+import { createFaultEngine, type FaultEngine } from './fault-engine.ts';
+import { createHeldSockets } from './held-sockets.ts';
+import { createLedger, type Ledger } from './ledger.ts';
+import { createPgMetrics, type PgMetrics } from './metrics.ts';
+import { registerPgRoutes, type PgState } from './pg-routes.ts';
+
+export interface PgMockOptions {
+  seed: number;
+  adminToken: string;
+  /** Starting fault profile (default: no faults). */
+  faults?: Partial<Omit<FaultProfile, 'seed'>>;
+  logger?: FastifyServerOptions['logger'];
+  /** Node process metrics (event loop, heap); off in tests that build many instances. */
+  defaultMetrics?: boolean;
+}
+
+export interface PgMock {
+  app: FastifyInstance;
+  ledger: Ledger;
+  faults: FaultEngine;
+  metrics: PgMetrics;
+}
+
+export function buildPgMock(options: PgMockOptions): PgMock {
+  if (options.adminToken.length < 16) throw new Error('pg-mock: the admin token must be at least 16 characters');
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 16 * 1024,
+    // Keys travel in the path of inquiries; the default limit (100) would 404 long ones.
+    routerOptions: { maxParamLength: 256 },
+  });
+  const metrics = createPgMetrics({ defaultMetrics: options.defaultMetrics ?? false });
+  const state: PgState = {
+    ledger: createLedger(),
+    faults: createFaultEngine(options.seed, options.faults),
+    metrics,
+    held: createHeldSockets(),
+    seenKeys: new Set(),
+  };
+  metrics.showProfile(state.faults.profile());
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send(errorBody(error.code ?? 'bad_request', error.message));
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return reply.code(500).send(errorBody('internal_error', 'internal error'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  app.addHook('preClose', async () => state.held.releaseAll());
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+  registerPgRoutes(app, state);
+  registerAdminRoutes(app, state, options.adminToken);
+
+  return { app, ledger: state.ledger, faults: state.faults, metrics };
+}
