@@ -82,13 +82,10 @@ export function sli(id: SliId): SliDefinition {
   return found;
 }
 
-/** A steady-state band of one SLI, measured in the warm-up before the first fault. */
-export interface SliBand {
-  low: number;
-  high: number;
-}
-
-/** In band means "not worse than the band on the SLI's bad side": a latency below its band is fine. */
-export function isInBand(definition: SliDefinition, value: number, band: SliBand): boolean {
-  return definition.bad === 'high' ? value <= band.high : value >= band.low;
+/**
+ * The steady-state band of an SLI is a limit on its bad side (chaos/recovery computes it from
+ * the warm-up): a latency below its band, or a completion rate above it, is never a problem.
+ */
+export function withinLimit(definition: Pick<SliDefinition, 'bad'>, value: number, limit: number): boolean {
+  return definition.bad === 'high' ? value <= limit : value >= limit;
 }

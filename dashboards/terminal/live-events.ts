@@ -2,9 +2,7 @@
  * What the scenario runner tells the live view, besides what the view reads from Prometheus.
  * Type-only module: the runner imports it without pulling in Ink or React.
  */
-import type { SliBand, SliId } from '../sli.ts';
-
-export type { SliBand };
+import type { SliId } from '../sli.ts';
 
 /** k6's progress as the runner sees it. Rates are iterations (requests) per second. */
 export interface LoadProgressEvent {
@@ -40,10 +38,13 @@ export interface RecoveryMeasuredEvent {
   seconds: number | null;
 }
 
-/** The steady-state band measured in the warm-up (LAB.md: recovery time). */
+/**
+ * The steady-state band measured in the warm-up (LAB.md: recovery time), as the limit on each
+ * SLI's bad side — chaos/recovery's `Band.limit`.
+ */
 export interface SteadyBandEvent {
   type: 'steady-band';
-  bands: Partial<Record<SliId, SliBand>>;
+  limits: Partial<Record<SliId, number>>;
 }
 
 /** Invariant counts the checker knows so far (from the DB and the PG ledger, not Prometheus). */

@@ -2,17 +2,16 @@
  * The live view's state and its pure reducer: Prometheus samples and runner events in, view
  * state out. Nothing here renders or does I/O, so every rule is unit-tested on literal input.
  */
-import { isInBand, SLI_IDS, SLIS, type SliBand, type SliDefinition, type SliId } from '../sli.ts';
+import { DEFAULT_CONSECUTIVE, steadyBand } from '../../chaos/recovery/recovery.ts';
+import { SLI_IDS, SLIS, withinLimit, type SliDefinition, type SliId } from '../sli.ts';
 import type { ScalarId } from '../queries.ts';
 import type { LiveEventBody, LoadProgressEvent } from './live-events.ts';
 import type { Sample } from './sampler.ts';
 
 /** Points kept per sparkline: two minutes at one sample a second. */
 export const HISTORY_LENGTH = 120;
-/** Consecutive in-band samples before the view calls a fault recovered (LAB.md: "stays there"). */
-export const RECOVERY_STREAK = 3;
-/** Warm-up samples needed before the view estimates a band on its own. */
-export const WARMUP_MIN_SAMPLES = 5;
+/** Consecutive in-band samples before the view calls a fault recovered: the runner's rule. */
+export const RECOVERY_STREAK = DEFAULT_CONSECUTIVE;
 const WARMUP_MAX_SAMPLES = 600;
 
 export const SERIES_IDS = [
@@ -73,7 +72,8 @@ export interface ViewState {
   log: LogEntry[];
   load?: LoadProgressEvent;
   invariants: { stuck?: number; lost?: number };
-  bands: Partial<Record<SliId, SliBand>>;
+  /** Steady-state band per SLI, as the limit on its bad side. */
+  limits: Partial<Record<SliId, number>>;
   bandSource: 'none' | 'estimated' | 'measured';
   warmup: Partial<Record<SliId, number[]>>;
   anyFaultSeen: boolean;
@@ -100,33 +100,20 @@ export function initialViewState(options: { title: string; startedAt: number; to
     recoveries: [],
     log: [],
     invariants: {},
-    bands: {},
+    limits: {},
     bandSource: 'none',
     warmup: {},
     anyFaultSeen: false,
   };
 }
 
-/** Slack added on top of the warm-up maximum, per SLI, so scrape jitter is not a "regression". */
-const ESTIMATE_SLACK: Record<SliId, number> = {
-  accept_error_rate: 0.01,
-  accept_p95_latency: 0.05,
-  outbox_lag: 1,
-  consumer_lag: 10,
-  completion_rate: 0,
-};
-
 /**
- * The standalone view's own band: 1.5× the warm-up's worst value plus a small absolute slack on
- * the bad side. Only used when the runner did not send its measured band.
+ * The standalone view's own band, by the runner's rule (chaos/recovery `steadyBand`), so the
+ * estimate and the report agree on what "in band" means. Used only when no band was pushed.
  */
-export function estimateBand(definition: SliDefinition, values: readonly number[]): SliBand | undefined {
-  if (values.length < WARMUP_MIN_SAMPLES) return undefined;
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  return definition.bad === 'high'
-    ? { low: min, high: max * 1.5 + ESTIMATE_SLACK[definition.id] }
-    : { low: min * 0.5, high: max };
+export function estimateLimit(definition: SliDefinition, values: readonly number[]): number | undefined {
+  const band = steadyBand(definition, values.map((v) => ({ t: 0, v })));
+  return band?.limit;
 }
 
 function appendCapped<T>(list: readonly T[], item: T, cap: number): T[] {
@@ -145,13 +132,13 @@ function formatSeconds(seconds: number): string {
 
 function withEstimatedBands(state: ViewState): ViewState {
   if (state.bandSource !== 'none') return state;
-  const bands: Partial<Record<SliId, SliBand>> = {};
+  const limits: Partial<Record<SliId, number>> = {};
   for (const definition of SLIS) {
-    const band = estimateBand(definition, state.warmup[definition.id] ?? []);
-    if (band) bands[definition.id] = band;
+    const limit = estimateLimit(definition, state.warmup[definition.id] ?? []);
+    if (limit !== undefined) limits[definition.id] = limit;
   }
-  if (Object.keys(bands).length === 0) return state;
-  return { ...state, bands, bandSource: 'estimated' };
+  if (Object.keys(limits).length === 0) return state;
+  return { ...state, limits, bandSource: 'estimated' };
 }
 
 function startFault(state: ViewState, fault: FaultView): ViewState {
@@ -191,14 +178,23 @@ function applyGaugeFaults(state: ViewState, sample: Sample): ViewState {
   return next;
 }
 
+/** Request-path SLIs say nothing once the load has stopped; lags still do (as chaos/recovery). */
+const JUDGED_AFTER_LOAD: ReadonlySet<SliId> = new Set(['outbox_lag', 'consumer_lag']);
+
+function loadEnded(state: ViewState): boolean {
+  return state.load !== undefined && state.load.elapsedSeconds >= state.load.totalSeconds;
+}
+
 function allBandedSlisInBand(state: ViewState, values: Sample['values']): boolean {
   let checked = 0;
+  const afterLoad = loadEnded(state);
   for (const definition of SLIS) {
-    const band = state.bands[definition.id];
-    if (!band) continue;
+    const limit = state.limits[definition.id];
+    if (limit === undefined) continue;
+    if (afterLoad && !JUDGED_AFTER_LOAD.has(definition.id)) continue;
     const value = values[definition.id];
     // No value (e.g. no requests, so no latency quantile) is not evidence of recovery.
-    if (value === undefined || !isInBand(definition, value, band)) return false;
+    if (value === undefined || !withinLimit(definition, value, limit)) return false;
     checked += 1;
   }
   return checked > 0;
@@ -296,7 +292,7 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
     case 'recovery-measured':
       return freezeMeasured(base, action.faultId, action.seconds, at);
     case 'steady-band':
-      return { ...base, bands: { ...action.bands }, bandSource: 'measured' };
+      return { ...base, limits: { ...action.limits }, bandSource: 'measured' };
     case 'invariant-counts':
       return { ...base, invariants: { stuck: action.stuck, lost: action.lost } };
     case 'phase':

@@ -1,0 +1,156 @@
+import { render } from 'ink-testing-library';
+import { stripVTControlCharacters } from 'node:util';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createActionBus } from './event-bus.ts';
+import { LiveApp } from './live-app.tsx';
+import { LiveDashboard } from './panels.tsx';
+import type { Sample } from './sampler.ts';
+import { initialViewState, viewReducer, type ViewAction, type ViewState } from './state.ts';
+
+const T0 = Date.UTC(2026, 10, 25, 20, 0, 0);
+const URL = 'http://127.0.0.1:19090';
+
+function sample(at: number, overrides: Sample['values'] = {}, faults: Sample['faults'] = []): ViewAction {
+  return {
+    type: 'sample',
+    sample: {
+      at,
+      values: {
+        accepted_rate: 49.84,
+        completed_rate: 48.1,
+        failed_rate: 1.2,
+        accept_error_rate: 0.004,
+        accept_p95_latency: 0.048,
+        latency_p50: 0.012,
+        latency_p99: 0.12,
+        outbox_lag: 0.4,
+        outbox_pending: 3,
+        consumer_lag: 12,
+        completion_rate: 49.3,
+        duplicates_absorbed: 4,
+        double_captures: 0,
+        ...overrides,
+      },
+      faults,
+    },
+  };
+}
+
+/** A scenario a minute in: warm-up, one fault healed and measured, one fault active. */
+function busyState(): ViewState {
+  const actions: ViewAction[] = [
+    { type: 'phase', at: T0, phase: 'load' },
+    ...Array.from({ length: 30 }, (_, i) => sample(T0 + i * 1000, { accepted_rate: 40 + (i % 10) })),
+    { type: 'load-progress', at: T0 + 30_000, elapsedSeconds: 30, totalSeconds: 60, targetRate: 50, achievedRate: 49.8, vus: 12, droppedIterations: 0 },
+    { type: 'fault-started', at: T0 + 10_000, faultId: 'f1', label: 'db latency 500ms', target: 'db', kind: 'latency' },
+    { type: 'fault-ended', at: T0 + 15_000, faultId: 'f1' },
+    { type: 'recovery-measured', at: T0 + 22_000, faultId: 'f1', seconds: 5.5 },
+    { type: 'fault-started', at: T0 + 25_000, faultId: 'f2', label: 'pg-mock 5xx 30%', target: 'pg-mock', kind: '5xx' },
+    { type: 'invariant-counts', at: T0 + 30_000, stuck: 0, lost: 0 },
+  ];
+  return actions.reduce(viewReducer, initialViewState({ title: 'pg-5xx-burst', startedAt: T0, totalSeconds: 60 }));
+}
+
+function lines(frame: string | undefined): string[] {
+  return stripVTControlCharacters(frame ?? '').split('\n');
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('LiveDashboard', () => {
+  it('when a run is busy, then every number the issue asks for is on screen within 80 columns', () => {
+    const { lastFrame } = render(<LiveDashboard state={busyState()} width={80} prometheusUrl={URL} />);
+    const text = lines(lastFrame());
+    const frame = text.join('\n');
+    for (const expected of [
+      'paylab · pg-5xx-burst',
+      'target 50.0/s · achieved 49.8/s · VUs 12 · dropped 0',
+      'accepted',
+      'completed    48.1/s',
+      'failed       1.2/s',
+      'accept p95   48ms',
+      'p50 12ms · p99 120ms · errors 0.4%',
+      'outbox lag   400ms',
+      'outbox rows  3',
+      'consumer lag 12',
+      'double charges 0',
+      'stuck 0',
+      'lost 0',
+      'dups absorbed 4',
+      '● pg-mock 5xx 30% 5.00s',
+      '✓ db latency 500ms recovered in 5.50s',
+      '20:00:10 fault started: db latency 500ms',
+      '20:00:22 recovered in 5.5s: db latency 500ms',
+    ]) {
+      expect(frame).toContain(expected);
+    }
+    expect(frame).toMatch(/[▁▂▃▄▅▆▇█]{20,}/);
+    for (const line of text) expect([...line].length).toBeLessThanOrEqual(80);
+  });
+
+  it('when the terminal is narrow, then sparklines go and the numbers still fit', () => {
+    const { lastFrame } = render(<LiveDashboard state={busyState()} width={40} prometheusUrl={URL} />);
+    const text = lines(lastFrame());
+    const live = text.slice(text.findIndex((l) => l.startsWith('paylab')));
+    for (const line of live) expect([...line].length).toBeLessThanOrEqual(40);
+    const frame = live.join('\n');
+    expect(frame).not.toMatch(/[▁▂▃▄▅▆▇]/);
+    expect(frame).toContain('accepted');
+    expect(frame).toContain('48ms');
+    expect(frame).toContain('double charges 0');
+  });
+
+  it('when no sample has arrived yet, then it says what it waits for and shows no numbers', () => {
+    const state = initialViewState({ title: 'live', startedAt: T0 });
+    const frame = stripVTControlCharacters(render(<LiveDashboard state={state} width={80} prometheusUrl={URL} />).lastFrame() ?? '');
+    expect(frame).toContain(`waiting for Prometheus at ${URL}`);
+    expect(frame).toMatch(/accepted\s+–/);
+    expect(frame).toMatch(/double charges –/);
+    expect(frame).toContain('none active');
+  });
+
+  it('when a recovery was measured, then its timer stays frozen as time passes; a running one moves', () => {
+    const measured = busyState();
+    const withRunning = [
+      { type: 'fault-ended', at: T0 + 40_000, faultId: 'f2' } as ViewAction,
+      { type: 'tick', at: T0 + 47_000 } as ViewAction,
+    ].reduce(viewReducer, measured);
+    const later = viewReducer(withRunning, { type: 'tick', at: T0 + 300_000 });
+    const { lastFrame, rerender } = render(<LiveDashboard state={withRunning} width={80} prometheusUrl={URL} />);
+    expect(lastFrame()).toContain('recovered in 5.50s');
+    expect(lastFrame()).toContain('↻ pg-mock 5xx 30% 7.00s and counting');
+    rerender(<LiveDashboard state={later} width={80} prometheusUrl={URL} />);
+    expect(lastFrame()).toContain('recovered in 5.50s');
+    expect(lastFrame()).toContain('↻ pg-mock 5xx 30% 4m20s and counting');
+  });
+
+  it('when Prometheus fails, then the footer says why', () => {
+    const state = viewReducer(initialViewState({ title: 't', startedAt: T0 }), {
+      type: 'sample',
+      sample: { at: T0, values: {}, faults: [], error: 'Prometheus at x is not reachable' },
+    });
+    expect(render(<LiveDashboard state={state} width={80} prometheusUrl={URL} />).lastFrame()).toContain('Prometheus at x is not reachable');
+  });
+});
+
+describe('LiveApp', () => {
+  it('when samples and runner events arrive, then the frame shows them; q calls onQuit', async () => {
+    const bus = createActionBus();
+    const onQuit = vi.fn();
+    const sampler = vi.fn(async () => (sample(Date.now()) as { sample: Sample }).sample);
+    const { lastFrame, stdin, unmount } = render(
+      <LiveApp prometheusUrl={URL} title="smoke" events={bus} onQuit={onQuit} width={80} sampler={sampler} sampleIntervalMs={20} />,
+    );
+    bus.push({ type: 'fault-started', at: Date.now(), faultId: 'f', label: 'redis down', target: 'redis', kind: 'down' });
+    await vi.waitFor(() => {
+      expect(lastFrame()).toContain('49.8/s');
+      expect(lastFrame()).toContain('● redis down');
+    });
+    expect(sampler).toHaveBeenCalledWith(URL, expect.any(AbortSignal));
+    stdin.write('q');
+    await vi.waitFor(() => expect(onQuit).toHaveBeenCalledTimes(1));
+    unmount();
+  });
+});
