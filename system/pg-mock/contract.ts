@@ -6,6 +6,7 @@
  * PG API (reached by the worker THROUGH Toxiproxy, link `pg-mock`):
  *   POST /v1/captures            CaptureRequest → 200 CaptureResult | 402 Decline | 5xx | 503 + Retry-After
  *   GET  /v1/captures/:pgIdempotencyKey          → 200 CaptureResult | 404 (never seen: safe to charge)
+ *        the 404 body's code is 'not_found'; an unknown route answers 404 'no_route', never read as "not seen"
  *   POST /v1/captures/:transactionId/refund      → 200 CaptureResult (status refunded)
  *        optional body RefundRequest; refunding twice answers the same refund (idempotent)
  *   Errors (4xx, 500) carry a PgErrorBody; 503 carries Retry-After (seconds).
