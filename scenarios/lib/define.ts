@@ -1,0 +1,286 @@
+/**
+ * The shape of a scenario file and its validation. A scenario is data: the load, the fault
+ * timeline, the strategy knobs, and what must be true afterwards. defineScenario() validates on
+ * load and names the field and what was expected, so a typo in a file is one clear message.
+ */
+import { LINK_NAMES, RELAY_ACK_MODES, RELAY_ORDER_MODES, WORKER_GUARD_MODES, WORKER_PG_RETRY_MODES, type StrategyKnobs } from '../../system/src/config.ts';
+import { CHECK_NAMES, type CheckName } from '../../chaos/checker/result.ts';
+import { PROCESS_ACTIONS, PROCESS_TARGETS, TOXIC_KINDS, type TimedFault } from '../../chaos/faults/spec.ts';
+
+export const EXECUTORS = ['constant-arrival-rate', 'ramping-arrival-rate'] as const;
+export type Executor = (typeof EXECUTORS)[number];
+
+export interface Stage {
+  /** Target arrival rate (iterations per second) at the end of this stage. */
+  target: number;
+  durationSeconds: number;
+}
+
+export interface LoadProfile {
+  executor: Executor;
+  /** constant-arrival-rate: iterations (create requests) per second. */
+  rate?: number;
+  /** constant-arrival-rate: how long the load runs. */
+  durationSeconds?: number;
+  /** ramping-arrival-rate: the rate at the start, then each stage ramps to its target. */
+  startRate?: number;
+  stages?: Stage[];
+  preAllocatedVUs: number;
+  maxVUs: number;
+  /** Share of iterations (0..1) that request a cancel right after their create was accepted. */
+  cancelRatio: number;
+  /** Per-request timeout of k6. */
+  requestTimeoutSeconds: number;
+}
+
+/** SLOs judged from k6's own measurements (the client's view). Omitted: not judged. */
+export interface SloThresholds {
+  /** p95 of create requests as k6 measured them, in ms. */
+  createP95Ms?: number;
+  /** Share of create requests that did not get a 2xx. */
+  createErrorRate?: number;
+  /** Dropped iterations as a share of planned iterations (coordinated omission made visible). */
+  droppedIterationsRatio?: number;
+  /** Achieved iterations / planned iterations must be at least this. */
+  achievedRateRatio?: number;
+}
+
+export interface Expectations {
+  /** Checks that must hold (valid true). */
+  hold: CheckName[];
+  /** Checks whose violation must be caught (valid false): the point of a naive variant. */
+  catch: CheckName[];
+  slo: SloThresholds;
+  /** required: a fault that does not recover before the drain deadline fails the run. */
+  recovery: 'required' | 'reported';
+}
+
+export interface CapacitySettings {
+  /** The rate counts as sustained only while accept p95 stays below this (seconds)… */
+  maxP95Seconds: number;
+  /** …and outbox lag below this (seconds)… */
+  maxOutboxLagSeconds: number;
+  /** …and consumer lag below this (messages). */
+  maxConsumerLag: number;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  load: LoadProfile;
+  /** The first seconds of the load, before any fault: the steady-state band of each SLI. */
+  warmUpSeconds: number;
+  faults: TimedFault[];
+  strategy: Partial<StrategyKnobs>;
+  instances: { relay: number; worker: number };
+  /** After the load ends, how long payments may take to become terminal and SLIs to recover. */
+  drainDeadlineSeconds: number;
+  expect: Expectations;
+  capacity?: CapacitySettings;
+}
+
+export type ScenarioInput = Omit<Scenario, 'expect' | 'strategy' | 'instances' | 'faults'> & {
+  faults?: TimedFault[];
+  strategy?: Partial<StrategyKnobs>;
+  instances?: Partial<Scenario['instances']>;
+  expect?: Partial<Omit<Expectations, 'slo'>> & { slo?: SloThresholds; tolerate?: CheckName[] };
+};
+
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+}
+
+/** Checks that hold in every healthy run; a naive variant catches some and tolerates the fallout. */
+export const DEFAULT_SLO: SloThresholds = { droppedIterationsRatio: 0.05, achievedRateRatio: 0.9 };
+
+export function loadDurationSeconds(load: LoadProfile): number {
+  if (load.executor === 'constant-arrival-rate') return load.durationSeconds ?? 0;
+  return (load.stages ?? []).reduce((sum, s) => sum + s.durationSeconds, 0);
+}
+
+/** Iterations k6 is asked to start: what "achieved" and "dropped" are measured against. */
+export function plannedIterations(load: LoadProfile): number {
+  if (load.executor === 'constant-arrival-rate') return Math.round((load.rate ?? 0) * (load.durationSeconds ?? 0));
+  let previous = load.startRate ?? 0;
+  let total = 0;
+  for (const s of load.stages ?? []) {
+    total += ((previous + s.target) / 2) * s.durationSeconds;
+    previous = s.target;
+  }
+  return Math.round(total);
+}
+
+type Path = string;
+
+function fail(path: Path, expected: string, got: unknown): never {
+  throw new ScenarioError(`${path}: expected ${expected}, got ${JSON.stringify(got)}`);
+}
+
+function num(path: Path, value: unknown, min: number, max: number, integer = false): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    fail(path, `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`, value);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(path: Path, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) fail(path, `one of ${allowed.join(', ')}`, value);
+  return value as T;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function noUnknownKeys(path: Path, value: Record<string, unknown>, allowed: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) fail(`${path}.${key}`, `no such field (allowed: ${allowed.join(', ')})`, value[key]);
+  }
+}
+
+function validateLoad(load: unknown): void {
+  if (!isRecord(load)) fail('load', 'an object', load);
+  noUnknownKeys('load', load, ['executor', 'rate', 'durationSeconds', 'startRate', 'stages', 'preAllocatedVUs', 'maxVUs', 'cancelRatio', 'requestTimeoutSeconds']);
+  const executor = oneOf('load.executor', load.executor, EXECUTORS);
+  if (executor === 'constant-arrival-rate') {
+    num('load.rate', load.rate, 1, 2000);
+    num('load.durationSeconds', load.durationSeconds, 1, 3600, true);
+    if (load.stages !== undefined) fail('load.stages', 'nothing for constant-arrival-rate (use rate and durationSeconds)', load.stages);
+  } else {
+    num('load.startRate', load.startRate ?? 0, 0, 2000);
+    if (!Array.isArray(load.stages) || load.stages.length === 0) fail('load.stages', 'a non-empty list of { target, durationSeconds }', load.stages);
+    load.stages.forEach((s: unknown, i) => {
+      if (!isRecord(s)) fail(`load.stages[${i}]`, 'an object', s);
+      num(`load.stages[${i}].target`, s.target, 0, 2000);
+      num(`load.stages[${i}].durationSeconds`, s.durationSeconds, 1, 3600, true);
+    });
+    if (load.rate !== undefined) fail('load.rate', 'nothing for ramping-arrival-rate (use stages)', load.rate);
+  }
+  const pre = num('load.preAllocatedVUs', load.preAllocatedVUs, 1, 2000, true);
+  const max = num('load.maxVUs', load.maxVUs, 1, 2000, true);
+  if (max < pre) fail('load.maxVUs', `at least preAllocatedVUs (${pre})`, max);
+  num('load.cancelRatio', load.cancelRatio, 0, 1);
+  num('load.requestTimeoutSeconds', load.requestTimeoutSeconds, 1, 120);
+}
+
+function validateFault(path: Path, timed: unknown, loadSeconds: number, warmUp: number): void {
+  if (!isRecord(timed)) fail(path, 'an object { fault, atSeconds, durationSeconds }', timed);
+  noUnknownKeys(path, timed, ['fault', 'atSeconds', 'durationSeconds', 'jitterSeconds']);
+  const at = num(`${path}.atSeconds`, timed.atSeconds, 0, loadSeconds);
+  if (at < warmUp) fail(`${path}.atSeconds`, `a start after the warm-up (${warmUp} s) — the band is measured before the first fault`, at);
+  const duration = num(`${path}.durationSeconds`, timed.durationSeconds, 0, 3600);
+  const jitter = num(`${path}.jitterSeconds`, timed.jitterSeconds ?? 0, 0, 600);
+  if (at - jitter < warmUp) fail(`${path}.jitterSeconds`, `at most ${at - warmUp} so the fault cannot start inside the warm-up`, jitter);
+  if (at + jitter + duration > loadSeconds) fail(`${path}.durationSeconds`, `a window that ends before the load does (${loadSeconds} s)`, duration);
+  const f = timed.fault;
+  const fp = `${path}.fault`;
+  if (!isRecord(f)) fail(fp, 'an object with kind link | process | pg | poison | redeliver', f);
+  switch (f.kind) {
+    case 'link':
+      noUnknownKeys(fp, f, ['kind', 'target', 'toxic', 'attributes', 'stream', 'toxicity']);
+      oneOf(`${fp}.target`, f.target, LINK_NAMES);
+      oneOf(`${fp}.toxic`, f.toxic, TOXIC_KINDS);
+      if (f.attributes !== undefined && !isRecord(f.attributes)) fail(`${fp}.attributes`, 'an object of toxic attributes', f.attributes);
+      for (const [k, v] of Object.entries(f.attributes ?? {})) num(`${fp}.attributes.${k}`, v, 0, 10_000_000);
+      if (f.stream !== undefined) oneOf(`${fp}.stream`, f.stream, ['upstream', 'downstream'] as const);
+      if (f.toxicity !== undefined) num(`${fp}.toxicity`, f.toxicity, 0.01, 1);
+      if (duration === 0) fail(`${path}.durationSeconds`, 'more than 0 for a link fault', duration);
+      break;
+    case 'process':
+      noUnknownKeys(fp, f, ['kind', 'target', 'action', 'instance']);
+      oneOf(`${fp}.target`, f.target, PROCESS_TARGETS);
+      oneOf(`${fp}.action`, f.action, PROCESS_ACTIONS);
+      if (f.instance !== undefined) num(`${fp}.instance`, f.instance, 0, 8, true);
+      break;
+    case 'pg':
+      noUnknownKeys(fp, f, ['kind', 'settings']);
+      if (!isRecord(f.settings) || Object.keys(f.settings).length === 0) fail(`${fp}.settings`, 'a non-empty partial PG fault profile', f.settings);
+      for (const rate of ['declineRate', 'errorRate', 'unavailableRate', 'chargeThenTimeoutRate'] as const) {
+        if (f.settings[rate] !== undefined) num(`${fp}.settings.${rate}`, f.settings[rate], 0, 1);
+      }
+      if (f.settings.seed !== undefined) fail(`${fp}.settings.seed`, 'nothing: the PG seed comes from the run seed', f.settings.seed);
+      if (duration === 0) fail(`${path}.durationSeconds`, 'more than 0 for a PG fault', duration);
+      break;
+    case 'poison':
+    case 'redeliver':
+      noUnknownKeys(fp, f, ['kind', 'count']);
+      num(`${fp}.count`, f.count, 1, 10_000, true);
+      break;
+    default:
+      fail(`${fp}.kind`, 'one of link, process, pg, poison, redeliver', f.kind);
+  }
+}
+
+function checkList(path: Path, value: unknown): CheckName[] {
+  if (!Array.isArray(value)) fail(path, `a list of check names (${CHECK_NAMES.join(', ')})`, value);
+  return value.map((v, i) => oneOf(`${path}[${i}]`, v, CHECK_NAMES));
+}
+
+/** Validates a complete scenario (after defaults and CLI overrides). Throws ScenarioError. */
+export function validateScenario(s: unknown): Scenario {
+  if (!isRecord(s)) fail('scenario', 'an object', s);
+  noUnknownKeys('scenario', s, ['name', 'description', 'load', 'warmUpSeconds', 'faults', 'strategy', 'instances', 'drainDeadlineSeconds', 'expect', 'capacity']);
+  if (typeof s.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(s.name)) fail('name', 'lower-case words joined by dashes', s.name);
+  if (typeof s.description !== 'string' || s.description.length === 0 || s.description.includes('\n') || s.description.length > 110) {
+    fail('description', 'one line of at most 110 characters', s.description);
+  }
+  validateLoad(s.load);
+  const loadSeconds = loadDurationSeconds(s.load as LoadProfile);
+  const warmUp = num('warmUpSeconds', s.warmUpSeconds, 0, loadSeconds);
+  if (!Array.isArray(s.faults)) fail('faults', 'a list', s.faults);
+  if (s.faults.length > 0 && warmUp < 15) fail('warmUpSeconds', 'at least 15 when there are faults (the SLI rate window must fill before the band is measured)', warmUp);
+  s.faults.forEach((f: unknown, i) => validateFault(`faults[${i}]`, f, loadSeconds, warmUp));
+  if (!isRecord(s.strategy)) fail('strategy', 'an object of strategy knobs', s.strategy);
+  noUnknownKeys('strategy', s.strategy, ['relayAck', 'relayOrder', 'workerPgRetry', 'workerGuard']);
+  if (s.strategy.relayAck !== undefined) oneOf('strategy.relayAck', s.strategy.relayAck, RELAY_ACK_MODES);
+  if (s.strategy.relayOrder !== undefined) oneOf('strategy.relayOrder', s.strategy.relayOrder, RELAY_ORDER_MODES);
+  if (s.strategy.workerPgRetry !== undefined) oneOf('strategy.workerPgRetry', s.strategy.workerPgRetry, WORKER_PG_RETRY_MODES);
+  if (s.strategy.workerGuard !== undefined) oneOf('strategy.workerGuard', s.strategy.workerGuard, WORKER_GUARD_MODES);
+  if (!isRecord(s.instances)) fail('instances', 'an object { relay, worker }', s.instances);
+  num('instances.relay', s.instances.relay, 1, 9, true);
+  num('instances.worker', s.instances.worker, 1, 9, true);
+  num('drainDeadlineSeconds', s.drainDeadlineSeconds, 5, 3600, true);
+  if (!isRecord(s.expect)) fail('expect', 'an object', s.expect);
+  const hold = checkList('expect.hold', s.expect.hold);
+  const caught = checkList('expect.catch', s.expect.catch);
+  const both = hold.filter((c) => caught.includes(c));
+  if (both.length > 0) fail('expect.catch', `checks not also listed in expect.hold`, both);
+  if (!isRecord(s.expect.slo)) fail('expect.slo', 'an object', s.expect.slo);
+  noUnknownKeys('expect.slo', s.expect.slo, ['createP95Ms', 'createErrorRate', 'droppedIterationsRatio', 'achievedRateRatio']);
+  if (s.expect.slo.createP95Ms !== undefined) num('expect.slo.createP95Ms', s.expect.slo.createP95Ms, 1, 120_000);
+  for (const k of ['createErrorRate', 'droppedIterationsRatio', 'achievedRateRatio'] as const) {
+    if (s.expect.slo[k] !== undefined) num(`expect.slo.${k}`, s.expect.slo[k], 0, 1);
+  }
+  oneOf('expect.recovery', s.expect.recovery, ['required', 'reported'] as const);
+  if (s.capacity !== undefined) {
+    if (!isRecord(s.capacity)) fail('capacity', 'an object', s.capacity);
+    num('capacity.maxP95Seconds', s.capacity.maxP95Seconds, 0.001, 60);
+    num('capacity.maxOutboxLagSeconds', s.capacity.maxOutboxLagSeconds, 0.001, 600);
+    num('capacity.maxConsumerLag', s.capacity.maxConsumerLag, 1, 1_000_000);
+  }
+  return s as unknown as Scenario;
+}
+
+/** Fills defaults and validates. hold defaults to every check not caught or tolerated. */
+export function defineScenario(input: ScenarioInput): Scenario {
+  const caught = input.expect?.catch ?? [];
+  const tolerated = input.expect?.tolerate ?? [];
+  const scenario = {
+    ...input,
+    faults: input.faults ?? [],
+    strategy: input.strategy ?? {},
+    instances: { relay: input.instances?.relay ?? 1, worker: input.instances?.worker ?? 2 },
+    expect: {
+      hold: input.expect?.hold ?? CHECK_NAMES.filter((c) => !caught.includes(c) && !tolerated.includes(c)),
+      catch: caught,
+      slo: input.expect?.slo ?? DEFAULT_SLO,
+      recovery: input.expect?.recovery ?? (caught.length > 0 ? 'reported' : 'required'),
+    },
+  };
+  try {
+    return validateScenario(scenario);
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new ScenarioError(`scenario ${input.name}: ${error.message}`);
+    throw error;
+  }
+}

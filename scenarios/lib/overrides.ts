@@ -1,0 +1,88 @@
+/**
+ * Command-line overrides applied to a scenario without editing its file, and the seeded fault
+ * schedule. A shorter or longer --duration scales the whole timeline (warm-up, fault starts and
+ * windows) by the same factor, so the faults keep their place in the run.
+ */
+import { loadDurationSeconds, validateScenario, type Scenario } from './define.ts';
+import type { TimedFault } from '../../chaos/faults/spec.ts';
+
+export interface Overrides {
+  rate?: number;
+  durationSeconds?: number;
+  relays?: number;
+  workers?: number;
+  drainDeadlineSeconds?: number;
+}
+
+export function applyOverrides(scenario: Scenario, o: Overrides): Scenario {
+  const s: Scenario = structuredClone(scenario);
+  if (o.rate !== undefined) {
+    if (s.load.executor === 'constant-arrival-rate') s.load.rate = o.rate;
+    else {
+      // A ramp keeps its shape: every stage scales so the peak becomes the requested rate.
+      const peak = Math.max(...(s.load.stages ?? []).map((st) => st.target), s.load.startRate ?? 0, 1);
+      const k = o.rate / peak;
+      s.load.startRate = Math.round((s.load.startRate ?? 0) * k * 100) / 100;
+      s.load.stages = (s.load.stages ?? []).map((st) => ({ ...st, target: Math.round(st.target * k * 100) / 100 }));
+    }
+    s.load.maxVUs = Math.max(s.load.maxVUs, Math.ceil(o.rate * 5));
+    s.load.preAllocatedVUs = Math.min(s.load.maxVUs, Math.max(s.load.preAllocatedVUs, Math.ceil(o.rate / 2)));
+  }
+  if (o.durationSeconds !== undefined) {
+    const before = loadDurationSeconds(s.load);
+    const k = o.durationSeconds / before;
+    if (s.load.executor === 'constant-arrival-rate') s.load.durationSeconds = o.durationSeconds;
+    else {
+      const stages = (s.load.stages ?? []).map((st) => ({ ...st, durationSeconds: Math.max(1, Math.round(st.durationSeconds * k)) }));
+      // Rounding must not move the end: the last stage absorbs the difference.
+      const sum = stages.reduce((a, st) => a + st.durationSeconds, 0);
+      const last = stages.at(-1);
+      if (last) last.durationSeconds = Math.max(1, last.durationSeconds + o.durationSeconds - sum);
+      s.load.stages = stages;
+    }
+    // The warm-up never shrinks below what a band needs (15 s), and no fault moves into it.
+    s.warmUpSeconds = Math.max(Math.min(15, s.warmUpSeconds), Math.round(s.warmUpSeconds * k));
+    s.faults = s.faults.map((f) => ({
+      ...f,
+      atSeconds: Math.max(s.warmUpSeconds + (f.jitterSeconds ?? 0), Math.round(f.atSeconds * k)),
+      durationSeconds: Math.round(f.durationSeconds * k),
+      ...(f.jitterSeconds === undefined ? {} : { jitterSeconds: Math.floor(f.jitterSeconds * k) }),
+    }));
+  }
+  if (o.relays !== undefined) s.instances.relay = o.relays;
+  if (o.workers !== undefined) s.instances.worker = o.workers;
+  if (o.drainDeadlineSeconds !== undefined) s.drainDeadlineSeconds = o.drainDeadlineSeconds;
+  // Overrides go through the same validation as files: a fault pushed past the load's end is named.
+  return validateScenario(s);
+}
+
+/** mulberry32: a tiny, well-known 32-bit PRNG; the same seed always gives the same schedule. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface ScheduledFault extends TimedFault {
+  /** Stable id within the run: f<index>. */
+  id: string;
+  /** Start after applying the seeded jitter. */
+  startSeconds: number;
+}
+
+/** Fixes each fault's start from the seed, in timeline order. */
+export function scheduleFaults(faults: readonly TimedFault[], seed: number): ScheduledFault[] {
+  const random = seededRandom(seed);
+  return faults
+    .map((f, i) => {
+      const jitter = f.jitterSeconds ?? 0;
+      const shift = jitter === 0 ? 0 : Math.round((random() * 2 - 1) * jitter * 10) / 10;
+      return { ...f, id: `f${i + 1}`, startSeconds: f.atSeconds + shift };
+    })
+    .sort((a, b) => a.startSeconds - b.startSeconds);
+}
