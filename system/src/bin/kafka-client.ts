@@ -1,0 +1,23 @@
+/**
+ * One way to build a kafkajs client for the relay, the worker and the ops CLI: through the
+ * Toxiproxy kafka link, with short timeouts so a faulted link fails fast, and kafkajs' own log
+ * lines routed to ours (warnings and errors only).
+ */
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { kafkaBrokers, type LabConfig } from '../config.ts';
+
+export function createKafka(config: LabConfig, clientId: string, log: (line: string) => void): Kafka {
+  return new Kafka({
+    clientId: `${config.kafka.clientId}-${clientId}`,
+    brokers: kafkaBrokers(config),
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, label, log: entry }: LogEntry) => {
+        log(`kafkajs ${label} ${namespace}: ${entry.message}`);
+      },
+  });
+}

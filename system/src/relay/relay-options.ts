@@ -1,0 +1,37 @@
+/** Relay tunables with their defaults; the strategy knobs come from config.ts. */
+import type { RelayAckMode, RelayOrderMode } from '../config.ts';
+import type { BackoffPolicy } from './backoff.ts';
+
+export interface RelayOptions {
+  /** Identifies this relay in lease tokens and logs, e.g. "relay-0". */
+  relayId: string;
+  ackMode: RelayAckMode;
+  orderMode: RelayOrderMode;
+  /** Rows claimed per round. Default 100. */
+  batchSize: number;
+  /** How long a claim is exclusive; must exceed publishTimeoutMs. Default 30 s. */
+  leaseMs: number;
+  /** A publish that has not been acknowledged by then counts as failed. Default 10 s. */
+  publishTimeoutMs: number;
+  /** Failed publishes before a row goes dead. Default 10. */
+  maxAttempts: number;
+  /** Backoff between failed publishes of one row. Default 500 ms doubling to 60 s. */
+  backoff: BackoffPolicy;
+  /** Polling fallback when no NOTIFY arrives. Default 1 s. */
+  pollIntervalMs: number;
+  /** Sent rows are deleted after this long. Default 1 h. */
+  retentionMs: number;
+  /** How often retention runs. Default 60 s. */
+  retentionSweepMs: number;
+}
+
+export const RELAY_DEFAULTS: Omit<RelayOptions, 'relayId' | 'ackMode' | 'orderMode'> = {
+  batchSize: 100,
+  leaseMs: 30_000,
+  publishTimeoutMs: 10_000,
+  maxAttempts: 10,
+  backoff: { baseMs: 500, maxMs: 60_000 },
+  pollIntervalMs: 1_000,
+  retentionMs: 60 * 60_000,
+  retentionSweepMs: 60_000,
+};

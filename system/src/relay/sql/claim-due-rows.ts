@@ -1,0 +1,56 @@
+/**
+ * Claims due pending rows under a lease. SKIP LOCKED lets several relays claim side by side
+ * without waiting on each other; the lease (owner token + expiry) lets a row whose relay died be
+ * claimed again once the lease has run out.
+ *
+ * Ordered mode claims a row only when no OLDER pending row of the same key exists (whoever holds
+ * it, and even if it is backing off), so one payment never has two events in flight and a later
+ * event never overtakes an earlier one that is being retried.
+ */
+import type { Queryable } from '../../db/pool.ts';
+import { type ClaimedRow, type ClaimedRowRecord, toClaimedRow } from '../outbox-row.ts';
+
+export interface ClaimOptions {
+  limit: number;
+  leaseMs: number;
+  leaseOwner: string;
+  perKeyOrder: boolean;
+}
+
+const ORDER_GUARD = `
+  AND NOT EXISTS (
+    SELECT 1 FROM outbox older
+     WHERE older.partition_key = o.partition_key
+       AND older.status = 'pending'
+       AND (older.created_at, older.event_id) < (o.created_at, o.event_id))`;
+
+function claimSql(perKeyOrder: boolean): string {
+  return `
+    WITH due AS (
+      SELECT o.event_id
+        FROM outbox o
+       WHERE o.status = 'pending'
+         AND o.next_attempt_at <= now()
+         AND (o.lease_expires_at IS NULL OR o.lease_expires_at < now())
+         ${perKeyOrder ? ORDER_GUARD : ''}
+       ORDER BY o.next_attempt_at, o.created_at
+       LIMIT $1
+       FOR UPDATE OF o SKIP LOCKED
+    )
+    UPDATE outbox o
+       SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3::double precision / 1000)
+      FROM due
+     WHERE o.event_id = due.event_id
+    RETURNING o.event_id, o.event_type, o.partition_key, o.payload, o.attempts, o.created_at, o.lease_owner`;
+}
+
+export async function claimDueRows(db: Queryable, options: ClaimOptions): Promise<ClaimedRow[]> {
+  const result = await db.query<ClaimedRowRecord>(claimSql(options.perKeyOrder), [
+    options.limit,
+    options.leaseOwner,
+    options.leaseMs,
+  ]);
+  // UPDATE … RETURNING does not keep the CTE's order; publishing order matters within a key only,
+  // and ordered mode never returns two rows of one key, but keep creation order for readers.
+  return result.rows.map(toClaimedRow).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+}
