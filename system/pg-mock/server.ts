@@ -2,7 +2,7 @@
  * Builds the mock payment gateway. Started separately (src/bin/pg-mock.ts) so tests can run it
  * in-process on port 0 and inspect its ledger and fault engine directly.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerAdminRoutes } from './admin-routes.ts';
 import type { FaultProfile } from './contract.ts';
 import { errorBody } from './errors.ts';
@@ -35,7 +35,7 @@ export function buildPgMock(options: PgMockOptions): PgMock {
     logger: options.logger ?? false,
     bodyLimit: 16 * 1024,
     // Under load a line per request would cost more CPU than the mock itself; metrics count them.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Keys travel in the path of inquiries; the default limit (100) would 404 long ones.
     routerOptions: { maxParamLength: 256 },
   });

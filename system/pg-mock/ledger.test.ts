@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { CaptureRequest } from './contract.ts';
+import { createLedger } from './ledger.ts';
+
+function request(paymentId: string, key: string, amount = 1000): CaptureRequest {
+  return { paymentId, orderId: `order-${paymentId}`, pgIdempotencyKey: key, amount, currency: 'KRW', method: 'card', methodReference: 'tok_1' };
+}
+
+const captured = { status: 'captured' } as const;
+
+describe('ledger', () => {
+  it('when the same key is booked twice, then the second gets the first booking and nothing new is booked', () => {
+    const ledger = createLedger();
+    const first = ledger.book(request('p1', 'k1'), captured);
+    const second = ledger.book(request('p1', 'k1'), captured);
+    expect(first.kind).toBe('booked');
+    expect(second).toEqual({ kind: 'replayed', entry: first.kind === 'booked' ? first.entry : undefined });
+    expect(ledger.entries()).toHaveLength(1);
+    expect(ledger.summary()).toMatchObject({ captures: 1, doubleCaptures: 0 });
+  });
+
+  it('when a declined key is retried, then it stays declined (no capture sneaks in)', () => {
+    const ledger = createLedger();
+    ledger.book(request('p1', 'k1'), { status: 'declined', reason: 'card_declined' });
+    const retry = ledger.book(request('p1', 'k1'), captured);
+    expect(retry.kind === 'replayed' && retry.entry.status).toBe('declined');
+    expect(ledger.summary()).toMatchObject({ captures: 0, declines: 1 });
+  });
+
+  it('when a key is reused with another amount or payment, then it is a mismatch and nothing is booked', () => {
+    const ledger = createLedger();
+    ledger.book(request('p1', 'k1', 1000), captured);
+    const other = ledger.book(request('p2', 'k1', 2000), captured);
+    expect(other.kind === 'mismatch' && other.fields).toEqual(['paymentId', 'amount']);
+    expect(ledger.entries()).toHaveLength(1);
+  });
+
+  it('when one payment is captured under two keys, then it is a double capture, in the counter and the summary', () => {
+    const ledger = createLedger();
+    const a = ledger.book(request('p1', 'k1'), captured);
+    const b = ledger.book(request('p1', 'k2'), captured);
+    ledger.book(request('p2', 'k3'), captured);
+    expect(a.kind === 'booked' && a.doubleCapture).toBe(false);
+    expect(b.kind === 'booked' && b.doubleCapture).toBe(true);
+    const summary = ledger.summary();
+    expect(summary).toMatchObject({ captures: 3, liveCaptures: 3, doubleCaptures: 1, doubleCapturesEver: 1 });
+    expect(summary.paymentsWithMultipleCaptures).toEqual([
+      { paymentId: 'p1', liveTransactionIds: [a.entry.transactionId, b.entry.transactionId], refundedTransactionIds: [] },
+    ]);
+    expect(ledger.entries({ paymentId: 'p1' })).toHaveLength(2);
+  });
+
+  it('when a decline precedes a capture of the same payment, then it is not a double capture', () => {
+    const ledger = createLedger();
+    ledger.book(request('p1', 'k1'), { status: 'declined', reason: 'card_declined' });
+    const b = ledger.book(request('p1', 'k2'), captured);
+    expect(b.kind === 'booked' && b.doubleCapture).toBe(false);
+    expect(ledger.summary().doubleCaptures).toBe(0);
+  });
+
+  it('when the extra capture is refunded, then no live double capture remains, but the history keeps it', () => {
+    const ledger = createLedger();
+    ledger.book(request('p1', 'k1'), captured);
+    const extra = ledger.book(request('p1', 'k2'), captured);
+    const refund = ledger.refund(extra.entry.transactionId);
+    expect(refund.kind === 'refunded' && refund.alreadyRefunded).toBe(false);
+    const summary = ledger.summary();
+    expect(summary).toMatchObject({ captures: 2, liveCaptures: 1, refunds: 1, doubleCaptures: 0, doubleCapturesEver: 1 });
+    expect(summary.paymentsWithMultipleCaptures[0]?.refundedTransactionIds).toEqual([extra.entry.transactionId]);
+  });
+
+  it('when a payment is refunded and captured again, then the new capture is not a double capture', () => {
+    const ledger = createLedger();
+    const first = ledger.book(request('p1', 'k1'), captured);
+    ledger.refund(first.entry.transactionId);
+    const again = ledger.book(request('p1', 'k2'), captured);
+    expect(again.kind === 'booked' && again.doubleCapture).toBe(false);
+  });
+
+  it('refunds: twice is idempotent, unknown is not-found, declined is not-captured, wrong key is a mismatch', () => {
+    const ledger = createLedger();
+    const tx = ledger.book(request('p1', 'k1'), captured).entry.transactionId;
+    const declined = ledger.book(request('p2', 'k2'), { status: 'declined', reason: 'x' }).entry.transactionId;
+    expect(ledger.refund(tx, 'other').kind).toBe('key-mismatch');
+    expect(ledger.refund(tx, 'k1')).toMatchObject({ kind: 'refunded', alreadyRefunded: false });
+    expect(ledger.refund(tx)).toMatchObject({ kind: 'refunded', alreadyRefunded: true });
+    expect(ledger.refund('tx_nope').kind).toBe('not-found');
+    expect(ledger.refund(declined).kind).toBe('not-captured');
+    expect(ledger.byKey('k1')?.status).toBe('refunded');
+    expect(ledger.byKey('k1')?.refundedAt).toEqual(expect.any(String));
+    expect(ledger.summary().refunds).toBe(1);
+  });
+
+  it('when reset, then it is empty', () => {
+    const ledger = createLedger();
+    ledger.book(request('p1', 'k1'), captured);
+    ledger.book(request('p1', 'k2'), captured);
+    ledger.reset();
+    expect(ledger.entries()).toEqual([]);
+    expect(ledger.summary()).toMatchObject({ captures: 0, doubleCapturesEver: 0 });
+  });
+
+  it('hands out copies: callers cannot edit the book', () => {
+    const ledger = createLedger();
+    const booked = ledger.book(request('p1', 'k1'), captured);
+    booked.entry.status = 'refunded';
+    expect(ledger.byKey('k1')?.status).toBe('captured');
+  });
+});
