@@ -1,0 +1,89 @@
+/**
+ * The load of every scenario: create a payment with an idempotency key derived from the run,
+ * and for a share of them request a cancel right after. Parameterised by the environment the
+ * runner sets (PAYLAB_*); the merchant API key arrives in the environment and is never printed.
+ *
+ * Accepted payments are written one per line to k6's console output (the runner points
+ * --console-output at a file in the run folder): k6 cannot write files, and the checker needs
+ * the ids the API returned, independently of what the DB holds, to tell "lost" from "never made".
+ */
+import http from 'k6/http';
+import exec from 'k6/execution';
+import { Counter, Rate, Trend } from 'k6/metrics';
+import { buildOptions, readLoad } from './lib/load-options.ts';
+import { choice, createBody, idempotencyKey } from './lib/payment-requests.ts';
+
+const load = readLoad(__ENV.PAYLAB_LOAD);
+const apiUrl = __ENV.PAYLAB_API_URL ?? 'http://127.0.0.1:18080';
+const runId = __ENV.PAYLAB_RUN_ID ?? 'manual';
+const seed = Number(__ENV.PAYLAB_SEED ?? '42');
+const summaryFile = __ENV.PAYLAB_SUMMARY_FILE ?? 'k6-summary.json';
+
+export const options = buildOptions(load);
+
+const createsAttempted = new Counter('paylab_creates_attempted');
+const createsAccepted = new Counter('paylab_creates_accepted');
+const createErrors = new Rate('paylab_create_errors');
+const createDuration = new Trend('paylab_create_duration', true);
+const cancelsAccepted = new Counter('paylab_cancels_accepted');
+const cancelsRefused = new Counter('paylab_cancels_refused');
+const cancelErrors = new Counter('paylab_cancel_errors');
+
+function headers(extra: Record<string, string> = {}): Record<string, string> {
+  return { Authorization: `Bearer ${__ENV.PAYLAB_API_KEY ?? ''}`, 'Content-Type': 'application/json', ...extra };
+}
+
+export function setup(): void {
+  const res = http.get(`${apiUrl}/health/ready`, { timeout: '5s', tags: { name: 'ready' } });
+  if (res.status !== 200) exec.test.abort(`the API at ${apiUrl} is not ready (HTTP ${res.status}): is the stack up?`);
+  if (!__ENV.PAYLAB_API_KEY) exec.test.abort('PAYLAB_API_KEY is not set');
+}
+
+function paymentIdOf(body: unknown): string | null {
+  if (typeof body !== 'string') return null;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed !== 'object' || parsed === null) return null;
+    const data = (parsed as { data?: unknown }).data;
+    if (typeof data !== 'object' || data === null) return null;
+    const id = (data as { id?: unknown }).id;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+export function payments(): void {
+  const iteration = exec.scenario.iterationInTest;
+  const key = idempotencyKey(runId, iteration);
+  const timeout = `${load.requestTimeoutSeconds}s`;
+  createsAttempted.add(1);
+  const res = http.post(`${apiUrl}/payments`, JSON.stringify(createBody(runId, seed, iteration)), {
+    headers: headers({ 'Idempotency-Key': key }),
+    timeout,
+    tags: { name: 'create' },
+  });
+  createDuration.add(res.timings.duration);
+  const id = res.status >= 200 && res.status < 300 ? paymentIdOf(res.body) : null;
+  createErrors.add(id === null);
+  if (id === null) return;
+  createsAccepted.add(1);
+  console.log(`paylab-accepted ${id} ${key} ${Date.now()}`);
+  if (choice(seed, iteration, 'cancel') >= load.cancelRatio) return;
+  const cancel = http.post(`${apiUrl}/payments/${id}/cancel`, JSON.stringify({ reason: 'lab cancel' }), {
+    headers: headers(),
+    timeout,
+    tags: { name: 'cancel' },
+  });
+  if (cancel.status === 202) cancelsAccepted.add(1);
+  // 409: already terminal, not cancelable — a valid answer, not an error.
+  else if (cancel.status === 409) cancelsRefused.add(1);
+  else cancelErrors.add(1);
+}
+
+export function handleSummary(data: Record<string, unknown>): Record<string, string> {
+  return {
+    [summaryFile]: JSON.stringify(data, null, 2),
+    stdout: `k6 finished; summary written to ${summaryFile}\n`,
+  };
+}
