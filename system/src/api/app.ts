@@ -1,0 +1,108 @@
+/**
+ * buildApp(deps) assembles the payment API from what it is given — pool, idempotency cache,
+ * merchant key table, readiness checks, metrics registry — and starts nothing. bin/api.ts wires
+ * the real ones and listens; tests build it with their own database and call app.inject().
+ */
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type pg from 'pg';
+import type { Registry } from 'prom-client';
+import { createPayment } from '../db/create-payment.ts';
+import { authenticate, type MerchantKeyTable } from './auth.ts';
+import { registerErrorHandling } from './error-handler.ts';
+import type { IdempotencyCache } from './idempotency-cache.ts';
+import { type ApiMetrics, createApiMetrics } from './metrics.ts';
+import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
+import { idempotencyKeyRoutes } from './routes/idempotency-keys.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { paymentRoutes } from './routes/payments.ts';
+
+export interface AppDeps {
+  pool: pg.Pool;
+  cache: IdempotencyCache;
+  merchantKeys: MerchantKeyTable;
+  hashApiKey: (apiKey: string) => string;
+  registry: Registry;
+  /** Named dependency checks for /health/ready; `required: false` ones degrade instead of failing. */
+  readiness: ReadinessCheck[];
+  logger?: FastifyServerOptions['logger'];
+  newId?: () => string;
+  /** Largest accepted request body. */
+  bodyLimitBytes?: number;
+}
+
+export interface PaymentApi {
+  app: FastifyInstance;
+  metrics: ApiMetrics;
+}
+
+export async function buildApp(deps: AppDeps): Promise<PaymentApi> {
+  const newId = deps.newId ?? randomUUID;
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    // One line per request at load-test rates costs more CPU than the API itself; errors are still logged.
+    disableRequestLogging: true,
+    bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
+    // Payment ids are uuids; anything longer is not a route of ours.
+    routerOptions: { maxParamLength: 100 },
+    ajv: {
+      customOptions: {
+        // A misspelt or extra field is an error to report, never something to drop silently.
+        removeAdditional: false,
+        // "100" is not an amount.
+        coerceTypes: false,
+        // Name every problem at once; bodies are bounded (bodyLimit, maxItems), so this stays cheap.
+        allErrors: true,
+      },
+    },
+  });
+  const metrics = createApiMetrics(deps.registry);
+
+  registerErrorHandling(app);
+
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = {
+      route: request.routeOptions.url ?? 'unmatched',
+      method: request.method,
+      status: String(reply.statusCode),
+    };
+    metrics.httpRequests.inc(labels);
+    metrics.httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'paylab payment API',
+        version: '1.0.0',
+        description:
+          'Envelope: { code, message, data } on success, { code, message, errors: [{ field, value, reason }] } on failure.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+
+  app.decorateRequest('merchantId', '');
+
+  await app.register(healthRoutes(deps.readiness));
+  await app.register(metricsRoutes(deps.registry));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  // Merchant routes live in their own encapsulated scope, so the auth hook covers exactly them.
+  await app.register(async (merchantScope) => {
+    merchantScope.addHook('onRequest', authenticate(deps.merchantKeys, deps.hashApiKey));
+    await merchantScope.register(idempotencyKeyRoutes(deps.pool));
+    await merchantScope.register(
+      paymentRoutes({
+        pool: deps.pool,
+        metrics,
+        newId,
+        flow: { createPayment: (command) => createPayment(deps.pool, command), cache: deps.cache, metrics, newId },
+      }),
+    );
+  });
+
+  return { app, metrics };
+}

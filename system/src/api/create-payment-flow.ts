@@ -1,0 +1,119 @@
+/**
+ * POST /payments as a table of contents: check the request's meaning, then let idempotency decide
+ * between replaying, refusing and creating. Redis is asked first; the database transaction has the
+ * last word. Every answer is a status and a body STRING, so a replay is byte-identical.
+ */
+import { type IdempotencyDecision, type StoredIdempotencyRecord, decideIdempotency } from '../domain/idempotency.ts';
+import { type CreatePaymentInput, checkCreatePayment } from '../domain/payment-request.ts';
+import { PaymentError } from '../domain/result-codes.ts';
+import type { CreatePaymentCommand, CreatePaymentResult } from '../db/create-payment.ts';
+import { success } from './envelope.ts';
+import type { IdempotencyCache } from './idempotency-cache.ts';
+import type { ApiMetrics } from './metrics.ts';
+import { requestHash } from './request-hash.ts';
+
+export interface CreatePaymentFlowDeps {
+  createPayment: (command: CreatePaymentCommand) => Promise<CreatePaymentResult>;
+  cache: IdempotencyCache;
+  metrics: ApiMetrics;
+  newId: () => string;
+}
+
+export interface FlowAnswer {
+  status: number;
+  body: string;
+  replayed: boolean;
+}
+
+export async function createPaymentFlow(
+  deps: CreatePaymentFlowDeps,
+  merchantId: string,
+  idempotencyKey: string,
+  input: CreatePaymentInput,
+): Promise<FlowAnswer> {
+  const check = checkCreatePayment(input);
+  if (!check.ok) throw new PaymentError(check.codeName, check.errors);
+
+  const hash = requestHash('POST', '/payments', input);
+  const { metrics, cache } = deps;
+
+  // Redis failures are counted once per request, however many calls fail in it.
+  let redisUsable = true;
+  const fellBack = () => {
+    if (redisUsable) metrics.idempotencyRedisFallback.inc();
+    redisUsable = false;
+  };
+  const tryRedis = async <T>(operation: () => Promise<T>): Promise<T | undefined> => {
+    if (!redisUsable) return undefined;
+    try {
+      return await operation();
+    } catch {
+      fellBack();
+      return undefined;
+    }
+  };
+
+  const cached = await tryRedis(() => cache.get(merchantId, idempotencyKey));
+  if (cached) return answer(decideIdempotency(cached, hash), 'redis', metrics);
+
+  const locked = await tryRedis(() => cache.lock(merchantId, idempotencyKey));
+  if (locked === false) {
+    // Someone holds the key right now; it may have finished between our two calls.
+    const finished = await tryRedis(() => cache.get(merchantId, idempotencyKey));
+    if (finished) return answer(decideIdempotency(finished, hash), 'redis', metrics);
+    if (redisUsable) return answer({ kind: 'in-progress' }, 'redis', metrics);
+  }
+
+  try {
+    const result = await deps.createPayment({
+      paymentId: deps.newId(),
+      eventId: deps.newId(),
+      merchantId,
+      idempotencyKey,
+      requestHash: hash,
+      input,
+      respond: (payment) => {
+        const { status, body } = success('paymentRequested', payment);
+        return { status, body: JSON.stringify(body) };
+      },
+    });
+    if (result.kind === 'created') {
+      metrics.paymentsAccepted.inc({ method: input.method });
+      await remember(result.status, result.body);
+      return { status: result.status, body: result.body, replayed: false };
+    }
+    const decision = decideIdempotency(result.record, hash);
+    if (decision.kind === 'replay') await remember(decision.status, decision.body);
+    return answer(decision, 'db', metrics);
+  } finally {
+    if (locked === true) await tryRedis(() => cache.unlock(merchantId, idempotencyKey));
+  }
+
+  async function remember(status: number, body: string): Promise<void> {
+    const record: StoredIdempotencyRecord = { requestHash: hash, state: 'completed', responseStatus: status, responseBody: body };
+    await tryRedis(() => cache.put(merchantId, idempotencyKey, record));
+  }
+}
+
+function answer(decision: IdempotencyDecision, source: 'redis' | 'db', metrics: ApiMetrics): FlowAnswer {
+  switch (decision.kind) {
+    case 'replay':
+      metrics.idempotencyReplays.inc({ source });
+      return { status: decision.status, body: decision.body, replayed: true };
+    case 'mismatch':
+      metrics.idempotencyConflicts.inc({ reason: 'mismatch' });
+      throw new PaymentError('idempotencyKeyMismatch', [
+        { field: 'idempotency-key', value: null, reason: 'already used with different parameters; use a new key' },
+      ]);
+    case 'in-progress':
+      metrics.idempotencyConflicts.inc({ reason: 'in_progress' });
+      throw new PaymentError(
+        'idempotencyInProgress',
+        [{ field: 'idempotency-key', value: null, reason: 'the first request with this key has not finished' }],
+        { retryAfterSeconds: 1 },
+      );
+    case 'proceed':
+      // Only an absent record says proceed, and both callers hold a record.
+      throw new Error('idempotency decided "proceed" for an existing record');
+  }
+}
