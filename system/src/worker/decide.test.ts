@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import type { CaptureResult } from '../../pg-mock/contract.ts';
+import type { PaymentCancelRequested, PaymentRequested } from '../domain/events.ts';
+import {
+  afterCapture,
+  afterInquiry,
+  cancelAfterInquiry,
+  cancelAfterRefund,
+  checkOrder,
+  nextNaiveKey,
+  type PaymentSnapshot,
+  pgKeyFor,
+  planFor,
+} from './decide.ts';
+
+const paymentId = '0b7e3f5e-4d6a-4b8e-9a43-5b0d2f1b9c22';
+const requested: PaymentRequested = {
+  eventId: '6f1c2a56-9a53-4f57-9d0c-8c1c6f0f8a11',
+  type: 'payment.requested',
+  paymentId,
+  merchantId: 'merchant-a',
+  occurredAt: '2026-11-25T20:00:00.000Z',
+  sequence: 1,
+  amount: 1000,
+  currency: 'KRW',
+  method: 'card',
+  methodReference: 'tok_visa',
+};
+const cancel: PaymentCancelRequested = {
+  eventId: '7f1c2a56-9a53-4f57-9d0c-8c1c6f0f8a11',
+  type: 'payment.cancel_requested',
+  paymentId,
+  merchantId: 'merchant-a',
+  occurredAt: '2026-11-25T20:00:01.000Z',
+  sequence: 2,
+  reason: 'customer',
+};
+const snap = (s: Partial<PaymentSnapshot>): PaymentSnapshot => ({
+  state: 'requested',
+  version: 0,
+  captured: false,
+  pgIdempotencyKey: null,
+  pgTransactionId: null,
+  ...s,
+});
+const result = (status: CaptureResult['status']): CaptureResult => ({
+  transactionId: 'tx-1',
+  paymentId,
+  pgIdempotencyKey: pgKeyFor(paymentId),
+  status,
+  amount: 1000,
+  currency: 'KRW',
+});
+
+describe('pg idempotency keys', () => {
+  it('are derived from the payment, so every attempt of the robust worker reuses one key', () => {
+    expect(pgKeyFor(paymentId)).toBe(`pay_${paymentId}_1`);
+  });
+  it('naive retries move to a fresh key each time', () => {
+    expect(nextNaiveKey(paymentId, `pay_${paymentId}_1`)).toBe(`pay_${paymentId}_2`);
+    expect(nextNaiveKey(paymentId, `pay_${paymentId}_9`)).toBe(`pay_${paymentId}_10`);
+    expect(nextNaiveKey(paymentId, null)).toBe(`pay_${paymentId}_1`);
+  });
+});
+
+describe('checkOrder', () => {
+  it('lets the next expected event through, and older ones', () => {
+    expect(checkOrder(1, 0)).toEqual({ kind: 'in-order' });
+    expect(checkOrder(2, 1)).toEqual({ kind: 'in-order' });
+    expect(checkOrder(1, 1)).toEqual({ kind: 'in-order' });
+  });
+  it('holds back a cancel that arrives before its payment was requested', () => {
+    expect(checkOrder(2, 0)).toEqual({ kind: 'ahead', expected: 1 });
+  });
+});
+
+describe('planFor a payment.requested event', () => {
+  it('starts the charge from requested under the derived key', () => {
+    expect(planFor(requested, snap({}), 'inquire-first')).toEqual({ kind: 'start-capture', key: pgKeyFor(paymentId) });
+  });
+  it('resolves a payment left in processing by inquiry, with the recorded key', () => {
+    const p = snap({ state: 'processing', pgIdempotencyKey: pgKeyFor(paymentId) });
+    expect(planFor(requested, p, 'inquire-first')).toEqual({ kind: 'resolve-by-inquiry', key: pgKeyFor(paymentId) });
+  });
+  it('naive: charges a payment left in processing again, under a new key', () => {
+    const p = snap({ state: 'processing', pgIdempotencyKey: pgKeyFor(paymentId) });
+    expect(planFor(requested, p, 'naive')).toEqual({ kind: 'recharge', key: pgKeyFor(paymentId, 2) });
+  });
+  it('does not charge once a cancel was requested', () => {
+    expect(planFor(requested, snap({ state: 'cancel_requested' }), 'inquire-first').kind).toBe('skip');
+  });
+  it.each(['completed', 'failed'] as const)('skips a %s payment', (state) => {
+    expect(planFor(requested, snap({ state }), 'inquire-first').kind).toBe('skip');
+  });
+  it('checks that a canceled payment whose charge may have been booked holds no live capture', () => {
+    const p = snap({ state: 'canceled', pgIdempotencyKey: pgKeyFor(paymentId) });
+    expect(planFor(requested, p, 'inquire-first')).toEqual({ kind: 'verify-no-live-capture', key: pgKeyFor(paymentId) });
+  });
+});
+
+describe('planFor a payment.cancel_requested event', () => {
+  it('cancels outright when no charge was ever attempted', () => {
+    expect(planFor(cancel, snap({ state: 'cancel_requested' }), 'inquire-first')).toEqual({ kind: 'cancel' });
+  });
+  it('refunds a live capture before canceling', () => {
+    const p = snap({ state: 'cancel_requested', captured: true, pgTransactionId: 'tx-1', pgIdempotencyKey: 'k' });
+    expect(planFor(cancel, p, 'inquire-first')).toEqual({ kind: 'refund-then-cancel', transactionId: 'tx-1', key: 'k' });
+  });
+  it('asks the PG first when a charge was attempted but its outcome is not recorded', () => {
+    const p = snap({ state: 'cancel_requested', pgIdempotencyKey: 'k' });
+    expect(planFor(cancel, p, 'inquire-first')).toEqual({ kind: 'inquire-then-cancel', key: 'k' });
+  });
+  it('skips an already canceled payment', () => {
+    expect(planFor(cancel, snap({ state: 'canceled' }), 'inquire-first').kind).toBe('skip');
+  });
+});
+
+describe('afterCapture', () => {
+  it('settles completed on a capture and failed on a decline (final)', () => {
+    expect(afterCapture({ kind: 'captured', result: result('captured') }, 'inquire-first')).toMatchObject({ kind: 'settle', to: 'completed' });
+    expect(afterCapture({ kind: 'declined', result: result('declined') }, 'naive')).toMatchObject({ kind: 'settle', to: 'failed' });
+  });
+  it('retries a rejection no sooner than the PG asked', () => {
+    expect(afterCapture({ kind: 'rejected', reason: '503', retryAfterMs: 2000 }, 'inquire-first')).toEqual({
+      kind: 'retry',
+      reason: 'pg rejected: 503',
+      minDelayMs: 2000,
+    });
+  });
+  it('inquire-first: an unknown outcome leads to an inquiry, never straight to a new charge', () => {
+    expect(afterCapture({ kind: 'unknown', reason: 'timeout', detail: '' }, 'inquire-first')).toEqual({ kind: 'inquire' });
+  });
+  it('naive: an unknown outcome goes straight to a retry', () => {
+    expect(afterCapture({ kind: 'unknown', reason: 'timeout', detail: '' }, 'naive').kind).toBe('retry');
+  });
+});
+
+describe('afterInquiry', () => {
+  it('settles from what the PG recorded', () => {
+    expect(afterInquiry({ kind: 'found', result: result('captured') })).toMatchObject({ kind: 'settle', to: 'completed' });
+    expect(afterInquiry({ kind: 'found', result: result('declined') })).toMatchObject({ kind: 'settle', to: 'failed' });
+  });
+  it('allows a new charge under the same key only when the PG never saw the key', () => {
+    expect(afterInquiry({ kind: 'not-found' })).toEqual({ kind: 'charge-again' });
+  });
+  it('retries when the inquiry itself has no answer', () => {
+    expect(afterInquiry({ kind: 'unknown', reason: 'timeout', detail: '' }).kind).toBe('retry');
+  });
+});
+
+describe('cancel steps', () => {
+  it('refunds what the inquiry found captured, cancels otherwise', () => {
+    expect(cancelAfterInquiry({ kind: 'found', result: result('captured') })).toEqual({ kind: 'refund', transactionId: 'tx-1' });
+    expect(cancelAfterInquiry({ kind: 'not-found' })).toEqual({ kind: 'cancel' });
+    expect(cancelAfterInquiry({ kind: 'found', result: result('declined') }).kind).toBe('cancel');
+    expect(cancelAfterInquiry({ kind: 'unknown', reason: 'timeout', detail: '' }).kind).toBe('retry');
+  });
+  it('cancels only after the refund is confirmed', () => {
+    expect(cancelAfterRefund({ kind: 'refunded', result: result('refunded') }).kind).toBe('cancel');
+    expect(cancelAfterRefund({ kind: 'unknown', reason: 'connection-reset', detail: '' }).kind).toBe('retry');
+    expect(cancelAfterRefund({ kind: 'rejected', reason: '503', retryAfterMs: 1000 })).toMatchObject({ kind: 'retry', minDelayMs: 1000 });
+  });
+});
