@@ -5,6 +5,7 @@
  * connecting, 5xx, an answer that cannot be read). Never throws: every failure is an outcome.
  */
 import http from 'node:http';
+import type { LabConfig } from '../config.ts';
 import type { CaptureRequest, CaptureResult, LedgerStatus, PgErrorBody } from '../../pg-mock/contract.ts';
 import { exchange, type Exchange } from './http-exchange.ts';
 import type { CaptureOutcome, InquiryOutcome, PgClient, RefundOutcome, UnknownReason } from './pg-client-types.ts';
@@ -28,6 +29,12 @@ export interface HttpPgClientOptions {
   timeoutMs: number;
   maxSockets?: number;
   onCall?: (record: PgCallRecord) => void;
+}
+
+/** The PG's address for clients: the Toxiproxy `pg-mock` link, so the link can be faulted. */
+export function pgBaseUrl(config: LabConfig): string {
+  const { host, port } = config.links['pg-mock'].listen;
+  return `http://${host}:${port}`;
 }
 
 export interface HttpPgClient extends PgClient {
