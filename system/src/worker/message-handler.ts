@@ -1,0 +1,147 @@
+/**
+ * What happens to one Kafka message: wait for its retry time, validate it, process it, and route
+ * the result — done, duplicate (absorbed), retry topic with backoff, or dead-letter topic.
+ *
+ * Infrastructure failures (the DB or Kafka unreachable) are not the message's fault: the handler
+ * keeps retrying in place, heartbeating, instead of burning the message's retry budget, and never
+ * returns (so the offset is not committed) until the message has really been handled.
+ */
+import type { IHeaders, Message } from 'kafkajs';
+import type { PaymentEvent } from '../domain/events.ts';
+import { type BackoffPolicy, backoffDelayMs } from '../relay/backoff.ts';
+import type { ProcessOutcome } from './process-event.ts';
+import { attemptOf, deadLetterHeaders, notBeforeOf, retryHeaders } from './retry-headers.ts';
+import { parsePaymentEvent } from './validate-event.ts';
+
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: IHeaders;
+}
+
+export interface HandlerObserver {
+  received(topic: string): void;
+  processed(type: string, outcome: string, seconds: number): void;
+  retried(reason: string): void;
+  deadLettered(reason: 'invalid' | 'retries-exhausted'): void;
+  infrastructureError(error: Error): void;
+}
+
+export interface MessageHandlerOptions {
+  retryTopic: string;
+  deadLetterTopic: string;
+  /** Retries before a message goes to the dead-letter topic. */
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+}
+
+export interface MessageHandlerDeps {
+  process(event: PaymentEvent): Promise<ProcessOutcome>;
+  send(topic: string, message: Message): Promise<void>;
+  observer: HandlerObserver;
+  isStopping(): boolean;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class StoppingError extends Error {
+  override name = 'StoppingError';
+}
+
+/** The low-cardinality label of an outcome: "skipped: payment already failed" → "skipped". */
+export function outcomeLabel(outcome: ProcessOutcome): string {
+  if (outcome.kind !== 'done') return outcome.kind;
+  return outcome.outcome.split(':')[0] ?? outcome.outcome;
+}
+
+/** A retry reason as a metric label: the part before the first colon ("pg rejected", "reorder"…). */
+export function reasonLabel(reason: string): string {
+  return reason.split(':')[0] ?? reason;
+}
+
+export function makeMessageHandler(
+  options: MessageHandlerOptions,
+  deps: MessageHandlerDeps,
+): (message: IncomingMessage, heartbeat: () => Promise<void>) => Promise<void> {
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+
+  async function pause(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+    const until = now() + ms;
+    while (now() < until) {
+      if (deps.isStopping()) throw new StoppingError('stopping: the message will be redelivered');
+      await sleep(Math.min(1_000, until - now()));
+      await heartbeat().catch(() => {});
+    }
+  }
+
+  async function persistently<T>(work: () => Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (error instanceof StoppingError) throw error;
+        deps.observer.infrastructureError(error instanceof Error ? error : new Error(String(error)));
+        await pause(backoffDelayMs(Math.min(attempt, 6), { baseMs: 200, maxMs: 5_000 }), heartbeat);
+      }
+    }
+  }
+
+  return async (message, heartbeat) => {
+    deps.observer.received(message.topic);
+    const notBefore = notBeforeOf(message.headers);
+    if (notBefore > now()) await pause(notBefore - now(), heartbeat);
+
+    const attempt = attemptOf(message.headers);
+    const source = { topic: message.topic, partition: message.partition, offset: message.offset };
+    const parsed = parsePaymentEvent(message.value);
+    if (!parsed.ok) {
+      await persistently(
+        () =>
+          deps.send(options.deadLetterTopic, {
+            key: message.key,
+            value: message.value,
+            headers: deadLetterHeaders(message.headers, 'invalid', parsed.error, source, attempt, now()),
+          }),
+        heartbeat,
+      );
+      deps.observer.deadLettered('invalid');
+      return;
+    }
+
+    const event = parsed.event;
+    const started = now();
+    const outcome = await persistently(() => deps.process(event), heartbeat);
+    deps.observer.processed(event.type, outcomeLabel(outcome), (now() - started) / 1000);
+    if (outcome.kind !== 'retry') return;
+
+    const next = attempt + 1;
+    if (next > options.maxAttempts) {
+      await persistently(
+        () =>
+          deps.send(options.deadLetterTopic, {
+            key: message.key,
+            value: message.value,
+            headers: deadLetterHeaders(message.headers, 'retries-exhausted', outcome.reason, source, attempt, now()),
+          }),
+        heartbeat,
+      );
+      deps.observer.deadLettered('retries-exhausted');
+      return;
+    }
+    const delay = Math.max(backoffDelayMs(next, options.backoff), outcome.minDelayMs ?? 0);
+    await persistently(
+      () =>
+        deps.send(options.retryTopic, {
+          key: message.key,
+          value: message.value,
+          headers: retryHeaders(message.headers, next, now() + delay, outcome.reason),
+        }),
+      heartbeat,
+    );
+    deps.observer.retried(reasonLabel(outcome.reason));
+  };
+}
