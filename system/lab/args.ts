@@ -1,0 +1,107 @@
+/** Parsing the lab CLI's arguments: pure, so every error message is unit-tested. */
+
+export type LabCommand =
+  | { command: 'up'; infraOnly: boolean; runtime: 'native' | 'docker'; relays?: number; workers?: number }
+  | { command: 'down'; runtime: 'native' | 'docker' }
+  | { command: 'status'; json: boolean; runtime: 'native' | 'docker' }
+  | { command: 'logs'; target: string; follow: boolean; lines: number }
+  | { command: 'reset'; runtime: 'native' | 'docker' }
+  | { command: 'tools' }
+  | { command: 'help' };
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const USAGE = `usage: npm run lab -- <command>   (or: paylab <command>)
+
+  up [--infra] [--runtime native|docker] [--relays N] [--workers N]
+                      start the lab (idempotent); --infra: db, redis, kafka, toxiproxy, prometheus only
+  down                stop everything the lab started, and only that
+  status [--json]     one line per service: state, pid, address
+  logs <service> [-f] [-n LINES]
+                      print a service's log (api, relay-0, worker-1, kafka, db, install…)
+  reset               down, then wipe the lab's state, logs and pid files (tools and secrets stay)
+  tools               print where the installed tools (k6, toxiproxy, kafka jars) live
+`;
+
+function count(flag: string, raw: string | undefined): number {
+  if (raw === undefined || !/^\d+$/.test(raw)) throw new UsageError(`${flag} needs a whole number, got ${raw ?? 'nothing'}`);
+  const value = Number(raw);
+  if (value > 9) throw new UsageError(`${flag} must be between 0 and 9, got ${value}`);
+  return value;
+}
+
+function runtimeOf(raw: string | undefined): 'native' | 'docker' {
+  if (raw === 'native' || raw === 'docker') return raw;
+  throw new UsageError(`--runtime must be native or docker, got ${raw ?? 'nothing'}`);
+}
+
+export function parseLabArgs(argv: readonly string[]): LabCommand {
+  const [command, ...rest] = argv;
+  let runtime: 'native' | 'docker' = 'native';
+  const unknown = (arg: string): never => {
+    throw new UsageError(`unknown option ${arg} for ${command}`);
+  };
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      return { command: 'help' };
+    case 'up': {
+      const result: LabCommand = { command: 'up', infraOnly: false, runtime };
+      for (let i = 0; i < rest.length; i++) {
+        const arg = rest[i];
+        if (arg === '--infra') result.infraOnly = true;
+        else if (arg === '--runtime') result.runtime = runtimeOf(rest[++i]);
+        else if (arg === '--relays') result.relays = count('--relays', rest[++i]);
+        else if (arg === '--workers') result.workers = count('--workers', rest[++i]);
+        else unknown(arg ?? '');
+      }
+      return result;
+    }
+    case 'down':
+    case 'reset': {
+      for (let i = 0; i < rest.length; i++) {
+        if (rest[i] === '--runtime') runtime = runtimeOf(rest[++i]);
+        else unknown(rest[i] ?? '');
+      }
+      return { command, runtime };
+    }
+    case 'status': {
+      let json = false;
+      for (let i = 0; i < rest.length; i++) {
+        if (rest[i] === '--json') json = true;
+        else if (rest[i] === '--runtime') runtime = runtimeOf(rest[++i]);
+        else unknown(rest[i] ?? '');
+      }
+      return { command: 'status', json, runtime };
+    }
+    case 'logs': {
+      let target: string | undefined;
+      let follow = false;
+      let lines = 100;
+      for (let i = 0; i < rest.length; i++) {
+        const arg = rest[i] ?? '';
+        if (arg === '-f' || arg === '--follow') follow = true;
+        else if (arg === '-n' || arg === '--lines') {
+          const raw = rest[++i];
+          if (raw === undefined || !/^[1-9]\d{0,5}$/.test(raw)) throw new UsageError(`-n needs a positive number of lines, got ${raw ?? 'nothing'}`);
+          lines = Number(raw);
+        }
+        else if (arg.startsWith('-')) unknown(arg);
+        else if (target === undefined) target = arg;
+        else throw new UsageError(`logs takes one service, got ${target} and ${arg}`);
+      }
+      if (target === undefined) throw new UsageError('logs needs a service name, e.g. `logs kafka` or `logs worker-0`');
+      if (!/^[a-z0-9-]+$/.test(target)) throw new UsageError(`not a service name: ${target}`);
+      return { command: 'logs', target, follow, lines };
+    }
+    case 'tools':
+      if (rest.length > 0) unknown(rest[0] ?? '');
+      return { command: 'tools' };
+    default:
+      throw new UsageError(`unknown command ${command}`);
+  }
+}

@@ -1,0 +1,60 @@
+/** The payment stack's processes: `node --import tsx system/src/bin/<name>.ts`, one process each. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { strategyEnv, type AppService, type LabConfig } from '../../src/config.ts';
+import { httpOk } from './probes.ts';
+import type { ServiceDef } from './service-def.ts';
+
+/** Environment marker the lab recognises its app processes by in /proc/<pid>/environ. */
+export function appMarker(config: LabConfig): string {
+  return `PAYLAB_SUPERVISED_BY=${config.paths.labDir}`;
+}
+
+export function appEntry(config: LabConfig, service: AppService): string {
+  return path.join(config.paths.repoRoot, 'system', 'src', 'bin', `${service}.ts`);
+}
+
+export function appPort(config: LabConfig, service: AppService, instance: number): number {
+  switch (service) {
+    case 'api':
+      return config.services.api.port;
+    case 'pg-mock':
+      return config.services.pgMock.port;
+    case 'relay':
+      return config.services.relayMetricsBase + instance;
+    case 'worker':
+      return config.services.workerMetricsBase + instance;
+  }
+}
+
+export function appService(service: AppService, instance: number): ServiceDef {
+  const multi = service === 'relay' || service === 'worker';
+  return {
+    service,
+    instance,
+    label: multi ? `${service}-${instance}` : service,
+    address: (config) => `${config.services.api.host}:${appPort(config, service, instance)}`,
+    tools: [],
+    missing: (ctx) => {
+      const entry = appEntry(ctx.config, service);
+      return fs.existsSync(entry) ? undefined : `missing entry ${path.relative(ctx.config.paths.repoRoot, entry)}`;
+    },
+    launch: (ctx) => ({
+      cmd: process.execPath,
+      args: ['--import', 'tsx', appEntry(ctx.config, service)],
+      env: {
+        ...process.env,
+        ...strategyEnv(ctx.strategy),
+        PAYLAB_INSTANCE: String(instance),
+        PAYLAB_SUPERVISED_BY: ctx.config.paths.labDir,
+      },
+      cwd: ctx.config.paths.repoRoot,
+      marker: appMarker(ctx.config),
+      identifiers: [appEntry(ctx.config, service), `PAYLAB_INSTANCE=${instance}`],
+    }),
+    healthy: (ctx) => httpOk(`http://${ctx.config.services.api.host}:${appPort(ctx.config, service, instance)}/health`),
+    stopSignal: 'SIGTERM',
+    graceMs: 10_000,
+    startTimeoutMs: 60_000,
+  };
+}
