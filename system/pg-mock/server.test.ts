@@ -187,3 +187,31 @@ describe('admin API', () => {
     expect(pg.ledger.entries()).toHaveLength(0);
   });
 });
+
+describe('body parsing', () => {
+  it('an admin POST with a JSON content type and no body is accepted', async () => {
+    const reset = await pg.app.inject({
+      method: 'POST',
+      url: '/admin/faults/reset',
+      headers: { ...auth, 'content-type': 'application/json' },
+    });
+    expect(reset.statusCode).toBe(200);
+  });
+
+  it('a prototype-poisoning body is refused with 400', async () => {
+    const poisoned = await pg.app.inject({
+      method: 'PUT',
+      url: '/admin/faults',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '{"__proto__": {"declineRate": 1}}',
+    });
+    expect(poisoned.statusCode).toBe(400);
+    expect(pg.faults.profile().declineRate).toBe(0);
+  });
+
+  it('an empty capture body is a 400 naming the body', async () => {
+    const empty = await pg.app.inject({ method: 'POST', url: '/v1/captures', headers: { 'content-type': 'application/json' } });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({ errors: [{ field: '(body)' }] });
+  });
+});

@@ -61,6 +61,16 @@ export function buildPgMock(options: PgMockOptions): PgMock {
     reply.code(404).send(errorBody('no_route', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
+  // An empty JSON body (a POST /admin/faults/reset sent with a JSON content type) means "no body",
+  // not a parse error; anything else goes through fastify's own parser (proto-poisoning checks kept).
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    return jsonParser(request, text, done);
+  });
+
   app.addHook('preClose', async () => state.held.releaseAll());
 
   app.get('/health', async () => ({ status: 'ok' }));
