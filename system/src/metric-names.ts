@@ -30,6 +30,7 @@ export const METRICS = {
   workerEventsReceived: 'paylab_worker_events_received_total', // counter {topic}
   workerEventsProcessed: 'paylab_worker_events_processed_total', // counter {type, outcome}
   workerDuplicateDeliveries: 'paylab_worker_duplicate_deliveries_total', // counter: absorbed duplicates
+  workerReorders: 'paylab_worker_reorders_total', // counter: an event arrived before an earlier one of its payment was applied
   workerRetries: 'paylab_worker_retries_total', // counter {reason}
   workerDeadLetters: 'paylab_worker_dead_letters_total', // counter {reason}
   workerProcessingDuration: 'paylab_worker_processing_duration_seconds', // histogram {type}
