@@ -48,7 +48,8 @@ export function describeViolations(
   input: unknown,
 ): { codeName: ErrorCodeName; errors: FieldError[] } {
   const errors = violations.map((v): FieldError => {
-    const base = context === 'body' ? v.instancePath || '/' : `${context}${v.instancePath.replace(/^\//, '.')}`;
+    // Body fields are JSON pointers; headers and params are named as the client wrote them.
+    const base = context === 'body' ? v.instancePath || '/' : v.instancePath.replace(/^\//, '') || context;
     const join = (name: string) => (context === 'body' ? `${v.instancePath}/${escapePointer(name)}` : name);
     if (v.keyword === 'additionalProperties' && typeof v.params.additionalProperty === 'string') {
       // Unknown fields are not echoed: a misplaced secret or card number must not bounce back.
@@ -57,7 +58,8 @@ export function describeViolations(
     if (v.keyword === 'required' && typeof v.params.missingProperty === 'string') {
       return { field: join(v.params.missingProperty), value: null, reason: 'is required' };
     }
-    const value = context === 'body' ? valueAt(input, v.instancePath) : undefined;
+    // Header values are never echoed: the Authorization header lives next to them.
+    const value = context === 'headers' ? null : valueAt(input, v.instancePath);
     return { field: base, value: safeEcho(value ?? null), reason: v.message ?? v.keyword };
   });
 
@@ -96,7 +98,7 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   const fastifyError = error as FastifyError & { validation?: SchemaViolation[]; validationContext?: ValidationContext };
   if (Array.isArray(fastifyError.validation)) {
     const context = fastifyError.validationContext ?? 'body';
-    const input = context === 'body' ? request.body : undefined;
+    const input = context === 'body' ? request.body : context === 'params' ? request.params : undefined;
     const { codeName, errors } = describeViolations(context, fastifyError.validation, input);
     return send(reply, codeName, errors);
   }

@@ -1,0 +1,92 @@
+/**
+ * Builds the real payment API for integration tests: a fresh cloned database, the lab's Redis
+ * (through a Toxiproxy link), and merchants with throwaway keys. Nothing is mocked.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import type { Registry } from 'prom-client';
+import { type Endpoint, loadConfig } from '../../config.ts';
+import { createPool } from '../../db/pool.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
+import { createMetricsRegistry } from '../../observability/metrics-registry.ts';
+import { hashApiKey } from '../../secrets.ts';
+import { buildApp } from '../app.ts';
+import { buildMerchantKeyTable } from '../auth.ts';
+import { createRedisIdempotencyCache, type IdempotencyCache } from '../idempotency-cache.ts';
+import { createRedisClient } from '../redis-client.ts';
+
+export interface TestApi {
+  app: FastifyInstance;
+  pool: pg.Pool;
+  redis: Redis;
+  registry: Registry;
+  db: TestDatabase;
+  /** Bearer API keys of two merchants, to test that neither sees the other's payments. */
+  keys: { a: string; b: string };
+  close(): Promise<void>;
+}
+
+export async function waitForRedis(redis: Redis, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (redis.status !== 'ready') {
+    if (Date.now() - started > timeoutMs) throw new Error(`redis not ready after ${timeoutMs} ms (status ${redis.status})`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export async function startTestApi(
+  label: string,
+  options: { redisEndpoint?: Endpoint; cache?: (redis: Redis) => IdempotencyCache } = {},
+): Promise<TestApi> {
+  const config = loadConfig();
+  const db = await createTestDatabase(config, label);
+  const pool = createPool({ connectionString: db.url, applicationName: `paylab-test-${label}`, max: 30 });
+  const redis = createRedisClient(options.redisEndpoint ?? config.links.redis.listen, () => {});
+  await waitForRedis(redis);
+  const keys = { a: `sk_test_${randomBytes(12).toString('hex')}`, b: `sk_test_${randomBytes(12).toString('hex')}` };
+  const registry = createMetricsRegistry();
+  const { app } = await buildApp({
+    pool,
+    cache: options.cache ? options.cache(redis) : createRedisIdempotencyCache(redis, { openCircuitMs: 200 }),
+    merchantKeys: buildMerchantKeyTable(
+      [
+        { merchantId: `${label}-merchant-a`, apiKey: keys.a },
+        { merchantId: `${label}-merchant-b`, apiKey: keys.b },
+      ],
+      hashApiKey,
+    ),
+    hashApiKey,
+    registry,
+    readiness: [
+      { name: 'db', required: true, check: async () => void (await pool.query('SELECT 1')) },
+      { name: 'redis', required: false, check: async () => void (await redis.ping()) },
+    ],
+  });
+  await app.ready();
+  return {
+    app,
+    pool,
+    redis,
+    registry,
+    db,
+    keys,
+    async close() {
+      await app.close();
+      await pool.end();
+      redis.disconnect();
+      await db.drop();
+    },
+  };
+}
+
+/** The current value of a counter (summed over labels matching `labels`). */
+export async function counterValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) throw new Error(`metric ${name} is not registered`);
+  const { values } = await metric.get();
+  return values
+    .filter((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want))
+    .reduce((sum, v) => sum + v.value, 0);
+}
