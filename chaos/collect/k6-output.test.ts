@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseAccepted, readK6Summary } from './k6-output.ts';
+import { parseRangeResponse } from './prometheus-range.ts';
+
+describe('k6 output', () => {
+  it('reads accepted ids from k6 console lines, whatever the log decoration', () => {
+    const text = [
+      'time="2026-01-01T00:00:00Z" level=info msg="paylab-accepted 0b9a7c1e-1111-4222-8333-944445555666 r1-0 1767225600000" source=console',
+      'some other line',
+      'paylab-accepted 0b9a7c1e-1111-4222-8333-944445555667 r1-1 1767225600100',
+    ].join('\n');
+    expect(parseAccepted(text)).toEqual([
+      { paymentId: '0b9a7c1e-1111-4222-8333-944445555666', idempotencyKey: 'r1-0', at: 1767225600000 },
+      { paymentId: '0b9a7c1e-1111-4222-8333-944445555667', idempotencyKey: 'r1-1', at: 1767225600100 },
+    ]);
+  });
+  it('reads counts, percentiles, drops and crossed thresholds from the summary', () => {
+    const n = readK6Summary({
+      state: { testRunDurationMs: 20_000 },
+      metrics: {
+        paylab_creates_attempted: { values: { count: 200 } },
+        paylab_creates_accepted: { values: { count: 198 } },
+        paylab_create_duration: { values: { 'p(95)': 40, 'p(99)': 90, med: 10 } },
+        dropped_iterations: { values: { count: 3 }, thresholds: { 'count<=2': { ok: false } } },
+        iterations: { values: { count: 200 } },
+      },
+    });
+    expect(n).toMatchObject({ createsAttempted: 200, createsAccepted: 198, createP95Ms: 40, droppedIterations: 3, testRunSeconds: 20, thresholdsCrossed: ['dropped_iterations: count<=2'] });
+  });
+  it('refuses a summary without metrics', () => {
+    expect(() => readK6Summary({})).toThrow(/no metrics/);
+  });
+});
+
+describe('Prometheus range answers', () => {
+  it('puts samples on the step grid and marks missing steps and NaN as null', () => {
+    const body = { status: 'success', data: { resultType: 'matrix', result: [{ metric: {}, values: [[10, '1'], [12, 'NaN']] }] } };
+    expect(parseRangeResponse(body, 10_000, 13_000, 1000)).toEqual([
+      { t: 10_000, v: 1 },
+      { t: 11_000, v: null },
+      { t: 12_000, v: null },
+      { t: 13_000, v: null },
+    ]);
+  });
+  it('refuses several series for a query meant to yield one', () => {
+    const body = { status: 'success', data: { resultType: 'matrix', result: [{ values: [] }, { values: [] }] } };
+    expect(() => parseRangeResponse(body, 0, 0, 1000)).toThrow(/one series/);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * The run's verdicts: what the scenario expected against what the checker, the recovery
+ * analysis and k6 measured. The exit code is 0 only when every verdict passes. "unknown" never
+ * passes: a check that could not be decided did not show that the promise was kept.
+ */
+import type { CheckResult } from './checker/result.ts';
+import type { FaultRecovery } from './recovery/recovery.ts';
+import type { K6Numbers } from './collect/k6-output.ts';
+import type { Scenario } from '../scenarios/lib/define.ts';
+
+export interface Verdict {
+  name: string;
+  expected: string;
+  actual: string;
+  pass: boolean;
+}
+
+export interface FaultRecoveryRecord {
+  faultId: string;
+  label: string;
+  start: number;
+  end: number | null;
+  recovery: FaultRecovery;
+}
+
+function fmt(n: number | null, digits = 3): string {
+  return n === null ? 'n/a' : String(Math.round(n * 10 ** digits) / 10 ** digits);
+}
+
+export function checkVerdicts(scenario: Scenario, checks: readonly CheckResult[]): Verdict[] {
+  const out: Verdict[] = [];
+  const byName = new Map(checks.map((c) => [c.name, c]));
+  for (const name of scenario.expect.hold) {
+    const c = byName.get(name);
+    out.push({
+      name,
+      expected: 'holds',
+      actual: c === undefined ? 'not run' : c.valid === true ? 'holds' : c.valid === false ? `violated (${c.problemCount})` : `unknown: ${c.note ?? ''}`,
+      pass: c?.valid === true,
+    });
+  }
+  for (const name of scenario.expect.catch) {
+    const c = byName.get(name);
+    out.push({
+      name: `${name} (naive)`,
+      expected: 'violation caught',
+      actual: c === undefined ? 'not run' : c.valid === false ? `caught (${c.problemCount})` : c.valid === true ? 'not caught: the invariant held' : `unknown: ${c.note ?? ''}`,
+      pass: c?.valid === false,
+    });
+  }
+  return out;
+}
+
+export function recoveryVerdicts(scenario: Scenario, records: readonly FaultRecoveryRecord[]): Verdict[] {
+  if (scenario.expect.recovery !== 'required') return [];
+  return records.map((r) => ({
+    name: `recovery ${r.faultId}`,
+    expected: 'recovers before the drain deadline',
+    actual: r.recovery.status === 'recovered' ? `${fmt(r.recovery.seconds, 1)} s` : r.recovery.status === 'unknown' ? 'unknown (no steady state or no samples)' : 'did not recover',
+    pass: r.recovery.status === 'recovered',
+  }));
+}
+
+export function sloVerdicts(scenario: Scenario, k6: K6Numbers | null, planned: number): Verdict[] {
+  const slo = scenario.expect.slo;
+  const out: Verdict[] = [];
+  const missing = (name: string, expected: string): Verdict => ({ name, expected, actual: 'no k6 summary', pass: false });
+  if (slo.createP95Ms !== undefined) {
+    const name = 'create p95 (k6)';
+    const expected = `≤ ${slo.createP95Ms} ms`;
+    out.push(k6 === null || k6.createP95Ms === null ? missing(name, expected) : { name, expected, actual: `${fmt(k6.createP95Ms, 1)} ms`, pass: k6.createP95Ms <= slo.createP95Ms });
+  }
+  if (slo.createErrorRate !== undefined) {
+    const name = 'create error rate (k6)';
+    const expected = `≤ ${slo.createErrorRate}`;
+    out.push(k6 === null || k6.createErrorRate === null ? missing(name, expected) : { name, expected, actual: fmt(k6.createErrorRate, 4), pass: k6.createErrorRate <= slo.createErrorRate });
+  }
+  if (slo.droppedIterationsRatio !== undefined) {
+    const name = 'dropped iterations';
+    const expected = `≤ ${slo.droppedIterationsRatio * 100} % of ${planned} planned`;
+    if (k6 === null) out.push(missing(name, expected));
+    else {
+      const ratio = planned === 0 ? 0 : k6.droppedIterations / planned;
+      out.push({ name, expected, actual: `${k6.droppedIterations} (${fmt(ratio * 100, 2)} %)`, pass: ratio <= slo.droppedIterationsRatio });
+    }
+  }
+  if (slo.achievedRateRatio !== undefined) {
+    const name = 'achieved vs target rate';
+    const expected = `≥ ${slo.achievedRateRatio * 100} %`;
+    if (k6 === null) out.push(missing(name, expected));
+    else {
+      const ratio = planned === 0 ? 1 : k6.iterations / planned;
+      out.push({ name, expected, actual: `${k6.iterations} of ${planned} iterations (${fmt(ratio * 100, 1)} %)`, pass: ratio >= slo.achievedRateRatio });
+    }
+  }
+  return out;
+}
+
+export function allPass(verdicts: readonly Verdict[]): boolean {
+  return verdicts.length > 0 && verdicts.every((v) => v.pass);
+}
