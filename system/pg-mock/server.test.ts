@@ -215,3 +215,31 @@ describe('body parsing', () => {
     expect(empty.json()).toMatchObject({ errors: [{ field: '(body)' }] });
   });
 });
+
+describe('reproducibility and races', () => {
+  it('when two PGs share a seed and get the same requests in order, then they answer with the same statuses', async () => {
+    const faults = { declineRate: 0.3, errorRate: 0.1, unavailableRate: 0.1 };
+    async function statuses(seed: number): Promise<number[]> {
+      const mock = buildPgMock({ seed, adminToken: TOKEN, faults });
+      const out: number[] = [];
+      for (let i = 0; i < 60; i++) {
+        const res = await mock.app.inject({ method: 'POST', url: '/v1/captures', payload: capture({ paymentId: `p${i}`, pgIdempotencyKey: `k${i}` }) });
+        out.push(res.statusCode);
+      }
+      await mock.app.close();
+      return out;
+    }
+    const first = await statuses(42);
+    expect(await statuses(42)).toEqual(first);
+    expect(new Set(first)).toEqual(new Set([200, 402, 500, 503]));
+    expect(await statuses(43)).not.toEqual(first);
+  });
+
+  it('when 20 captures with one key race, then exactly one is booked and all answers agree', async () => {
+    pg.faults.setProfile({ ...pg.faults.profile(), latencyMs: { min: 5, max: 30, tailRate: 0, tailMs: 0 } });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => post('/v1/captures', capture())));
+    expect(pg.ledger.entries()).toHaveLength(1);
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    expect(pg.ledger.summary().doubleCaptures).toBe(0);
+  });
+});
