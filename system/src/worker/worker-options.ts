@@ -1,0 +1,22 @@
+/** Worker tunables with their defaults; the strategy knobs come from config.ts. */
+import type { BackoffPolicy } from '../relay/backoff.ts';
+
+export interface WorkerTunables {
+  /** Partitions processed at once by one worker (each partition stays sequential). Default 6. */
+  partitionsConsumedConcurrently: number;
+  /** Retries through the retry topic before the dead-letter topic. Default 8 (≈ 90 s in total). */
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+  /** Whole-call deadline of a PG call; past it the outcome is unknown. Default 3 s. */
+  pgTimeoutMs: number;
+  /** How often consumer lag is read. Default 2 s. */
+  lagIntervalMs: number;
+}
+
+export const WORKER_DEFAULTS: WorkerTunables = {
+  partitionsConsumedConcurrently: 6,
+  maxAttempts: 8,
+  backoff: { baseMs: 500, maxMs: 30_000 },
+  pgTimeoutMs: 3_000,
+  lagIntervalMs: 2_000,
+};
