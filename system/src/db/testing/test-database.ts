@@ -3,8 +3,9 @@
  * the migrations run once per schema version, each clone takes milliseconds, and tests never see
  * each other's rows — nor the rows of the lab database that other tests and services share.
  *
- * Connections go through the db Toxiproxy link like every other client. The lab's db user must
- * be allowed to CREATE DATABASE (the native lab's user owns the cluster).
+ * Connections go through the db Toxiproxy link like every other client. Creating databases needs
+ * the cluster's superuser (the lab's own role may not CREATE DATABASE); the clones are owned by
+ * the lab's role, so tests run with exactly the rights the services have.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -16,6 +17,14 @@ export interface TestDatabase {
   name: string;
   url: string;
   drop(): Promise<void>;
+}
+
+/** The native lab's cluster superuser (system/lab/native/db.ts), trusted on loopback only. */
+const ADMIN_USER = 'postgres';
+
+function adminUrl(config: LabConfig): string {
+  const { host, port } = config.links.db.listen;
+  return `postgres://${ADMIN_USER}@${host}:${port}/postgres`;
 }
 
 /** Different from the migration lock: template builds and migrations must not wait on each other. */
@@ -36,7 +45,7 @@ async function ensureTemplate(admin: pg.Client, config: LabConfig): Promise<stri
     // Built under another name and renamed when complete, so a crash never leaves a half-migrated template.
     const building = `${template}_wip`;
     await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(building)} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(building)}`);
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(building)} OWNER ${pg.escapeIdentifier(config.db.user)}`);
     await migrate(databaseUrl(config, building));
     await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(building)} RENAME TO ${pg.escapeIdentifier(template)}`);
     return template;
@@ -46,12 +55,14 @@ async function ensureTemplate(admin: pg.Client, config: LabConfig): Promise<stri
 }
 
 export async function createTestDatabase(config: LabConfig, label: string): Promise<TestDatabase> {
-  const admin = new pg.Client({ connectionString: databaseUrl(config, 'postgres'), application_name: 'paylab-test-admin' });
+  const admin = new pg.Client({ connectionString: adminUrl(config), application_name: 'paylab-test-admin' });
   await admin.connect();
   const name = `paylab_test_${label.replace(/\W/g, '_').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
   try {
     const template = await ensureTemplate(admin, config);
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}`);
+    await admin.query(
+      `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)} OWNER ${pg.escapeIdentifier(config.db.user)}`,
+    );
   } finally {
     await admin.end();
   }
@@ -59,7 +70,7 @@ export async function createTestDatabase(config: LabConfig, label: string): Prom
     name,
     url: databaseUrl(config, name),
     async drop() {
-      const dropper = new pg.Client({ connectionString: databaseUrl(config, 'postgres') });
+      const dropper = new pg.Client({ connectionString: adminUrl(config), application_name: 'paylab-test-admin' });
       await dropper.connect();
       try {
         await dropper.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
