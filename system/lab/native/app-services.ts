@@ -27,6 +27,14 @@ export function appPort(config: LabConfig, service: AppService, instance: number
   }
 }
 
+/** The contract is GET /health; the api splits it into /health/live and /health/ready (readiness counts). */
+async function appHealthy(base: string): Promise<boolean> {
+  const response = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2000) });
+  await response.body?.cancel();
+  if (response.status !== 404) return response.ok;
+  return httpOk(`${base}/health/ready`);
+}
+
 export function appService(service: AppService, instance: number): ServiceDef {
   const multi = service === 'relay' || service === 'worker';
   return {
@@ -52,7 +60,7 @@ export function appService(service: AppService, instance: number): ServiceDef {
       marker: appMarker(ctx.config),
       identifiers: [appEntry(ctx.config, service), `PAYLAB_INSTANCE=${instance}`],
     }),
-    healthy: (ctx) => httpOk(`http://${ctx.config.services.api.host}:${appPort(ctx.config, service, instance)}/health`),
+    healthy: (ctx) => appHealthy(`http://${ctx.config.services.api.host}:${appPort(ctx.config, service, instance)}`),
     stopSignal: 'SIGTERM',
     graceMs: 10_000,
     startTimeoutMs: 60_000,
