@@ -184,14 +184,14 @@ export const duplicateEffect: Check = {
   run(h) {
     const payments = byId(h.payments);
     const problems: Problem[] = [];
-    for (const [key, rows] of groupBy(h.history, (r) => `${r.paymentId}|${r.previousState ?? ''}|${r.newState}`)) {
+    for (const [, rows] of groupBy(h.history, (r) => `${r.paymentId}|${r.previousState ?? ''}|${r.newState}`)) {
       if (rows.length <= 1) continue;
       const first = rows[0]!;
       problems.push({
         paymentId: first.paymentId,
         at: payments.get(first.paymentId)?.createdAt ?? first.at,
         severity: rows.length,
-        detail: `${first.previousState ?? '∅'} → ${first.newState} applied ${rows.length} times (by ${rows.map((r) => r.changedBy).join(', ')}) [${key}]`,
+        detail: `${first.previousState ?? '∅'} → ${first.newState} applied ${rows.length} times (by ${rows.map((r) => r.changedBy).join(', ')})`,
       });
     }
     return { valid: problems.length === 0, counts: { duplicatedTransitions: problems.length }, problems };
