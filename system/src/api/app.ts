@@ -101,7 +101,12 @@ export async function buildApp(deps: AppDeps): Promise<PaymentApi> {
         pool: deps.pool,
         metrics,
         newId,
-        flow: { createPayment: (command) => createPayment(deps.pool, command), cache: deps.cache, metrics, newId },
+        flow: {
+          createPayment: (command) => createPayment(deps.pool, command),
+          cache: deps.cache,
+          metrics,
+          newId,
+        },
       }),
     );
   });

@@ -32,7 +32,11 @@ export function authenticate(keys: MerchantKeyTable, hash: (apiKey: string) => s
     if (!merchantId) {
       reply.header('www-authenticate', 'Bearer');
       throw new PaymentError('unauthorized', [
-        { field: 'authorization', value: null, reason: header ? 'unknown API key' : 'missing bearer API key' },
+        {
+          field: 'authorization',
+          value: null,
+          reason: header ? 'unknown API key' : 'missing bearer API key',
+        },
       ]);
     }
     request.merchantId = merchantId;

@@ -3,7 +3,11 @@
  * between replaying, refusing and creating. Redis is asked first; the database transaction has the
  * last word. Every answer is a status and a body STRING, so a replay is byte-identical.
  */
-import { type IdempotencyDecision, type StoredIdempotencyRecord, decideIdempotency } from '../domain/idempotency.ts';
+import {
+  type IdempotencyDecision,
+  type StoredIdempotencyRecord,
+  decideIdempotency,
+} from '../domain/idempotency.ts';
 import { type CreatePaymentInput, checkCreatePayment } from '../domain/payment-request.ts';
 import { PaymentError } from '../domain/result-codes.ts';
 import type { CreatePaymentCommand, CreatePaymentResult } from '../db/create-payment.ts';
@@ -90,7 +94,12 @@ export async function createPaymentFlow(
   }
 
   async function remember(status: number, body: string): Promise<void> {
-    const record: StoredIdempotencyRecord = { requestHash: hash, state: 'completed', responseStatus: status, responseBody: body };
+    const record: StoredIdempotencyRecord = {
+      requestHash: hash,
+      state: 'completed',
+      responseStatus: status,
+      responseBody: body,
+    };
     await tryRedis(() => cache.put(merchantId, idempotencyKey, record));
   }
 }
@@ -103,13 +112,23 @@ function answer(decision: IdempotencyDecision, source: 'redis' | 'db', metrics: 
     case 'mismatch':
       metrics.idempotencyConflicts.inc({ reason: 'mismatch' });
       throw new PaymentError('idempotencyKeyMismatch', [
-        { field: 'idempotency-key', value: null, reason: 'already used with different parameters; use a new key' },
+        {
+          field: 'idempotency-key',
+          value: null,
+          reason: 'already used with different parameters; use a new key',
+        },
       ]);
     case 'in-progress':
       metrics.idempotencyConflicts.inc({ reason: 'in_progress' });
       throw new PaymentError(
         'idempotencyInProgress',
-        [{ field: 'idempotency-key', value: null, reason: 'the first request with this key has not finished' }],
+        [
+          {
+            field: 'idempotency-key',
+            value: null,
+            reason: 'the first request with this key has not finished',
+          },
+        ],
         { retryAfterSeconds: 1 },
       );
     case 'proceed':

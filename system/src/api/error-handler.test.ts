@@ -31,7 +31,9 @@ describe('root error handler', () => {
   });
 
   it('answers 503 with Retry-After when the database is unreachable', async () => {
-    const app = await appThrowing(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25432'), { code: 'ECONNREFUSED' }));
+    const app = await appThrowing(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25432'), { code: 'ECONNREFUSED' }),
+    );
     const response = await app.inject({ method: 'GET', url: '/boom' });
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('1');
@@ -42,7 +44,10 @@ describe('root error handler', () => {
     const app = await appThrowing(new Error('unused'));
     const response = await app.inject({ method: 'GET', url: '/nowhere?x=1' });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toMatchObject({ code: 4004, errors: [{ field: 'route', reason: 'no route GET /nowhere' }] });
+    expect(response.json()).toMatchObject({
+      code: 4004,
+      errors: [{ field: 'route', reason: 'no route GET /nowhere' }],
+    });
   });
 });
 
@@ -66,15 +71,29 @@ describe('describeViolations', () => {
   });
 
   it('maps a non-positive amount alone to 1010, mixed problems to 4000', () => {
-    const amount = { keyword: 'minimum', instancePath: '/amount', params: { limit: 1 }, message: 'must be >= 1' };
+    const amount = {
+      keyword: 'minimum',
+      instancePath: '/amount',
+      params: { limit: 1 },
+      message: 'must be >= 1',
+    };
     expect(describeViolations('body', [amount], { amount: 0 }).codeName).toBe('amountNotPositive');
     const other = { keyword: 'type', instancePath: '/currency', params: {}, message: 'must be string' };
-    expect(describeViolations('body', [amount, other], { amount: 0, currency: 1 }).codeName).toBe('badRequest');
+    expect(describeViolations('body', [amount, other], { amount: 0, currency: 1 }).codeName).toBe(
+      'badRequest',
+    );
   });
 
   it('maps a missing Idempotency-Key header to 1011 and never echoes header values', () => {
-    const result = describeViolations('headers', [{ keyword: 'required', instancePath: '', params: { missingProperty: 'idempotency-key' } }], undefined);
-    expect(result).toEqual({ codeName: 'idempotencyKeyMissing', errors: [{ field: 'idempotency-key', value: null, reason: 'is required' }] });
+    const result = describeViolations(
+      'headers',
+      [{ keyword: 'required', instancePath: '', params: { missingProperty: 'idempotency-key' } }],
+      undefined,
+    );
+    expect(result).toEqual({
+      codeName: 'idempotencyKeyMissing',
+      errors: [{ field: 'idempotency-key', value: null, reason: 'is required' }],
+    });
   });
 
   it('echoes only small, harmless values', () => {

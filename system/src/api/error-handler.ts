@@ -64,12 +64,19 @@ export function describeViolations(
   });
 
   let codeName: ErrorCodeName = 'badRequest';
-  if (context === 'headers' && violations.every((v) => v.instancePath.includes('idempotency-key') || v.params.missingProperty === 'idempotency-key')) {
+  if (
+    context === 'headers' &&
+    violations.every(
+      (v) => v.instancePath.includes('idempotency-key') || v.params.missingProperty === 'idempotency-key',
+    )
+  ) {
     codeName = 'idempotencyKeyMissing';
   } else if (
     context === 'body' &&
     violations.length > 0 &&
-    violations.every((v) => v.instancePath === '/amount' && (v.keyword === 'minimum' || v.keyword === 'exclusiveMinimum'))
+    violations.every(
+      (v) => v.instancePath === '/amount' && (v.keyword === 'minimum' || v.keyword === 'exclusiveMinimum'),
+    )
   ) {
     codeName = 'amountNotPositive';
   }
@@ -78,24 +85,45 @@ export function describeViolations(
 
 const BODY_ERRORS: Record<string, { codeName: ErrorCodeName; reason: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { codeName: 'badRequest', reason: 'body is not valid JSON' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { codeName: 'badRequest', reason: 'body is empty but content-type is application/json' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { codeName: 'badRequest', reason: 'body size does not match Content-Length' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    codeName: 'badRequest',
+    reason: 'body is empty but content-type is application/json',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    codeName: 'badRequest',
+    reason: 'body size does not match Content-Length',
+  },
   FST_ERR_CTP_BODY_TOO_LARGE: { codeName: 'payloadTooLarge', reason: 'body exceeds the size limit' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { codeName: 'unsupportedMediaType', reason: 'send Content-Type: application/json' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    codeName: 'unsupportedMediaType',
+    reason: 'send Content-Type: application/json',
+  },
 };
 
-function send(reply: FastifyReply, codeName: ErrorCodeName, errors: FieldError[], message?: string): FastifyReply {
+function send(
+  reply: FastifyReply,
+  codeName: ErrorCodeName,
+  errors: FieldError[],
+  message?: string,
+): FastifyReply {
   const { status, body } = failure(codeName, errors, message);
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
-export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function handleError(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   if (error instanceof PaymentError) {
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
     return send(reply, error.codeName, error.errors, error.message);
   }
 
-  const fastifyError = error as FastifyError & { validation?: SchemaViolation[]; validationContext?: ValidationContext };
+  const fastifyError = error as FastifyError & {
+    validation?: SchemaViolation[];
+    validationContext?: ValidationContext;
+  };
   if (Array.isArray(fastifyError.validation)) {
     const context = fastifyError.validationContext ?? 'body';
     const input = context === 'body' ? request.body : context === 'params' ? request.params : undefined;
@@ -128,6 +156,12 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
-    send(reply, 'notFound', [{ field: 'route', value: null, reason: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` }]),
+    send(reply, 'notFound', [
+      {
+        field: 'route',
+        value: null,
+        reason: `no route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+      },
+    ]),
   );
 }

@@ -41,7 +41,10 @@ function isRecord(value: unknown): value is StoredIdempotencyRecord {
   );
 }
 
-export function createRedisIdempotencyCache(redis: Redis, options: RedisIdempotencyCacheOptions = {}): IdempotencyCache {
+export function createRedisIdempotencyCache(
+  redis: Redis,
+  options: RedisIdempotencyCacheOptions = {},
+): IdempotencyCache {
   const ttlSeconds = options.ttlSeconds ?? 24 * 60 * 60;
   const lockMs = options.lockMs ?? 5_000;
   const openCircuitMs = options.openCircuitMs ?? 1_000;
@@ -79,8 +82,7 @@ export function createRedisIdempotencyCache(redis: Redis, options: RedisIdempote
       guarded(async () => {
         await redis.set(recordKey(m, k), JSON.stringify(record), 'EX', ttlSeconds);
       }),
-    lock: (m, k) =>
-      guarded(async () => (await redis.set(lockKey(m, k), '1', 'PX', lockMs, 'NX')) === 'OK'),
+    lock: (m, k) => guarded(async () => (await redis.set(lockKey(m, k), '1', 'PX', lockMs, 'NX')) === 'OK'),
     unlock: (m, k) =>
       guarded(async () => {
         // If the lock expired and someone else took it, deleting it only lets a third request reach

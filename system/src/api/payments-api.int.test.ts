@@ -58,7 +58,11 @@ describe('when a merchant creates a payment', () => {
     const response = await create(body, key);
     expect(response.statusCode).toBe(201);
     const envelope = response.json();
-    expect(envelope).toMatchObject({ code: 2005, message: 'payment requested', data: { state: 'requested', amount: 15_000 } });
+    expect(envelope).toMatchObject({
+      code: 2005,
+      message: 'payment requested',
+      data: { state: 'requested', amount: 15_000 },
+    });
     const id: string = envelope.data.id;
 
     const payment = await api.pool.query('SELECT * FROM payments WHERE id = $1', [id]);
@@ -72,19 +76,39 @@ describe('when a merchant creates a payment', () => {
       method_display: 'card **** 4242',
       event_sequence: 1,
     });
-    const items = await api.pool.query('SELECT name, quantity, amount FROM payment_items WHERE payment_id = $1 ORDER BY line_no', [id]);
+    const items = await api.pool.query(
+      'SELECT name, quantity, amount FROM payment_items WHERE payment_id = $1 ORDER BY line_no',
+      [id],
+    );
     expect(items.rows).toEqual([
       { name: 'americano', quantity: 2, amount: '10000' },
       { name: 'cake', quantity: 1, amount: '5000' },
     ]);
-    const history = await api.pool.query('SELECT previous_state, new_state, changed_by, snapshot FROM payment_history WHERE payment_id = $1', [id]);
+    const history = await api.pool.query(
+      'SELECT previous_state, new_state, changed_by, snapshot FROM payment_history WHERE payment_id = $1',
+      [id],
+    );
     expect(history.rows).toHaveLength(1);
-    expect(history.rows[0]).toMatchObject({ previous_state: null, new_state: 'requested', changed_by: 'api' });
-    expect(history.rows[0].snapshot).toMatchObject({ id, state: 'requested', amount: 15000, items: [{ name: 'americano' }, { name: 'cake' }] });
+    expect(history.rows[0]).toMatchObject({
+      previous_state: null,
+      new_state: 'requested',
+      changed_by: 'api',
+    });
+    expect(history.rows[0].snapshot).toMatchObject({
+      id,
+      state: 'requested',
+      amount: 15000,
+      items: [{ name: 'americano' }, { name: 'cake' }],
+    });
 
     const outbox = await api.pool.query('SELECT * FROM outbox WHERE aggregate_id = $1', [id]);
     expect(outbox.rows).toHaveLength(1);
-    expect(outbox.rows[0]).toMatchObject({ event_type: 'payment.requested', partition_key: id, status: 'pending', attempts: 0 });
+    expect(outbox.rows[0]).toMatchObject({
+      event_type: 'payment.requested',
+      partition_key: id,
+      status: 'pending',
+      attempts: 0,
+    });
     expect(outbox.rows[0].payload).toMatchObject({
       type: 'payment.requested',
       paymentId: id,
@@ -97,7 +121,10 @@ describe('when a merchant creates a payment', () => {
     });
     expect(outbox.rows[0].payload.eventId).toBe(outbox.rows[0].event_id);
 
-    const record = await api.pool.query('SELECT state, payment_id, response_status FROM idempotency_records WHERE idempotency_key = $1', [key]);
+    const record = await api.pool.query(
+      'SELECT state, payment_id, response_status FROM idempotency_records WHERE idempotency_key = $1',
+      [key],
+    );
     expect(record.rows).toEqual([{ state: 'completed', payment_id: id, response_status: 201 }]);
   });
 
@@ -105,18 +132,35 @@ describe('when a merchant creates a payment', () => {
     const created = (await create(paymentBody(), randomUUID())).json();
     const id: string = created.data.id;
 
-    const own = await api.app.inject({ method: 'GET', url: `/payments/${id}`, headers: { authorization: `Bearer ${api.keys.a}` } });
+    const own = await api.app.inject({
+      method: 'GET',
+      url: `/payments/${id}`,
+      headers: { authorization: `Bearer ${api.keys.a}` },
+    });
     expect(own.statusCode).toBe(200);
-    expect(own.json()).toMatchObject({ code: 2007, data: { id, state: 'requested', orderId: created.data.orderId } });
+    expect(own.json()).toMatchObject({
+      code: 2007,
+      data: { id, state: 'requested', orderId: created.data.orderId },
+    });
     expect(own.json().data).not.toHaveProperty('methodReference');
 
-    const other = await api.app.inject({ method: 'GET', url: `/payments/${id}`, headers: { authorization: `Bearer ${api.keys.b}` } });
+    const other = await api.app.inject({
+      method: 'GET',
+      url: `/payments/${id}`,
+      headers: { authorization: `Bearer ${api.keys.b}` },
+    });
     expect(other.statusCode).toBe(404);
     expect(other.json()).toMatchObject({ code: 4004, errors: [{ field: 'id' }] });
 
-    const cancel = await api.app.inject({ method: 'POST', url: `/payments/${id}/cancel`, headers: { authorization: `Bearer ${api.keys.b}` } });
+    const cancel = await api.app.inject({
+      method: 'POST',
+      url: `/payments/${id}/cancel`,
+      headers: { authorization: `Bearer ${api.keys.b}` },
+    });
     expect(cancel.statusCode).toBe(404);
-    expect((await api.pool.query('SELECT state FROM payments WHERE id = $1', [id])).rows[0]).toEqual({ state: 'requested' });
+    expect((await api.pool.query('SELECT state FROM payments WHERE id = $1', [id])).rows[0]).toEqual({
+      state: 'requested',
+    });
   });
 
   it('then the relay is woken by a NOTIFY on commit carrying the payment id', async () => {
@@ -124,7 +168,9 @@ describe('when a merchant creates a payment', () => {
     await listener.connect();
     try {
       await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      const notified = new Promise<string>((resolve) => listener.on('notification', (n) => resolve(n.payload ?? '')));
+      const notified = new Promise<string>((resolve) =>
+        listener.on('notification', (n) => resolve(n.payload ?? '')),
+      );
       const id = (await create(paymentBody(), randomUUID())).json().data.id;
       await expect(notified).resolves.toBe(id);
     } finally {
@@ -192,13 +238,22 @@ describe('idempotency', () => {
       Array.from({ length: 20 }, () =>
         fetch(`${baseUrl}/payments`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${api.keys.a}`, 'idempotency-key': key, 'content-type': 'application/json' },
+          headers: {
+            authorization: `Bearer ${api.keys.a}`,
+            'idempotency-key': key,
+            'content-type': 'application/json',
+          },
           body,
         }).then(async (r) => ({ status: r.status, body: await r.text() })),
       ),
     );
     expect(await rowCount('SELECT count(*) AS n FROM payments WHERE idempotency_key = $1', [key])).toBe(1);
-    expect(await rowCount('SELECT count(*) AS n FROM outbox o JOIN payments p ON p.id = o.aggregate_id WHERE p.idempotency_key = $1', [key])).toBe(1);
+    expect(
+      await rowCount(
+        'SELECT count(*) AS n FROM outbox o JOIN payments p ON p.id = o.aggregate_id WHERE p.idempotency_key = $1',
+        [key],
+      ),
+    ).toBe(1);
     const created = responses.filter((r) => r.status === 201);
     const inProgress = responses.filter((r) => r.status === 409);
     expect(created.length + inProgress.length).toBe(20);
@@ -209,24 +264,118 @@ describe('idempotency', () => {
 });
 
 describe('malformed requests', () => {
-  const cases: { name: string; headers?: Record<string, string>; payload: string; status: number; code: number; field?: string }[] = [
+  const cases: {
+    name: string;
+    headers?: Record<string, string>;
+    payload: string;
+    status: number;
+    code: number;
+    field?: string;
+  }[] = [
     { name: 'invalid JSON', payload: '{"orderId": ', status: 400, code: 4000, field: 'body' },
     { name: 'empty JSON body', payload: '', status: 400, code: 4000, field: 'body' },
     { name: 'a JSON array', payload: '[]', status: 400, code: 4000, field: '/' },
-    { name: 'amount as a string', payload: JSON.stringify(paymentBody({ amount: '15000' })), status: 400, code: 4000, field: '/amount' },
-    { name: 'a fractional amount', payload: JSON.stringify(paymentBody({ amount: 150.5 })), status: 400, code: 4000, field: '/amount' },
-    { name: 'a zero amount', payload: JSON.stringify(paymentBody({ amount: 0 })), status: 400, code: 1010, field: '/amount' },
-    { name: 'a negative amount', payload: JSON.stringify(paymentBody({ amount: -1 })), status: 400, code: 1010, field: '/amount' },
-    { name: 'items not adding up', payload: JSON.stringify(paymentBody({ amount: 14_999 })), status: 400, code: 1009, field: '/items' },
-    { name: 'an unknown field', payload: JSON.stringify(paymentBody({ cardNumber: '4111111111111111' })), status: 400, code: 4000, field: '/cardNumber' },
-    { name: 'an unknown item field', payload: JSON.stringify(paymentBody({ items: [{ name: 'x', quantity: 1, unitPrice: 15_000, sku: 'a' }] })), status: 400, code: 4000, field: '/items/0/sku' },
-    { name: 'an unknown method', payload: JSON.stringify(paymentBody({ method: 'cash' })), status: 400, code: 4000, field: '/method' },
-    { name: 'a card number as reference', payload: JSON.stringify(paymentBody({ methodReference: '4111111111111111' })), status: 400, code: 4000, field: '/methodReference' },
-    { name: 'a lowercase currency', payload: JSON.stringify(paymentBody({ currency: 'krw' })), status: 400, code: 4000, field: '/currency' },
-    { name: 'a missing field', payload: JSON.stringify({ ...paymentBody(), orderId: undefined }), status: 400, code: 4000, field: '/orderId' },
-    { name: 'prototype poisoning', payload: '{"__proto__": {"admin": true}}', status: 400, code: 4000, field: 'body' },
-    { name: 'an oversize body', payload: JSON.stringify(paymentBody({ orderId: 'x'.repeat(70_000) })), status: 413, code: 4013, field: 'body' },
-    { name: 'a text/plain body', headers: { 'content-type': 'text/plain' }, payload: 'hello', status: 415, code: 4015, field: 'body' },
+    {
+      name: 'amount as a string',
+      payload: JSON.stringify(paymentBody({ amount: '15000' })),
+      status: 400,
+      code: 4000,
+      field: '/amount',
+    },
+    {
+      name: 'a fractional amount',
+      payload: JSON.stringify(paymentBody({ amount: 150.5 })),
+      status: 400,
+      code: 4000,
+      field: '/amount',
+    },
+    {
+      name: 'a zero amount',
+      payload: JSON.stringify(paymentBody({ amount: 0 })),
+      status: 400,
+      code: 1010,
+      field: '/amount',
+    },
+    {
+      name: 'a negative amount',
+      payload: JSON.stringify(paymentBody({ amount: -1 })),
+      status: 400,
+      code: 1010,
+      field: '/amount',
+    },
+    {
+      name: 'items not adding up',
+      payload: JSON.stringify(paymentBody({ amount: 14_999 })),
+      status: 400,
+      code: 1009,
+      field: '/items',
+    },
+    {
+      name: 'an unknown field',
+      payload: JSON.stringify(paymentBody({ cardNumber: '4111111111111111' })),
+      status: 400,
+      code: 4000,
+      field: '/cardNumber',
+    },
+    {
+      name: 'an unknown item field',
+      payload: JSON.stringify(
+        paymentBody({ items: [{ name: 'x', quantity: 1, unitPrice: 15_000, sku: 'a' }] }),
+      ),
+      status: 400,
+      code: 4000,
+      field: '/items/0/sku',
+    },
+    {
+      name: 'an unknown method',
+      payload: JSON.stringify(paymentBody({ method: 'cash' })),
+      status: 400,
+      code: 4000,
+      field: '/method',
+    },
+    {
+      name: 'a card number as reference',
+      payload: JSON.stringify(paymentBody({ methodReference: '4111111111111111' })),
+      status: 400,
+      code: 4000,
+      field: '/methodReference',
+    },
+    {
+      name: 'a lowercase currency',
+      payload: JSON.stringify(paymentBody({ currency: 'krw' })),
+      status: 400,
+      code: 4000,
+      field: '/currency',
+    },
+    {
+      name: 'a missing field',
+      payload: JSON.stringify({ ...paymentBody(), orderId: undefined }),
+      status: 400,
+      code: 4000,
+      field: '/orderId',
+    },
+    {
+      name: 'prototype poisoning',
+      payload: '{"__proto__": {"admin": true}}',
+      status: 400,
+      code: 4000,
+      field: 'body',
+    },
+    {
+      name: 'an oversize body',
+      payload: JSON.stringify(paymentBody({ orderId: 'x'.repeat(70_000) })),
+      status: 413,
+      code: 4013,
+      field: 'body',
+    },
+    {
+      name: 'a text/plain body',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'hello',
+      status: 415,
+      code: 4015,
+      field: 'body',
+    },
   ];
 
   for (const c of cases) {
@@ -235,7 +384,12 @@ describe('malformed requests', () => {
       const response = await api.app.inject({
         method: 'POST',
         url: '/payments',
-        headers: { authorization: `Bearer ${api.keys.a}`, 'idempotency-key': randomUUID(), 'content-type': 'application/json', ...c.headers },
+        headers: {
+          authorization: `Bearer ${api.keys.a}`,
+          'idempotency-key': randomUUID(),
+          'content-type': 'application/json',
+          ...c.headers,
+        },
         payload: c.payload,
       });
       expect(response.statusCode).toBe(c.status);
@@ -249,7 +403,12 @@ describe('malformed requests', () => {
   }
 
   it('when the Idempotency-Key header is missing or malformed, then 400 / 1011', async () => {
-    for (const headers of [{}, { 'idempotency-key': '' }, { 'idempotency-key': 'has space' }, { 'idempotency-key': 'x'.repeat(256) }]) {
+    for (const headers of [
+      {},
+      { 'idempotency-key': '' },
+      { 'idempotency-key': 'has space' },
+      { 'idempotency-key': 'x'.repeat(256) },
+    ]) {
       const response = await api.app.inject({
         method: 'POST',
         url: '/payments',
@@ -264,7 +423,11 @@ describe('malformed requests', () => {
   });
 
   it('when the payment id is not a uuid or the route does not exist, then 400 or 404 envelopes', async () => {
-    const badId = await api.app.inject({ method: 'GET', url: '/payments/not-a-uuid', headers: { authorization: `Bearer ${api.keys.a}` } });
+    const badId = await api.app.inject({
+      method: 'GET',
+      url: '/payments/not-a-uuid',
+      headers: { authorization: `Bearer ${api.keys.a}` },
+    });
     expect(badId.statusCode).toBe(400);
     expect(badId.json()).toMatchObject({ code: 4000, errors: [{ field: 'id', value: 'not-a-uuid' }] });
     const noRoute = await api.app.inject({ method: 'DELETE', url: '/payments' });
@@ -277,14 +440,29 @@ describe('cancel', () => {
   it('when a requested payment is canceled, then state, history and a cancel event with the next sequence commit together; a second cancel adds nothing', async () => {
     const id: string = (await create(paymentBody(), randomUUID())).json().data.id;
     const headers = { authorization: `Bearer ${api.keys.a}` };
-    const first = await api.app.inject({ method: 'POST', url: `/payments/${id}/cancel`, headers, payload: { reason: 'customer changed mind' } });
+    const first = await api.app.inject({
+      method: 'POST',
+      url: `/payments/${id}/cancel`,
+      headers,
+      payload: { reason: 'customer changed mind' },
+    });
     expect(first.statusCode).toBe(202);
     expect(first.json()).toMatchObject({ code: 2006, data: { id, state: 'cancel_requested' } });
 
-    const events = await api.pool.query('SELECT event_type, payload FROM outbox WHERE aggregate_id = $1 ORDER BY created_at', [id]);
+    const events = await api.pool.query(
+      'SELECT event_type, payload FROM outbox WHERE aggregate_id = $1 ORDER BY created_at',
+      [id],
+    );
     expect(events.rows.map((r) => r.event_type)).toEqual(['payment.requested', 'payment.cancel_requested']);
-    expect(events.rows[1].payload).toMatchObject({ sequence: 2, reason: 'customer changed mind', paymentId: id });
-    const history = await api.pool.query('SELECT previous_state, new_state FROM payment_history WHERE payment_id = $1 ORDER BY id', [id]);
+    expect(events.rows[1].payload).toMatchObject({
+      sequence: 2,
+      reason: 'customer changed mind',
+      paymentId: id,
+    });
+    const history = await api.pool.query(
+      'SELECT previous_state, new_state FROM payment_history WHERE payment_id = $1 ORDER BY id',
+      [id],
+    );
     expect(history.rows).toEqual([
       { previous_state: null, new_state: 'requested' },
       { previous_state: 'requested', new_state: 'cancel_requested' },
@@ -298,7 +476,11 @@ describe('cancel', () => {
   it('when the payment has failed, then 409 / 1012 and no event', async () => {
     const id: string = (await create(paymentBody(), randomUUID())).json().data.id;
     await api.pool.query(`UPDATE payments SET state = 'failed' WHERE id = $1`, [id]);
-    const response = await api.app.inject({ method: 'POST', url: `/payments/${id}/cancel`, headers: { authorization: `Bearer ${api.keys.a}` } });
+    const response = await api.app.inject({
+      method: 'POST',
+      url: `/payments/${id}/cancel`,
+      headers: { authorization: `Bearer ${api.keys.a}` },
+    });
     expect(response.statusCode).toBe(409);
     expect(response.json()).toMatchObject({ code: 1012, errors: [{ field: 'state', value: 'failed' }] });
     expect(await rowCount('SELECT count(*) AS n FROM outbox WHERE aggregate_id = $1', [id])).toBe(1);
@@ -307,7 +489,11 @@ describe('cancel', () => {
 
 describe('operations endpoints', () => {
   it('issues idempotency keys that create payments', async () => {
-    const issued = await api.app.inject({ method: 'POST', url: '/idempotency-keys', headers: { authorization: `Bearer ${api.keys.a}` } });
+    const issued = await api.app.inject({
+      method: 'POST',
+      url: '/idempotency-keys',
+      headers: { authorization: `Bearer ${api.keys.a}` },
+    });
     expect(issued.statusCode).toBe(201);
     const key: string = issued.json().data.idempotencyKey;
     expect((await create(paymentBody(), key)).statusCode).toBe(201);
@@ -315,15 +501,26 @@ describe('operations endpoints', () => {
 
   it('reports ready with both dependencies up, and exposes route-pattern metrics and an OpenAPI document', async () => {
     const ready = await api.app.inject({ method: 'GET', url: '/health/ready' });
-    expect(ready.json()).toMatchObject({ code: 2000, data: { status: 'ready', checks: { db: 'up', redis: 'up' } } });
+    expect(ready.json()).toMatchObject({
+      code: 2000,
+      data: { status: 'ready', checks: { db: 'up', redis: 'up' } },
+    });
 
     const metrics = await api.app.inject({ method: 'GET', url: '/metrics' });
-    expect(metrics.body).toMatch(/paylab_http_requests_total\{route="\/payments",method="POST",status="201"\} \d+/);
-    expect(metrics.body).toMatch(/paylab_http_request_duration_seconds_bucket\{le="[\d.]+",route="\/payments\/:id",method="GET"/);
+    expect(metrics.body).toMatch(
+      /paylab_http_requests_total\{route="\/payments",method="POST",status="201"\} \d+/,
+    );
+    expect(metrics.body).toMatch(
+      /paylab_http_request_duration_seconds_bucket\{le="[\d.]+",route="\/payments\/:id",method="GET"/,
+    );
     expect(metrics.body).toContain('nodejs_eventloop_lag_seconds');
 
     const doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/payments', '/payments/{id}', '/payments/{id}/cancel', '/idempotency-keys']));
-    expect(doc.paths['/payments'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/payments', '/payments/{id}', '/payments/{id}/cancel', '/idempotency-keys']),
+    );
+    expect(
+      doc.paths['/payments'].post.requestBody.content['application/json'].schema.additionalProperties,
+    ).toBe(false);
   });
 });

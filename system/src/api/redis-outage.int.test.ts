@@ -32,7 +32,11 @@ beforeAll(async () => {
   await stale[PROXY_NAME]?.remove();
   const upstream = config.links.redis.upstream;
   // Port 0: Toxiproxy picks a free port and reports it back.
-  proxy = await toxiproxy.createProxy({ name: PROXY_NAME, listen: '127.0.0.1:0', upstream: `${upstream.host}:${upstream.port}` });
+  proxy = await toxiproxy.createProxy({
+    name: PROXY_NAME,
+    listen: '127.0.0.1:0',
+    upstream: `${upstream.host}:${upstream.port}`,
+  });
   api = await startTestApi('redis_outage', { redisEndpoint: endpointOf(proxy.listen) });
   baseUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
 });
@@ -43,21 +47,35 @@ afterAll(async () => {
 });
 
 function paymentBody(orderId = `order-${randomUUID().slice(0, 8)}`) {
-  return { orderId, amount: 1_000, currency: 'USD', method: 'easy_pay', methodReference: 'wallet-ab12', items: [{ name: 'tea', quantity: 1, unitPrice: 1_000 }] };
+  return {
+    orderId,
+    amount: 1_000,
+    currency: 'USD',
+    method: 'easy_pay',
+    methodReference: 'wallet-ab12',
+    items: [{ name: 'tea', quantity: 1, unitPrice: 1_000 }],
+  };
 }
 
 async function post(body: unknown, key: string) {
   const started = performance.now();
   const response = await fetch(`${baseUrl}/payments`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${api.keys.a}`, 'idempotency-key': key, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${api.keys.a}`,
+      'idempotency-key': key,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify(body),
   });
   return { status: response.status, body: await response.text(), ms: performance.now() - started };
 }
 
 async function paymentsWithKey(key: string): Promise<number> {
-  const { rows } = await api.pool.query<{ n: string }>('SELECT count(*) AS n FROM payments WHERE idempotency_key = $1', [key]);
+  const { rows } = await api.pool.query<{ n: string }>(
+    'SELECT count(*) AS n FROM payments WHERE idempotency_key = $1',
+    [key],
+  );
   return Number(rows[0]?.n);
 }
 
@@ -81,13 +99,19 @@ describe('when the redis link is down', () => {
       expect(mismatch.status).toBe(422);
       expect(await paymentsWithKey(key)).toBe(1);
 
-      expect(await counterValue(api.registry, METRICS.idempotencyRedisFallback)).toBeGreaterThanOrEqual(fallbackBefore + 3);
-      expect(await counterValue(api.registry, METRICS.idempotencyReplays, { source: 'db' })).toBeGreaterThanOrEqual(1);
+      expect(await counterValue(api.registry, METRICS.idempotencyRedisFallback)).toBeGreaterThanOrEqual(
+        fallbackBefore + 3,
+      );
+      expect(
+        await counterValue(api.registry, METRICS.idempotencyReplays, { source: 'db' }),
+      ).toBeGreaterThanOrEqual(1);
       for (const r of [first, replay, mismatch]) expect(r.ms).toBeLessThan(1_000);
 
       const ready = await api.app.inject({ method: 'GET', url: '/health/ready' });
       expect(ready.statusCode).toBe(200);
-      expect(ready.json()).toMatchObject({ data: { status: 'degraded', checks: { db: 'up', redis: 'down' } } });
+      expect(ready.json()).toMatchObject({
+        data: { status: 'degraded', checks: { db: 'up', redis: 'down' } },
+      });
     } finally {
       await setEnabled(true);
     }
@@ -112,7 +136,13 @@ describe('when the redis link is down', () => {
 describe('when the redis link black-holes traffic', () => {
   it('then a create is answered within the Redis command timeout, not stalled, and later ones skip Redis for a moment', async () => {
     await waitForRedis(api.redis);
-    const toxic = await proxy.addToxic({ name: 'blackhole', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
+    const toxic = await proxy.addToxic({
+      name: 'blackhole',
+      type: 'timeout',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { timeout: 0 },
+    });
     try {
       const fallbackBefore = await counterValue(api.registry, METRICS.idempotencyRedisFallback);
       const key = randomUUID();
@@ -142,6 +172,8 @@ describe('when the redis link comes back', () => {
     const replay = await post(body, key);
     expect(replay.status).toBe(201);
     expect(await counterValue(api.registry, METRICS.idempotencyRedisFallback)).toBe(before);
-    expect(await counterValue(api.registry, METRICS.idempotencyReplays, { source: 'redis' })).toBeGreaterThanOrEqual(1);
+    expect(
+      await counterValue(api.registry, METRICS.idempotencyReplays, { source: 'redis' }),
+    ).toBeGreaterThanOrEqual(1);
   });
 });

@@ -3,5 +3,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/idempotency.ts';
 
 export function requestHash(method: string, route: string, body: unknown): string {
-  return createHash('sha256').update(`${method.toUpperCase()} ${route}\n${canonicalJson(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method.toUpperCase()} ${route}\n${canonicalJson(body)}`)
+    .digest('hex');
 }

@@ -55,8 +55,19 @@ export const createPaymentBodySchema = {
   additionalProperties: false,
   required: ['orderId', 'amount', 'currency', 'method', 'methodReference', 'items'],
   properties: {
-    orderId: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[\\x21-\\x7e]+$', description: "the merchant's order id" },
-    amount: { type: 'integer', minimum: 1, maximum: MAX_AMOUNT, description: 'minor units (e.g. cents); must equal the sum of the items' },
+    orderId: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      pattern: '^[\\x21-\\x7e]+$',
+      description: "the merchant's order id",
+    },
+    amount: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_AMOUNT,
+      description: 'minor units (e.g. cents); must equal the sum of the items',
+    },
     currency: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' },
     method: { type: 'string', enum: ['card', 'easy_pay'] },
     methodReference: {

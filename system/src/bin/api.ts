@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   // A dead Redis emits an error per reconnect attempt; one line per state change is enough.
   let redisDown = false;
   const redis = createRedisClient(config.links.redis.listen, (error) => {
-    if (!redisDown) console.warn(`api: redis unavailable (${error.message}); idempotency falls back to the database`);
+    if (!redisDown)
+      console.warn(`api: redis unavailable (${error.message}); idempotency falls back to the database`);
     redisDown = true;
   });
   redis.on('ready', () => {

@@ -35,7 +35,10 @@ export type CreatePaymentResult =
 
 class KeyExists extends Error {}
 
-export async function createPayment(pool: pg.Pool, command: CreatePaymentCommand): Promise<CreatePaymentResult> {
+export async function createPayment(
+  pool: pg.Pool,
+  command: CreatePaymentCommand,
+): Promise<CreatePaymentResult> {
   const { input, merchantId, idempotencyKey, paymentId } = command;
   try {
     return await withTransaction(pool, async (tx) => {

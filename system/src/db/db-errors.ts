@@ -4,7 +4,14 @@
  */
 const TRANSIENT_SQLSTATE_PREFIXES = ['08', '53', '57P'];
 const TRANSIENT_SQLSTATES = new Set(['57014', '40001', '40P01', '55P03']);
-const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTCONN']);
+const TRANSIENT_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTCONN',
+]);
 // node-postgres reports some link failures only by message.
 const TRANSIENT_MESSAGES = [
   'Connection terminated',

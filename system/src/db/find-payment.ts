@@ -3,7 +3,11 @@ import type { PaymentItemRow, PaymentRow, PaymentView } from './payment-row.ts';
 import { toPaymentView } from './payment-row.ts';
 import type { Queryable } from './pool.ts';
 
-export async function findPayment(db: Queryable, merchantId: string, paymentId: string): Promise<PaymentView | undefined> {
+export async function findPayment(
+  db: Queryable,
+  merchantId: string,
+  paymentId: string,
+): Promise<PaymentView | undefined> {
   const { rows } = await db.query<PaymentRow & { items: PaymentItemRow[] }>(
     `SELECT p.*,
             COALESCE((SELECT json_agg(json_build_object('name', i.name, 'quantity', i.quantity,

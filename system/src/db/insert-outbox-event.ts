@@ -11,7 +11,7 @@ import { OUTBOX_CHANNEL } from './channels.ts';
 export async function insertOutboxEvent(tx: pg.PoolClient, event: PaymentEvent): Promise<void> {
   await tx.query(
     `INSERT INTO outbox (event_id, aggregate_id, event_type, partition_key, payload)
-     VALUES ($1, $2, $3, $2, $4::jsonb)`,
+     VALUES ($1, $2::uuid, $3, $2::text, $4::jsonb)`,
     [event.eventId, event.paymentId, event.type, JSON.stringify(event)],
   );
   await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, event.paymentId]);

@@ -38,7 +38,10 @@ export type Queryable = Pick<pg.Pool, 'query'>;
  * Runs `work` in one transaction on one client. On any error the transaction is rolled back; a
  * client whose rollback failed is destroyed rather than returned to the pool in an unknown state.
  */
-export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {

@@ -24,7 +24,10 @@ export type RequestCancelResult =
   | { kind: 'refused'; state: PaymentState; reason: string }
   | { kind: 'not-found' };
 
-export async function requestCancel(pool: pg.Pool, command: RequestCancelCommand): Promise<RequestCancelResult> {
+export async function requestCancel(
+  pool: pg.Pool,
+  command: RequestCancelCommand,
+): Promise<RequestCancelResult> {
   const { merchantId, paymentId } = command;
   return withTransaction(pool, async (tx): Promise<RequestCancelResult> => {
     const locked = await tx.query<{ state: PaymentState }>(

@@ -2,14 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, decideIdempotency, isValidIdempotencyKey } from './idempotency.ts';
 
 describe('decideIdempotency', () => {
-  const completed = { requestHash: 'h1', state: 'completed' as const, responseStatus: 201, responseBody: '{"code":2005}' };
+  const completed = {
+    requestHash: 'h1',
+    state: 'completed' as const,
+    responseStatus: 201,
+    responseBody: '{"code":2005}',
+  };
 
   it('proceeds when the key was never used', () => {
     expect(decideIdempotency(undefined, 'h1')).toEqual({ kind: 'proceed' });
   });
 
   it('replays the stored status and body for the same parameters', () => {
-    expect(decideIdempotency(completed, 'h1')).toEqual({ kind: 'replay', status: 201, body: '{"code":2005}' });
+    expect(decideIdempotency(completed, 'h1')).toEqual({
+      kind: 'replay',
+      status: 201,
+      body: '{"code":2005}',
+    });
   });
 
   it('refuses different parameters even while the first request is in progress', () => {
@@ -18,7 +27,12 @@ describe('decideIdempotency', () => {
   });
 
   it('answers in progress for the same parameters before the first request completed', () => {
-    const inProgress = { requestHash: 'h1', state: 'in_progress' as const, responseStatus: null, responseBody: null };
+    const inProgress = {
+      requestHash: 'h1',
+      state: 'in_progress' as const,
+      responseStatus: null,
+      responseBody: null,
+    };
     expect(decideIdempotency(inProgress, 'h1')).toEqual({ kind: 'in-progress' });
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkCreatePayment, itemsTotal, looksLikeCardNumber, maskReference, type CreatePaymentInput } from './payment-request.ts';
+import {
+  checkCreatePayment,
+  itemsTotal,
+  looksLikeCardNumber,
+  maskReference,
+  type CreatePaymentInput,
+} from './payment-request.ts';
 
 const valid: CreatePaymentInput = {
   orderId: 'order-1',
@@ -21,7 +27,11 @@ describe('checkCreatePayment', () => {
   it('refuses a zero or negative amount with 1010 (amountNotPositive)', () => {
     for (const amount of [0, -100]) {
       const result = checkCreatePayment({ ...valid, amount });
-      expect(result).toMatchObject({ ok: false, codeName: 'amountNotPositive', errors: [{ field: '/amount', value: amount }] });
+      expect(result).toMatchObject({
+        ok: false,
+        codeName: 'amountNotPositive',
+        errors: [{ field: '/amount', value: amount }],
+      });
     }
   });
 
@@ -40,7 +50,11 @@ describe('checkCreatePayment', () => {
 
   it('refuses a card number as the method reference and does not echo it', () => {
     const result = checkCreatePayment({ ...valid, methodReference: '4242 4242 4242 4242' });
-    expect(result).toMatchObject({ ok: false, codeName: 'badRequest', errors: [{ field: '/methodReference', value: null }] });
+    expect(result).toMatchObject({
+      ok: false,
+      codeName: 'badRequest',
+      errors: [{ field: '/methodReference', value: null }],
+    });
   });
 });
 

@@ -76,7 +76,9 @@ export function checkCreatePayment(input: CreatePaymentInput): RequestCheck {
     return {
       ok: false,
       codeName: 'amountNotPositive',
-      errors: [{ field: '/amount', value: input.amount, reason: 'must be an integer greater than 0 (minor units)' }],
+      errors: [
+        { field: '/amount', value: input.amount, reason: 'must be an integer greater than 0 (minor units)' },
+      ],
     };
   }
   if (looksLikeCardNumber(input.methodReference)) {

@@ -36,7 +36,13 @@ describe('decideCancel', () => {
   });
 
   it('refuses failed and canceled payments with a reason', () => {
-    expect(decideCancel('failed')).toMatchObject({ kind: 'refuse', reason: expect.stringContaining('failed') });
-    expect(decideCancel('canceled')).toMatchObject({ kind: 'refuse', reason: expect.stringContaining('already') });
+    expect(decideCancel('failed')).toMatchObject({
+      kind: 'refuse',
+      reason: expect.stringContaining('failed'),
+    });
+    expect(decideCancel('canceled')).toMatchObject({
+      kind: 'refuse',
+      reason: expect.stringContaining('already'),
+    });
   });
 });

@@ -30,13 +30,21 @@ export const ERROR_CODES = {
     message: 'a request with this Idempotency-Key is still in progress; retry shortly',
   },
   itemSumMismatch: { code: 1009, httpStatus: 400, message: 'the sum of the items differs from the amount' },
-  amountNotPositive: { code: 1010, httpStatus: 400, message: 'amount must be a positive integer in minor units' },
+  amountNotPositive: {
+    code: 1010,
+    httpStatus: 400,
+    message: 'amount must be a positive integer in minor units',
+  },
   idempotencyKeyMissing: {
     code: 1011,
     httpStatus: 400,
     message: 'the Idempotency-Key header is required and must be 1-255 visible ASCII characters',
   },
-  paymentNotCancelable: { code: 1012, httpStatus: 409, message: 'the payment cannot be canceled in its state' },
+  paymentNotCancelable: {
+    code: 1012,
+    httpStatus: 409,
+    message: 'the payment cannot be canceled in its state',
+  },
   badRequest: { code: 4000, httpStatus: 400, message: 'bad request' },
   unauthorized: { code: 4001, httpStatus: 401, message: 'a valid bearer API key is required' },
   notFound: { code: 4004, httpStatus: 404, message: 'not found' },

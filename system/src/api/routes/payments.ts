@@ -28,7 +28,9 @@ export interface PaymentRoutesDeps {
 const security = [{ bearerAuth: [] }];
 
 function notFound(id: string): PaymentError {
-  return new PaymentError('notFound', [{ field: 'id', value: id, reason: 'no such payment for this merchant' }]);
+  return new PaymentError('notFound', [
+    { field: 'id', value: id, reason: 'no such payment for this merchant' },
+  ]);
 }
 
 export function paymentRoutes(deps: PaymentRoutesDeps) {
@@ -46,7 +48,12 @@ export function paymentRoutes(deps: PaymentRoutesDeps) {
         },
       },
       async (request, reply) => {
-        const result = await createPaymentFlow(deps.flow, request.merchantId, request.headers['idempotency-key'], request.body);
+        const result = await createPaymentFlow(
+          deps.flow,
+          request.merchantId,
+          request.headers['idempotency-key'],
+          request.body,
+        );
         if (result.replayed) reply.header('idempotent-replayed', 'true');
         return reply.code(result.status).type('application/json; charset=utf-8').send(result.body);
       },
@@ -98,7 +105,9 @@ export function paymentRoutes(deps: PaymentRoutesDeps) {
           case 'not-found':
             throw notFound(request.params.id);
           case 'refused':
-            throw new PaymentError('paymentNotCancelable', [{ field: 'state', value: result.state, reason: result.reason }]);
+            throw new PaymentError('paymentNotCancelable', [
+              { field: 'state', value: result.state, reason: result.reason },
+            ]);
           case 'requested':
           case 'already-requested': {
             if (result.kind === 'requested') deps.metrics.cancelsRequested.inc();

@@ -31,7 +31,8 @@ export interface TestApi {
 export async function waitForRedis(redis: Redis, timeoutMs = 5_000): Promise<void> {
   const started = Date.now();
   while (redis.status !== 'ready') {
-    if (Date.now() - started > timeoutMs) throw new Error(`redis not ready after ${timeoutMs} ms (status ${redis.status})`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`redis not ready after ${timeoutMs} ms (status ${redis.status})`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -45,7 +46,10 @@ export async function startTestApi(
   const pool = createPool({ connectionString: db.url, applicationName: `paylab-test-${label}`, max: 30 });
   const redis = createRedisClient(options.redisEndpoint ?? config.links.redis.listen, () => {});
   await waitForRedis(redis);
-  const keys = { a: `sk_test_${randomBytes(12).toString('hex')}`, b: `sk_test_${randomBytes(12).toString('hex')}` };
+  const keys = {
+    a: `sk_test_${randomBytes(12).toString('hex')}`,
+    b: `sk_test_${randomBytes(12).toString('hex')}`,
+  };
   const registry = createMetricsRegistry();
   const { app } = await buildApp({
     pool,
@@ -82,7 +86,11 @@ export async function startTestApi(
 }
 
 /** The current value of a counter (summed over labels matching `labels`). */
-export async function counterValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+export async function counterValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const metric = registry.getSingleMetric(name);
   if (!metric) throw new Error(`metric ${name} is not registered`);
   const { values } = await metric.get();

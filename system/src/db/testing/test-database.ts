@@ -45,9 +45,13 @@ async function ensureTemplate(admin: pg.Client, config: LabConfig): Promise<stri
     // Built under another name and renamed when complete, so a crash never leaves a half-migrated template.
     const building = `${template}_wip`;
     await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(building)} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(building)} OWNER ${pg.escapeIdentifier(config.db.user)}`);
+    await admin.query(
+      `CREATE DATABASE ${pg.escapeIdentifier(building)} OWNER ${pg.escapeIdentifier(config.db.user)}`,
+    );
     await migrate(databaseUrl(config, building));
-    await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(building)} RENAME TO ${pg.escapeIdentifier(template)}`);
+    await admin.query(
+      `ALTER DATABASE ${pg.escapeIdentifier(building)} RENAME TO ${pg.escapeIdentifier(template)}`,
+    );
     return template;
   } finally {
     await admin.query('SELECT pg_advisory_unlock($1::bigint)', [TEMPLATE_LOCK_KEY]);
@@ -70,7 +74,10 @@ export async function createTestDatabase(config: LabConfig, label: string): Prom
     name,
     url: databaseUrl(config, name),
     async drop() {
-      const dropper = new pg.Client({ connectionString: adminUrl(config), application_name: 'paylab-test-admin' });
+      const dropper = new pg.Client({
+        connectionString: adminUrl(config),
+        application_name: 'paylab-test-admin',
+      });
       await dropper.connect();
       try {
         await dropper.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
