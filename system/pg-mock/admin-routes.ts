@@ -21,7 +21,12 @@ export function registerAdminRoutes(app: FastifyInstance, state: PgState, adminT
           return reply
             .code(401)
             .header('www-authenticate', 'Bearer')
-            .send(errorBody('unauthorized', 'send Authorization: Bearer <pgMockAdminToken> (see .lab/secrets.json)'));
+            .send(
+              errorBody(
+                'unauthorized',
+                'send Authorization: Bearer <pgMockAdminToken> (see .lab/secrets.json)',
+              ),
+            );
         }
       });
 

@@ -33,7 +33,10 @@ export interface FaultEngine {
   decideRequest(operation: 'inquiry' | 'refund'): RequestDecision;
 }
 
-export function createFaultEngine(seed: number, initial: Partial<Omit<FaultProfile, 'seed'>> = {}): FaultEngine {
+export function createFaultEngine(
+  seed: number,
+  initial: Partial<Omit<FaultProfile, 'seed'>> = {},
+): FaultEngine {
   let current: FaultProfile = { ...NO_FAULTS, ...initial, seed };
   let random: Random = mulberry32(seed);
 

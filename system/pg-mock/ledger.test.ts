@@ -3,7 +3,15 @@ import type { CaptureRequest } from './contract.ts';
 import { createLedger } from './ledger.ts';
 
 function request(paymentId: string, key: string, amount = 1000): CaptureRequest {
-  return { paymentId, orderId: `order-${paymentId}`, pgIdempotencyKey: key, amount, currency: 'KRW', method: 'card', methodReference: 'tok_1' };
+  return {
+    paymentId,
+    orderId: `order-${paymentId}`,
+    pgIdempotencyKey: key,
+    amount,
+    currency: 'KRW',
+    method: 'card',
+    methodReference: 'tok_1',
+  };
 }
 
 const captured = { status: 'captured' } as const;
@@ -45,7 +53,11 @@ describe('ledger', () => {
     const summary = ledger.summary();
     expect(summary).toMatchObject({ captures: 3, liveCaptures: 3, doubleCaptures: 1, doubleCapturesEver: 1 });
     expect(summary.paymentsWithMultipleCaptures).toEqual([
-      { paymentId: 'p1', liveTransactionIds: [a.entry.transactionId, b.entry.transactionId], refundedTransactionIds: [] },
+      {
+        paymentId: 'p1',
+        liveTransactionIds: [a.entry.transactionId, b.entry.transactionId],
+        refundedTransactionIds: [],
+      },
     ]);
     expect(ledger.entries({ paymentId: 'p1' })).toHaveLength(2);
   });
@@ -65,8 +77,16 @@ describe('ledger', () => {
     const refund = ledger.refund(extra.entry.transactionId);
     expect(refund.kind === 'refunded' && refund.alreadyRefunded).toBe(false);
     const summary = ledger.summary();
-    expect(summary).toMatchObject({ captures: 2, liveCaptures: 1, refunds: 1, doubleCaptures: 0, doubleCapturesEver: 1 });
-    expect(summary.paymentsWithMultipleCaptures[0]?.refundedTransactionIds).toEqual([extra.entry.transactionId]);
+    expect(summary).toMatchObject({
+      captures: 2,
+      liveCaptures: 1,
+      refunds: 1,
+      doubleCaptures: 0,
+      doubleCapturesEver: 1,
+    });
+    expect(summary.paymentsWithMultipleCaptures[0]?.refundedTransactionIds).toEqual([
+      extra.entry.transactionId,
+    ]);
   });
 
   it('when a payment is refunded and captured again, then the new capture is not a double capture', () => {
@@ -80,7 +100,8 @@ describe('ledger', () => {
   it('refunds: twice is idempotent, unknown is not-found, declined is not-captured, wrong key is a mismatch', () => {
     const ledger = createLedger();
     const tx = ledger.book(request('p1', 'k1'), captured).entry.transactionId;
-    const declined = ledger.book(request('p2', 'k2'), { status: 'declined', reason: 'x' }).entry.transactionId;
+    const declined = ledger.book(request('p2', 'k2'), { status: 'declined', reason: 'x' }).entry
+      .transactionId;
     expect(ledger.refund(tx, 'other').kind).toBe('key-mismatch');
     expect(ledger.refund(tx, 'k1')).toMatchObject({ kind: 'refunded', alreadyRefunded: false });
     expect(ledger.refund(tx)).toMatchObject({ kind: 'refunded', alreadyRefunded: true });

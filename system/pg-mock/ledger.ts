@@ -19,7 +19,10 @@ export type RefundResult =
   | { kind: 'key-mismatch'; entry: LedgerEntry };
 
 export interface Ledger {
-  book(request: CaptureRequest, outcome: { status: 'captured' } | { status: 'declined'; reason: string }): BookResult;
+  book(
+    request: CaptureRequest,
+    outcome: { status: 'captured' } | { status: 'declined'; reason: string },
+  ): BookResult;
   byKey(pgIdempotencyKey: string): LedgerEntry | undefined;
   refund(transactionId: string, pgIdempotencyKey?: string): RefundResult;
   entries(filter?: { paymentId?: string }): LedgerEntry[];
@@ -83,7 +86,8 @@ export function createLedger(now: () => Date = () => new Date()): Ledger {
       return { kind: 'refunded', entry: copy(entry), alreadyRefunded: false };
     },
     entries(filter = {}) {
-      const all = filter.paymentId === undefined ? [...byKey.values()] : (byPayment.get(filter.paymentId) ?? []);
+      const all =
+        filter.paymentId === undefined ? [...byKey.values()] : (byPayment.get(filter.paymentId) ?? []);
       return all.map(copy);
     },
     summary() {
@@ -105,11 +109,21 @@ export function createLedger(now: () => Date = () => new Date()): Ledger {
           paymentsWithMultipleCaptures.push({
             paymentId,
             liveTransactionIds: liveOnes.map((e) => e.transactionId),
-            refundedTransactionIds: captured.filter((e) => e.status === 'refunded').map((e) => e.transactionId),
+            refundedTransactionIds: captured
+              .filter((e) => e.status === 'refunded')
+              .map((e) => e.transactionId),
           });
         }
       }
-      return { captures, liveCaptures, declines, refunds, doubleCaptures, doubleCapturesEver, paymentsWithMultipleCaptures };
+      return {
+        captures,
+        liveCaptures,
+        declines,
+        refunds,
+        doubleCaptures,
+        doubleCapturesEver,
+        paymentsWithMultipleCaptures,
+      };
     },
     reset() {
       byKey = new Map();

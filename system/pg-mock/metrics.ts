@@ -53,7 +53,8 @@ export function createPgMetrics(options: { defaultMetrics: boolean }): PgMetrics
     showProfile(profile) {
       const { latencyMs, ...flat } = profile;
       for (const [fault, value] of Object.entries(flat)) faultSetting.set({ fault }, value);
-      for (const [part, value] of Object.entries(latencyMs)) faultSetting.set({ fault: `latencyMs.${part}` }, value);
+      for (const [part, value] of Object.entries(latencyMs))
+        faultSetting.set({ fault: `latencyMs.${part}` }, value);
     },
   };
 }

@@ -146,51 +146,61 @@ export function registerPgRoutes(app: FastifyInstance, state: PgState): void {
     }
   }
 
-  app.get<{ Params: { pgIdempotencyKey: string } }>('/v1/captures/:pgIdempotencyKey', async (request, reply) => {
-    const startedAt = performance.now();
-    const decision = faults.decideRequest('inquiry');
-    if (decision.gate === 'unavailable') return unavailable(reply, 'inquiry', startedAt);
-    if (decision.latencyMs > 0) await sleep(decision.latencyMs);
-    if (decision.gate === 'error') return serverError(reply, 'inquiry', startedAt);
-    const entry = ledger.byKey(request.params.pgIdempotencyKey);
-    if (!entry) {
-      record('inquiry', 'not_found', startedAt);
-      return reply.code(404).send(errorBody('not_found', 'no capture was ever requested with this key'));
-    }
-    record('inquiry', 'found', startedAt);
-    return reply.code(200).send(publicResult(entry));
-  });
+  app.get<{ Params: { pgIdempotencyKey: string } }>(
+    '/v1/captures/:pgIdempotencyKey',
+    async (request, reply) => {
+      const startedAt = performance.now();
+      const decision = faults.decideRequest('inquiry');
+      if (decision.gate === 'unavailable') return unavailable(reply, 'inquiry', startedAt);
+      if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+      if (decision.gate === 'error') return serverError(reply, 'inquiry', startedAt);
+      const entry = ledger.byKey(request.params.pgIdempotencyKey);
+      if (!entry) {
+        record('inquiry', 'not_found', startedAt);
+        return reply.code(404).send(errorBody('not_found', 'no capture was ever requested with this key'));
+      }
+      record('inquiry', 'found', startedAt);
+      return reply.code(200).send(publicResult(entry));
+    },
+  );
 
-  app.post<{ Params: { transactionId: string } }>('/v1/captures/:transactionId/refund', async (request, reply) => {
-    const startedAt = performance.now();
-    const checked = checkRefundRequest(request.body);
-    if (!checked.ok) {
-      record('refund', 'bad_request', startedAt);
-      return reply.code(400).send(badRequest(checked.errors));
-    }
-    const decision = faults.decideRequest('refund');
-    if (decision.gate === 'unavailable') return unavailable(reply, 'refund', startedAt);
-    if (decision.latencyMs > 0) await sleep(decision.latencyMs);
-    if (decision.gate === 'error') return serverError(reply, 'refund', startedAt);
-    const result = ledger.refund(request.params.transactionId, checked.value.pgIdempotencyKey);
-    switch (result.kind) {
-      case 'not-found':
-        record('refund', 'not_found', startedAt);
-        return reply.code(404).send(errorBody('not_found', 'no such transaction'));
-      case 'key-mismatch':
-        record('refund', 'mismatch', startedAt);
-        return reply.code(409).send(
-          errorBody('key_mismatch', 'pgIdempotencyKey does not belong to this transaction', [
-            { field: 'pgIdempotencyKey', reason: 'does not match the transaction' },
-          ]),
-        );
-      case 'not-captured':
-        record('refund', 'not_captured', startedAt);
-        return reply.code(409).send(errorBody('not_captured', `the transaction is ${result.entry.status}, not captured`));
-      case 'refunded':
-        if (!result.alreadyRefunded) metrics.refunds.inc();
-        record('refund', result.alreadyRefunded ? 'replayed' : 'refunded', startedAt);
-        return reply.code(200).send(publicResult(result.entry));
-    }
-  });
+  app.post<{ Params: { transactionId: string } }>(
+    '/v1/captures/:transactionId/refund',
+    async (request, reply) => {
+      const startedAt = performance.now();
+      const checked = checkRefundRequest(request.body);
+      if (!checked.ok) {
+        record('refund', 'bad_request', startedAt);
+        return reply.code(400).send(badRequest(checked.errors));
+      }
+      const decision = faults.decideRequest('refund');
+      if (decision.gate === 'unavailable') return unavailable(reply, 'refund', startedAt);
+      if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+      if (decision.gate === 'error') return serverError(reply, 'refund', startedAt);
+      const result = ledger.refund(request.params.transactionId, checked.value.pgIdempotencyKey);
+      switch (result.kind) {
+        case 'not-found':
+          record('refund', 'not_found', startedAt);
+          return reply.code(404).send(errorBody('not_found', 'no such transaction'));
+        case 'key-mismatch':
+          record('refund', 'mismatch', startedAt);
+          return reply
+            .code(409)
+            .send(
+              errorBody('key_mismatch', 'pgIdempotencyKey does not belong to this transaction', [
+                { field: 'pgIdempotencyKey', reason: 'does not match the transaction' },
+              ]),
+            );
+        case 'not-captured':
+          record('refund', 'not_captured', startedAt);
+          return reply
+            .code(409)
+            .send(errorBody('not_captured', `the transaction is ${result.entry.status}, not captured`));
+        case 'refunded':
+          if (!result.alreadyRefunded) metrics.refunds.inc();
+          record('refund', result.alreadyRefunded ? 'replayed' : 'refunded', startedAt);
+          return reply.code(200).send(publicResult(result.entry));
+      }
+    },
+  );
 }

@@ -56,7 +56,9 @@ describe('PG API', () => {
     await post('/v1/captures', capture());
     await post('/v1/captures', capture({ pgIdempotencyKey: 'p1:2' }));
     expect(await metricsText()).toMatch(/paylab_pg_double_captures_total 1\n/);
-    const summary = (await pg.app.inject({ method: 'GET', url: '/admin/ledger/summary', headers: auth })).json<LedgerSummary>();
+    const summary = (
+      await pg.app.inject({ method: 'GET', url: '/admin/ledger/summary', headers: auth })
+    ).json<LedgerSummary>();
     expect(summary).toMatchObject({ captures: 2, doubleCaptures: 1 });
     expect(summary.paymentsWithMultipleCaptures[0]?.paymentId).toBe('p1');
   });
@@ -84,7 +86,10 @@ describe('PG API', () => {
   it('bad input gets a 4xx error body naming the problem, never a stack trace', async () => {
     const invalid = await post('/v1/captures', capture({ amount: -5, extra: true }));
     expect(invalid.statusCode).toBe(400);
-    expect(invalid.json()).toMatchObject({ code: 'bad_request', errors: [{ field: 'extra' }, { field: 'amount' }] });
+    expect(invalid.json()).toMatchObject({
+      code: 'bad_request',
+      errors: [{ field: 'extra' }, { field: 'amount' }],
+    });
     const malformed = await pg.app.inject({
       method: 'POST',
       url: '/v1/captures',
@@ -132,22 +137,42 @@ describe('order reference triggers', () => {
 describe('admin API', () => {
   it('refuses callers without the right bearer token', async () => {
     const none = await pg.app.inject({ method: 'GET', url: '/admin/faults' });
-    const wrong = await pg.app.inject({ method: 'GET', url: '/admin/faults', headers: { authorization: 'Bearer nope' } });
-    const basic = await pg.app.inject({ method: 'GET', url: '/admin/faults', headers: { authorization: TOKEN } });
+    const wrong = await pg.app.inject({
+      method: 'GET',
+      url: '/admin/faults',
+      headers: { authorization: 'Bearer nope' },
+    });
+    const basic = await pg.app.inject({
+      method: 'GET',
+      url: '/admin/faults',
+      headers: { authorization: TOKEN },
+    });
     expect([none.statusCode, wrong.statusCode, basic.statusCode]).toEqual([401, 401, 401]);
     expect(wrong.body).not.toContain(TOKEN);
   });
 
   it('refuses a caller that is not on loopback', async () => {
-    const remote = await pg.app.inject({ method: 'GET', url: '/admin/faults', headers: auth, remoteAddress: '10.0.0.5' });
+    const remote = await pg.app.inject({
+      method: 'GET',
+      url: '/admin/faults',
+      headers: auth,
+      remoteAddress: '10.0.0.5',
+    });
     expect(remote.statusCode).toBe(403);
   });
 
   it('sets, shows and resets the fault profile, and exports it as a metric', async () => {
-    const put = await pg.app.inject({ method: 'PUT', url: '/admin/faults', headers: auth, payload: { declineRate: 0.25 } });
+    const put = await pg.app.inject({
+      method: 'PUT',
+      url: '/admin/faults',
+      headers: auth,
+      payload: { declineRate: 0.25 },
+    });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toMatchObject({ declineRate: 0.25, seed: 42 });
-    expect((await pg.app.inject({ method: 'GET', url: '/admin/faults', headers: auth })).json()).toMatchObject({ declineRate: 0.25 });
+    expect(
+      (await pg.app.inject({ method: 'GET', url: '/admin/faults', headers: auth })).json(),
+    ).toMatchObject({ declineRate: 0.25 });
     expect(await metricsText()).toContain('paylab_pg_fault_setting{fault="declineRate"} 0.25');
     const reset = await pg.app.inject({ method: 'POST', url: '/admin/faults/reset', headers: auth });
     expect(reset.json()).toMatchObject({ declineRate: 0, seed: 42 });
@@ -155,16 +180,28 @@ describe('admin API', () => {
   });
 
   it('refuses an invalid profile with 400 naming the field, and keeps the old one', async () => {
-    const bad = await pg.app.inject({ method: 'PUT', url: '/admin/faults', headers: auth, payload: { errorRate: 3, typo: 1 } });
+    const bad = await pg.app.inject({
+      method: 'PUT',
+      url: '/admin/faults',
+      headers: auth,
+      payload: { errorRate: 3, typo: 1 },
+    });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['errorRate', 'typo']);
+    expect(
+      bad
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['errorRate', 'typo']);
     expect(pg.faults.profile().errorRate).toBe(0);
   });
 
   it('with a decline rate of 1, every new capture is declined', async () => {
     await pg.app.inject({ method: 'PUT', url: '/admin/faults', headers: auth, payload: { declineRate: 1 } });
     for (let i = 0; i < 5; i++) {
-      expect((await post('/v1/captures', capture({ paymentId: `p${i}`, pgIdempotencyKey: `k${i}` }))).statusCode).toBe(402);
+      expect(
+        (await post('/v1/captures', capture({ paymentId: `p${i}`, pgIdempotencyKey: `k${i}` }))).statusCode,
+      ).toBe(402);
     }
   });
 
@@ -210,7 +247,11 @@ describe('body parsing', () => {
   });
 
   it('an empty capture body is a 400 naming the body', async () => {
-    const empty = await pg.app.inject({ method: 'POST', url: '/v1/captures', headers: { 'content-type': 'application/json' } });
+    const empty = await pg.app.inject({
+      method: 'POST',
+      url: '/v1/captures',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(empty.statusCode).toBe(400);
     expect(empty.json()).toMatchObject({ errors: [{ field: '(body)' }] });
   });
@@ -223,7 +264,11 @@ describe('reproducibility and races', () => {
       const mock = buildPgMock({ seed, adminToken: TOKEN, faults });
       const out: number[] = [];
       for (let i = 0; i < 60; i++) {
-        const res = await mock.app.inject({ method: 'POST', url: '/v1/captures', payload: capture({ paymentId: `p${i}`, pgIdempotencyKey: `k${i}` }) });
+        const res = await mock.app.inject({
+          method: 'POST',
+          url: '/v1/captures',
+          payload: capture({ paymentId: `p${i}`, pgIdempotencyKey: `k${i}` }),
+        });
         out.push(res.statusCode);
       }
       await mock.app.close();

@@ -2,7 +2,12 @@
  * Builds the mock payment gateway. Started separately (src/bin/pg-mock.ts) so tests can run it
  * in-process on port 0 and inspect its ledger and fault engine directly.
  */
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
 import { registerAdminRoutes } from './admin-routes.ts';
 import type { FaultProfile } from './contract.ts';
 import { errorBody } from './errors.ts';
@@ -30,7 +35,8 @@ export interface PgMock {
 }
 
 export function buildPgMock(options: PgMockOptions): PgMock {
-  if (options.adminToken.length < 16) throw new Error('pg-mock: the admin token must be at least 16 characters');
+  if (options.adminToken.length < 16)
+    throw new Error('pg-mock: the admin token must be at least 16 characters');
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 16 * 1024,

@@ -23,7 +23,14 @@ describe('capture request validation', () => {
   });
 
   it('names every bad or unknown field', () => {
-    const result = checkCaptureRequest({ ...valid, amount: 0, currency: 'won', method: 'cash', cvv: '123', paymentId: '' });
+    const result = checkCaptureRequest({
+      ...valid,
+      amount: 0,
+      currency: 'won',
+      method: 'cash',
+      cvv: '123',
+      paymentId: '',
+    });
     expect(fields(result).sort()).toEqual(['amount', 'currency', 'cvv', 'method', 'paymentId']);
   });
 
@@ -48,7 +55,10 @@ describe('refund request validation', () => {
   it('accepts no body, an empty object, or the capture key', () => {
     expect(checkRefundRequest(undefined)).toEqual({ ok: true, value: {} });
     expect(checkRefundRequest({})).toEqual({ ok: true, value: {} });
-    expect(checkRefundRequest({ pgIdempotencyKey: 'k' })).toEqual({ ok: true, value: { pgIdempotencyKey: 'k' } });
+    expect(checkRefundRequest({ pgIdempotencyKey: 'k' })).toEqual({
+      ok: true,
+      value: { pgIdempotencyKey: 'k' },
+    });
   });
 
   it('names unknown fields', () => {
@@ -66,7 +76,12 @@ describe('fault profile patch', () => {
   });
 
   it('names out-of-range rates and unknown fields, top level and nested', () => {
-    const result = applyFaultPatch(current, { declineRate: 1.5, errorRate: -0.1, typo: 1, latencyMs: { p99: 3 } });
+    const result = applyFaultPatch(current, {
+      declineRate: 1.5,
+      errorRate: -0.1,
+      typo: 1,
+      latencyMs: { p99: 3 },
+    });
     expect(fields(result).sort()).toEqual(['declineRate', 'errorRate', 'latencyMs.p99', 'typo']);
   });
 
@@ -76,7 +91,9 @@ describe('fault profile patch', () => {
   });
 
   it('refuses a latency minimum above its maximum', () => {
-    expect(fields(applyFaultPatch(current, { latencyMs: { min: 500, max: 100 } }))).toEqual(['latencyMs.min']);
+    expect(fields(applyFaultPatch(current, { latencyMs: { min: 500, max: 100 } }))).toEqual([
+      'latencyMs.min',
+    ]);
   });
 
   it('does not change the current profile when refused', () => {

@@ -35,7 +35,15 @@ function text(body: Json, field: string, errors: FieldError[], maxLength = 200):
   return value;
 }
 
-const CAPTURE_FIELDS = ['paymentId', 'orderId', 'pgIdempotencyKey', 'amount', 'currency', 'method', 'methodReference'] as const;
+const CAPTURE_FIELDS = [
+  'paymentId',
+  'orderId',
+  'pgIdempotencyKey',
+  'amount',
+  'currency',
+  'method',
+  'methodReference',
+] as const;
 
 export function checkCaptureRequest(body: unknown): Checked<CaptureRequest> {
   if (!isObject(body)) return { ok: false, errors: [{ field: '(body)', reason: 'must be a JSON object' }] };
@@ -44,13 +52,15 @@ export function checkCaptureRequest(body: unknown): Checked<CaptureRequest> {
   const orderId = text(body, 'orderId', errors);
   const pgIdempotencyKey = text(body, 'pgIdempotencyKey', errors);
   const currency = text(body, 'currency', errors);
-  if (currency && !/^[A-Z]{3}$/.test(currency)) errors.push({ field: 'currency', reason: 'must be an ISO-4217 code like KRW' });
+  if (currency && !/^[A-Z]{3}$/.test(currency))
+    errors.push({ field: 'currency', reason: 'must be an ISO-4217 code like KRW' });
   const amount = body.amount;
   if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) {
     errors.push({ field: 'amount', reason: 'must be a positive whole number (minor units)' });
   }
   const method = body.method;
-  if (method !== 'card' && method !== 'easy_pay') errors.push({ field: 'method', reason: 'must be card or easy_pay' });
+  if (method !== 'card' && method !== 'easy_pay')
+    errors.push({ field: 'method', reason: 'must be card or easy_pay' });
   const methodReference = text(body, 'methodReference', errors);
   // The PG takes a vault token or wallet reference; a raw card number is refused and not echoed.
   if (methodReference && looksLikeCardNumber(methodReference)) {
@@ -75,13 +85,16 @@ export function checkRefundRequest(body: unknown): Checked<RefundRequest> {
   if (body === undefined || body === null) return { ok: true, value: {} };
   if (!isObject(body)) return { ok: false, errors: [{ field: '(body)', reason: 'must be a JSON object' }] };
   const errors = unknownFields(body, ['pgIdempotencyKey']);
-  if (body.pgIdempotencyKey === undefined) return errors.length ? { ok: false, errors } : { ok: true, value: {} };
+  if (body.pgIdempotencyKey === undefined)
+    return errors.length ? { ok: false, errors } : { ok: true, value: {} };
   const pgIdempotencyKey = text(body, 'pgIdempotencyKey', errors);
   return errors.length ? { ok: false, errors } : { ok: true, value: { pgIdempotencyKey } };
 }
 
 /** A PUT /admin/faults body: any subset of the profile; latencyMs may itself be partial. */
-export type FaultPatch = Partial<Omit<FaultProfile, 'latencyMs'>> & { latencyMs?: Partial<FaultProfile['latencyMs']> };
+export type FaultPatch = Partial<Omit<FaultProfile, 'latencyMs'>> & {
+  latencyMs?: Partial<FaultProfile['latencyMs']>;
+};
 
 interface NumberRule {
   min: number;
@@ -110,7 +123,12 @@ const LATENCY_RULES: Record<keyof FaultProfile['latencyMs'], NumberRule> = {
   tailMs: MS,
 };
 
-function checkNumber(value: unknown, rule: NumberRule, field: string, errors: FieldError[]): number | undefined {
+function checkNumber(
+  value: unknown,
+  rule: NumberRule,
+  field: string,
+  errors: FieldError[],
+): number | undefined {
   const kind = rule.integer ? 'a whole number' : 'a number';
   if (typeof value !== 'number' || !Number.isFinite(value) || (rule.integer && !Number.isInteger(value))) {
     errors.push({ field, reason: `must be ${kind} between ${rule.min} and ${rule.max}` });
@@ -139,7 +157,10 @@ export function applyFaultPatch(current: FaultProfile, body: unknown): Checked<F
       errors.push({ field: 'latencyMs', reason: 'must be an object {min, max, tailRate, tailMs}' });
     } else {
       errors.push(...unknownFields(latency, Object.keys(LATENCY_RULES), 'latencyMs.'));
-      for (const [field, rule] of Object.entries(LATENCY_RULES) as [keyof typeof LATENCY_RULES, NumberRule][]) {
+      for (const [field, rule] of Object.entries(LATENCY_RULES) as [
+        keyof typeof LATENCY_RULES,
+        NumberRule,
+      ][]) {
         if (latency[field] === undefined) continue;
         const value = checkNumber(latency[field], rule, `latencyMs.${field}`, errors);
         if (value !== undefined) next.latencyMs[field] = value;

@@ -45,7 +45,10 @@ async function rawServer(respond: (socket: net.Socket) => void): Promise<HttpPgC
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   servers.push(server);
-  const client = createHttpPgClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, timeoutMs: 300 });
+  const client = createHttpPgClient({
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    timeoutMs: 300,
+  });
   clients.push(client);
   return client;
 }
@@ -58,7 +61,9 @@ describe('HTTP exchange edge cases', () => {
 
   it('when the body is cut off after the status line, then unknown, not captured', async () => {
     const client = await rawServer((socket) => {
-      socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"transactionId":"tx');
+      socket.write(
+        'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"transactionId":"tx',
+      );
       socket.destroy();
     });
     expect(await client.capture(request)).toMatchObject({ kind: 'unknown', reason: 'connection-reset' });

@@ -57,7 +57,8 @@ export function exchange(agent: http.Agent, base: URL, request: ExchangeRequest)
     });
     req.on('error', (error: NodeJS.ErrnoException) => {
       const detail = error.code ? `${error.code}: ${error.message}` : error.message;
-      if (!connected) return finish({ kind: 'not-sent', detail: timedOut ? `connect timeout: ${detail}` : detail });
+      if (!connected)
+        return finish({ kind: 'not-sent', detail: timedOut ? `connect timeout: ${detail}` : detail });
       finish({ kind: 'lost', reason: timedOut ? 'timeout' : 'connection-reset', detail });
     });
     req.on('response', (res) => {
@@ -81,7 +82,11 @@ export function exchange(agent: http.Agent, base: URL, request: ExchangeRequest)
       );
       // A body cut off mid-way: the status line arrived but the answer did not.
       const cutOff = (detail: string): void =>
-        finish({ kind: 'lost', reason: timedOut ? 'timeout' : 'connection-reset', detail: `response cut off: ${detail}` });
+        finish({
+          kind: 'lost',
+          reason: timedOut ? 'timeout' : 'connection-reset',
+          detail: `response cut off: ${detail}`,
+        });
       res.on('error', (error) => cutOff(error.message));
       res.on('close', () => {
         if (!res.complete) cutOff('connection closed');

@@ -34,10 +34,21 @@ async function toxiproxyCall(method: string, path: string, body?: unknown): Prom
   });
 }
 
-async function addToxic(type: string, attributes: Record<string, number>, stream = 'downstream'): Promise<void> {
+async function addToxic(
+  type: string,
+  attributes: Record<string, number>,
+  stream = 'downstream',
+): Promise<void> {
   const name = `${TOXIC_PREFIX}-${type}-${addedToxics.length}`;
-  const response = await toxiproxyCall('POST', `/proxies/${link.proxy}/toxics`, { name, type, stream, toxicity: 1, attributes });
-  if (!response.ok) throw new Error(`adding toxic ${type} failed: ${response.status} ${await response.text()}`);
+  const response = await toxiproxyCall('POST', `/proxies/${link.proxy}/toxics`, {
+    name,
+    type,
+    stream,
+    toxicity: 1,
+    attributes,
+  });
+  if (!response.ok)
+    throw new Error(`adding toxic ${type} failed: ${response.status} ${await response.text()}`);
   addedToxics.push(name);
 }
 
@@ -98,7 +109,8 @@ beforeAll(async () => {
     throw new Error(`Toxiproxy is not answering at ${toxiproxy}; start the lab with \`npm run lab -- up\``);
   }
   const proxy = await toxiproxyCall('GET', `/proxies/${link.proxy}`);
-  if (!proxy.ok) throw new Error(`Toxiproxy has no proxy "${link.proxy}"; the lab runtime registers it on up`);
+  if (!proxy.ok)
+    throw new Error(`Toxiproxy has no proxy "${link.proxy}"; the lab runtime registers it on up`);
   if (!(await isUp(`${pgDirect}/health`))) {
     inProcess = buildPgMock({ seed: config.seed, adminToken: secrets.pgMockAdminToken });
     await inProcess.app.listen({ host: config.services.pgMock.host, port: config.services.pgMock.port });
@@ -108,7 +120,8 @@ beforeAll(async () => {
 
 afterEach(async () => {
   while (clients.length) clients.pop()?.close();
-  for (const name of addedToxics.splice(0)) await toxiproxyCall('DELETE', `/proxies/${link.proxy}/toxics/${name}`);
+  for (const name of addedToxics.splice(0))
+    await toxiproxyCall('DELETE', `/proxies/${link.proxy}/toxics/${name}`);
   await setProxyEnabled(true);
   await admin('POST', '/admin/faults/reset');
 });
@@ -130,8 +143,12 @@ describe('PG client through the Toxiproxy pg-mock link', () => {
     const outcome = await client(500).capture(request);
     expect(outcome).toMatchObject({ kind: 'unknown', reason: 'timeout' });
     expect((await ledgerOf(request.paymentId)).map((e) => e.status)).toEqual(['captured']);
-    for (const name of addedToxics.splice(0)) await toxiproxyCall('DELETE', `/proxies/${link.proxy}/toxics/${name}`);
-    expect(await client(2000).inquire(request.pgIdempotencyKey)).toMatchObject({ kind: 'found', result: { status: 'captured' } });
+    for (const name of addedToxics.splice(0))
+      await toxiproxyCall('DELETE', `/proxies/${link.proxy}/toxics/${name}`);
+    expect(await client(2000).inquire(request.pgIdempotencyKey)).toMatchObject({
+      kind: 'found',
+      result: { status: 'captured' },
+    });
   });
 
   it('when the link is slower than the deadline (latency toxic), then unknown: timeout', async () => {
@@ -145,7 +162,10 @@ describe('PG client through the Toxiproxy pg-mock link', () => {
     const outcome = await client(1000).capture(request);
     expect(outcome.kind).toBe('rejected');
     expect(outcome.kind === 'rejected' && outcome.reason).toMatch(/ECONNREFUSED/);
-    expect(await client(1000).inquire(request.pgIdempotencyKey)).toMatchObject({ kind: 'unknown', reason: 'unreachable' });
+    expect(await client(1000).inquire(request.pgIdempotencyKey)).toMatchObject({
+      kind: 'unknown',
+      reason: 'unreachable',
+    });
     expect(await ledgerOf(request.paymentId)).toEqual([]);
   });
 

@@ -7,7 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureRequest } from '../../pg-mock/contract.ts';
 import { buildPgMock, type PgMock } from '../../pg-mock/server.ts';
-import { createHttpPgClient, mapInquiry, parseRetryAfter, type HttpPgClient, type PgCallRecord } from './pg-client.ts';
+import {
+  createHttpPgClient,
+  mapInquiry,
+  parseRetryAfter,
+  type HttpPgClient,
+  type PgCallRecord,
+} from './pg-client.ts';
 
 const TOKEN = 'pgadm_client_test_0123456789';
 let pg: PgMock;
@@ -60,14 +66,20 @@ describe('capture outcomes', () => {
     const request = captureRequest();
     const first = await client().capture(request);
     const again = await client().capture(request);
-    expect(first).toMatchObject({ kind: 'captured', result: { status: 'captured', paymentId: request.paymentId } });
+    expect(first).toMatchObject({
+      kind: 'captured',
+      result: { status: 'captured', paymentId: request.paymentId },
+    });
     expect(again).toEqual(first);
     expect(pg.ledger.entries({ paymentId: request.paymentId })).toHaveLength(1);
   });
 
   it('402 (FAIL) → declined, with the reason', async () => {
     const outcome = await client().capture(captureRequest('FAIL'));
-    expect(outcome).toMatchObject({ kind: 'declined', result: { status: 'declined', declineReason: 'simulated_failure' } });
+    expect(outcome).toMatchObject({
+      kind: 'declined',
+      result: { status: 'declined', declineReason: 'simulated_failure' },
+    });
   });
 
   it('503 (HTTP_503) → rejected with retryAfterMs, nothing booked', async () => {
@@ -92,7 +104,10 @@ describe('capture outcomes', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(pg.ledger.byKey(request.pgIdempotencyKey)?.status).toBe('captured');
     // …which is exactly what an inquiry is for.
-    expect(await client().inquire(request.pgIdempotencyKey)).toMatchObject({ kind: 'found', result: { status: 'captured' } });
+    expect(await client().inquire(request.pgIdempotencyKey)).toMatchObject({
+      kind: 'found',
+      result: { status: 'captured' },
+    });
   });
 
   it('charge then time out, held shorter than the client waits → the socket closes: unknown: connection-reset', async () => {
@@ -119,11 +134,17 @@ describe('capture outcomes', () => {
 
   it('500 → unknown: server-error (the client cannot know it happened before booking)', async () => {
     pg.faults.setProfile({ ...pg.faults.profile(), errorRate: 1 });
-    expect(await client().capture(captureRequest())).toMatchObject({ kind: 'unknown', reason: 'server-error' });
+    expect(await client().capture(captureRequest())).toMatchObject({
+      kind: 'unknown',
+      reason: 'server-error',
+    });
   });
 
   it('latency past the deadline → unknown: timeout, and the PG books it late anyway', async () => {
-    pg.faults.setProfile({ ...pg.faults.profile(), latencyMs: { min: 400, max: 400, tailRate: 0, tailMs: 0 } });
+    pg.faults.setProfile({
+      ...pg.faults.profile(),
+      latencyMs: { min: 400, max: 400, tailRate: 0, tailMs: 0 },
+    });
     const request = captureRequest();
     expect(await client(100).capture(request)).toMatchObject({ kind: 'unknown', reason: 'timeout' });
     expect(pg.ledger.byKey(request.pgIdempotencyKey)).toBeUndefined();
@@ -137,7 +158,10 @@ describe('capture outcomes', () => {
   });
 
   it('connection refused on a closed port → rejected (surely not done)', async () => {
-    const refused = createHttpPgClient({ baseUrl: `http://127.0.0.1:${await closedPort()}`, timeoutMs: 1000 });
+    const refused = createHttpPgClient({
+      baseUrl: `http://127.0.0.1:${await closedPort()}`,
+      timeoutMs: 1000,
+    });
     clients.push(refused);
     const outcome = await refused.capture(captureRequest());
     expect(outcome.kind).toBe('rejected');
@@ -152,7 +176,10 @@ describe('inquiry and refund outcomes', () => {
     const request = captureRequest();
     expect(await client().inquire(request.pgIdempotencyKey)).toEqual({ kind: 'not-found' });
     await client().capture(request);
-    expect(await client().inquire(request.pgIdempotencyKey)).toMatchObject({ kind: 'found', result: { status: 'captured' } });
+    expect(await client().inquire(request.pgIdempotencyKey)).toMatchObject({
+      kind: 'found',
+      result: { status: 'captured' },
+    });
   });
 
   it('slow inquiry past the deadline → unknown: timeout', async () => {
@@ -166,7 +193,12 @@ describe('inquiry and refund outcomes', () => {
   });
 
   it('a 404 that is not the PG saying "never seen" is unknown, not not-found', () => {
-    const outcome = mapInquiry({ kind: 'response', status: 404, headers: {}, body: '{"code":"no_route","message":"x"}' });
+    const outcome = mapInquiry({
+      kind: 'response',
+      status: 404,
+      headers: {},
+      body: '{"code":"no_route","message":"x"}',
+    });
     expect(outcome).toMatchObject({ kind: 'unknown', reason: 'bad-response' });
     const html = mapInquiry({ kind: 'response', status: 404, headers: {}, body: '<html>nginx</html>' });
     expect(html.kind).toBe('unknown');
@@ -180,7 +212,10 @@ describe('inquiry and refund outcomes', () => {
     const first = await client().refund(transactionId, request.pgIdempotencyKey);
     expect(first).toMatchObject({ kind: 'refunded', result: { status: 'refunded', transactionId } });
     expect(await client().refund(transactionId, request.pgIdempotencyKey)).toEqual(first);
-    expect(await client().refund('tx_missing', 'k')).toEqual({ kind: 'rejected', reason: 'HTTP 404 not_found' });
+    expect(await client().refund('tx_missing', 'k')).toEqual({
+      kind: 'rejected',
+      reason: 'HTTP 404 not_found',
+    });
     expect(pg.ledger.summary().refunds).toBeGreaterThanOrEqual(1);
   });
 

@@ -8,7 +8,13 @@ import http from 'node:http';
 import type { LabConfig } from '../config.ts';
 import type { CaptureRequest, CaptureResult, LedgerStatus, PgErrorBody } from '../../pg-mock/contract.ts';
 import { exchange, type Exchange } from './http-exchange.ts';
-import type { CaptureOutcome, InquiryOutcome, PgClient, RefundOutcome, UnknownReason } from './pg-client-types.ts';
+import type {
+  CaptureOutcome,
+  InquiryOutcome,
+  PgClient,
+  RefundOutcome,
+  UnknownReason,
+} from './pg-client-types.ts';
 
 export type PgCallOperation = 'capture' | 'inquiry' | 'refund';
 
@@ -94,7 +100,10 @@ function describe(response: Response): string {
   return `HTTP ${response.status}${code ? ` ${code}` : ''}`;
 }
 
-function unknown(reason: UnknownReason, detail: string): { kind: 'unknown'; reason: UnknownReason; detail: string } {
+function unknown(
+  reason: UnknownReason,
+  detail: string,
+): { kind: 'unknown'; reason: UnknownReason; detail: string } {
   return { kind: 'unknown', reason, detail };
 }
 
@@ -105,7 +114,11 @@ function refusalOrUnknown(
   const { status } = response;
   if (status === 503) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-    return { kind: 'rejected', reason: describe(response), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    return {
+      kind: 'rejected',
+      reason: describe(response),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
   }
   if (status >= 500) return unknown('server-error', describe(response));
   // The PG refused the request before acting on it (bad request, key reused, not found…).
@@ -123,7 +136,9 @@ export function mapCapture(result: Exchange): CaptureOutcome {
       if (result.status === 200 || result.status === 201 || result.status === 402) {
         const parsed = parseCaptureResult(result.body);
         if (!parsed) return unknown('bad-response', `HTTP ${result.status} with an unreadable body`);
-        return parsed.status === 'declined' ? { kind: 'declined', result: parsed } : { kind: 'captured', result: parsed };
+        return parsed.status === 'declined'
+          ? { kind: 'declined', result: parsed }
+          : { kind: 'captured', result: parsed };
       }
       return refusalOrUnknown(result);
     }
@@ -139,7 +154,9 @@ export function mapInquiry(result: Exchange): InquiryOutcome {
     case 'response': {
       if (result.status === 200) {
         const parsed = parseCaptureResult(result.body);
-        return parsed ? { kind: 'found', result: parsed } : unknown('bad-response', 'HTTP 200 with an unreadable body');
+        return parsed
+          ? { kind: 'found', result: parsed }
+          : unknown('bad-response', 'HTTP 200 with an unreadable body');
       }
       // Only the PG's own "never seen" counts: a 404 from a wrong route must not read as safe-to-charge.
       if (result.status === 404 && errorCode(result.body) === 'not_found') return { kind: 'not-found' };
@@ -196,7 +213,8 @@ export function createHttpPgClient(options: HttpPgClientOptions): HttpPgClient {
   }
 
   return {
-    capture: (request: CaptureRequest) => call('capture', { method: 'POST', path: '/v1/captures', body: request }, mapCapture),
+    capture: (request: CaptureRequest) =>
+      call('capture', { method: 'POST', path: '/v1/captures', body: request }, mapCapture),
     inquire: (key: string) =>
       call('inquiry', { method: 'GET', path: `/v1/captures/${encodeURIComponent(key)}` }, mapInquiry),
     refund: (transactionId: string, pgIdempotencyKey: string) =>
