@@ -12,6 +12,8 @@ export interface HealthReport {
 }
 
 export interface ServiceHttp {
+  /** The port it listens on (useful when asked for port 0). */
+  port: number;
   close(): Promise<void>;
 }
 
@@ -52,7 +54,9 @@ export async function startServiceHttp(
       resolve();
     });
   });
+  const address = server.address();
   return {
+    port: typeof address === 'object' && address ? address.port : port,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

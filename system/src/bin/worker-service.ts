@@ -1,0 +1,187 @@
+/**
+ * Wiring of one worker instance: one consumer group over the payment-events and retry topics,
+ * PostgreSQL, the PG client (through the pg-mock Toxiproxy link), metrics and consumer lag.
+ * bin/worker.ts runs it as a process; integration tests run it in-process.
+ */
+import { Partitioners } from 'kafkajs';
+import { databaseUrl, LOOPBACK, type LabConfig } from '../config.ts';
+import { migrate } from '../db/migrate.ts';
+import { createPool } from '../db/pool.ts';
+import { createHttpPgClient } from '../gateway/pg-client.ts';
+import type { PgClient } from '../gateway/pg-client-types.ts';
+import { readConsumerLag } from '../worker/consumer-lag.ts';
+import { makeMessageHandler } from '../worker/message-handler.ts';
+import { createWorkerMetrics, type WorkerMetrics } from '../worker/metrics.ts';
+import { makeEventProcessor, type WorkerStore } from '../worker/process-event.ts';
+import { loadPayment } from '../worker/sql/load-payment.ts';
+import { recordProcessedEvent } from '../worker/sql/record-processed-event.ts';
+import { transitionPayment } from '../worker/sql/transition-payment.ts';
+import { WORKER_DEFAULTS, type WorkerTunables } from '../worker/worker-options.ts';
+import { createKafka } from './kafka-client.ts';
+import { startServiceHttp } from './service-http.ts';
+import { untilDone } from './until-done.ts';
+
+export interface WorkerServiceOverrides {
+  tunables?: Partial<WorkerTunables>;
+  /** Replace the PG client or single store operations to stage faults. */
+  pgClient?: (real: PgClient) => PgClient;
+  store?: (real: WorkerStore) => Partial<WorkerStore>;
+  /** 0 picks a free port (tests); default: workerMetricsBase + instance. */
+  httpPort?: number;
+  log?: (line: string) => void;
+}
+
+export interface WorkerService {
+  workerId: string;
+  port: number;
+  metrics: WorkerMetrics;
+  isReady(): boolean;
+  stop(): Promise<void>;
+}
+
+export async function startWorkerService(
+  config: LabConfig,
+  instance: number,
+  overrides: WorkerServiceOverrides = {},
+): Promise<WorkerService> {
+  const workerId = `worker-${instance}`;
+  const log = overrides.log ?? (() => {});
+  const connectionString = databaseUrl(config);
+  const { workerPgRetry, workerGuard } = config.strategy;
+  const tunables: WorkerTunables = { ...WORKER_DEFAULTS, ...overrides.tunables };
+  const topics = config.topics;
+
+  const metrics = createWorkerMetrics(log);
+  let joined = false;
+  let producerConnected = false;
+  let stopping = false;
+  const assigned = new Map<string, number[]>();
+  const ready = () => joined && producerConnected && !stopping;
+  const http = await startServiceHttp(
+    LOOPBACK,
+    overrides.httpPort ?? config.services.workerMetricsBase + instance,
+    metrics.registry,
+    () => ({
+      ready: ready(),
+      detail: { worker: workerId, joined, producerConnected, pgRetry: workerPgRetry, guard: workerGuard },
+    }),
+  );
+
+  await untilDone('migrate', () => migrate(connectionString, log), log);
+  const pool = createPool({
+    connectionString,
+    applicationName: `paylab-${workerId}`,
+    max: tunables.partitionsConsumedConcurrently + 2,
+    onIdleError: (error) => log(`db idle client error: ${error.message}`),
+  });
+
+  const pgLink = config.links['pg-mock'].listen;
+  const httpPg = createHttpPgClient({
+    baseUrl: `http://${pgLink.host}:${pgLink.port}`,
+    timeoutMs: tunables.pgTimeoutMs,
+    onCall: metrics.pgCall,
+  });
+  const pgClient = overrides.pgClient ? overrides.pgClient(httpPg) : httpPg;
+
+  const kafka = createKafka(config, workerId, log);
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
+  });
+  producer.on(producer.events.CONNECT, () => (producerConnected = true));
+  producer.on(producer.events.DISCONNECT, () => (producerConnected = false));
+  await untilDone('kafka producer connect', () => producer.connect(), log);
+  const admin = kafka.admin();
+  await untilDone('kafka admin connect', () => admin.connect(), log);
+
+  const consumer = kafka.consumer({
+    groupId: config.kafka.consumerGroup,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    maxWaitTimeInMs: 500,
+  });
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    joined = true;
+    assigned.clear();
+    for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) assigned.set(topic, partitions);
+    log(`joined ${e.payload.groupId}: ${JSON.stringify(e.payload.memberAssignment)}`);
+  });
+  consumer.on(consumer.events.REBALANCING, () => (joined = false));
+  consumer.on(consumer.events.CRASH, (e) => {
+    joined = false;
+    log(`consumer crashed: ${e.payload.error.message} (restart: ${e.payload.restart})`);
+  });
+
+  const realStore: WorkerStore = {
+    load: (paymentId, eventId) => loadPayment(pool, paymentId, eventId),
+    transition: (input) => transitionPayment(pool, input),
+    recordProcessed: (event) => recordProcessedEvent(pool, event, workerId),
+  };
+  const processEvent = makeEventProcessor(
+    { workerId, pgRetry: workerPgRetry, guard: workerGuard },
+    { ...realStore, ...overrides.store?.(realStore) },
+    pgClient,
+    metrics.process,
+  );
+  const handle = makeMessageHandler(
+    {
+      retryTopic: topics.retry.name,
+      deadLetterTopic: topics.deadLetter.name,
+      maxAttempts: tunables.maxAttempts,
+      backoff: tunables.backoff,
+    },
+    {
+      process: processEvent,
+      send: async (topic, message) => {
+        await producer.send({ topic, acks: -1, messages: [message] });
+      },
+      observer: metrics.handler,
+      isStopping: () => stopping,
+    },
+  );
+
+  await untilDone('kafka consumer connect', () => consumer.connect(), log);
+  await untilDone(
+    'subscribe',
+    () => consumer.subscribe({ topics: [topics.paymentEvents.name, topics.retry.name], fromBeginning: true }),
+    log,
+  );
+  await consumer.run({
+    partitionsConsumedConcurrently: tunables.partitionsConsumedConcurrently,
+    eachMessage: async ({ topic, partition, message, heartbeat }) => {
+      await handle(
+        { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers },
+        heartbeat,
+      );
+    },
+  });
+  log(`started: pgRetry=${workerPgRetry} guard=${workerGuard} group=${config.kafka.consumerGroup}`);
+
+  const lagTimer = setInterval(() => {
+    if (!joined) return;
+    readConsumerLag(admin, config.kafka.consumerGroup, assigned)
+      .then((lags) => metrics.setLag(lags))
+      .catch((error: unknown) => log(`consumer lag unavailable: ${error instanceof Error ? error.message : String(error)}`));
+  }, tunables.lagIntervalMs);
+
+  return {
+    workerId,
+    port: http.port,
+    metrics,
+    isReady: ready,
+    async stop() {
+      stopping = true;
+      clearInterval(lagTimer);
+      // Waits for running eachMessage calls; a message waiting for its retry time aborts (the
+      // handler throws StoppingError) and is redelivered to whoever owns the partition next.
+      await consumer.disconnect().catch((error: unknown) => log(`consumer disconnect: ${String(error)}`));
+      await producer.disconnect().catch(() => {});
+      await admin.disconnect().catch(() => {});
+      httpPg.close();
+      await pool.end().catch(() => {});
+      await http.close();
+    },
+  };
+}
