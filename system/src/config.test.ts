@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  LINK_NAMES,
+  LOOPBACK,
+  ROBUST_STRATEGY,
+  databaseUrl,
+  kafkaBrokers,
+  loadConfig,
+  strategyEnv,
+} from './config.ts';
+
+const STANDARD_PORTS = [5432, 6379, 9092, 9093, 9090, 8474, 3000, 8080];
+
+function allPorts(config: ReturnType<typeof loadConfig>): number[] {
+  const s = config.services;
+  const endpoints = [s.db, s.redis, s.kafka, s.kafkaController, s.kafkaInternal, s.toxiproxyApi, s.prometheus, s.grafana, s.api, s.pgMock, s.labMetrics];
+  const instancePorts = [
+    ...Array.from({ length: 10 }, (_, i) => s.relayMetricsBase + i),
+    ...Array.from({ length: 10 }, (_, i) => s.workerMetricsBase + i),
+  ];
+  return [...endpoints.map((e) => e.port), ...instancePorts, ...LINK_NAMES.map((l) => config.links[l].listen.port)];
+}
+
+describe('loadConfig defaults', () => {
+  const config = loadConfig({});
+
+  it('binds every lab service to loopback', () => {
+    const s = config.services;
+    for (const e of [s.db, s.redis, s.kafka, s.toxiproxyApi, s.prometheus, s.api, s.pgMock, s.labMetrics]) {
+      expect(e.host).toBe(LOOPBACK);
+    }
+  });
+  it('uses no standard port of a user’s own PostgreSQL, Redis, Kafka or Prometheus, and no port twice', () => {
+    const ports = allPorts(config);
+    expect(ports.filter((p) => STANDARD_PORTS.includes(p))).toEqual([]);
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+  it('sends every link through its Toxiproxy proxy to the real service', () => {
+    expect(config.links.db.upstream).toEqual(config.services.db);
+    expect(config.links.kafka.upstream).toEqual(config.services.kafka);
+    expect(config.links.redis.upstream).toEqual(config.services.redis);
+    expect(config.links['pg-mock'].upstream).toEqual(config.services.pgMock);
+    expect(kafkaBrokers(config)).toEqual(['127.0.0.1:29092']);
+    expect(databaseUrl(config)).toBe('postgres://paylab@127.0.0.1:25432/paylab');
+  });
+  it('keeps state, logs, pid files and tools under the git-ignored .lab folder', () => {
+    const lab = config.paths.labDir;
+    expect(lab.endsWith('/.lab')).toBe(true);
+    for (const dir of [config.paths.stateDir, config.paths.logsDir, config.paths.runDir, config.paths.toolsDir]) {
+      expect(dir.startsWith(`${lab}/`)).toBe(true);
+    }
+  });
+  it('pins tool versions and starts with the robust strategy', () => {
+    expect(config.versions.kafka).toMatch(/^4\.\d+\.\d+$/);
+    expect(config.versions.toxiproxy).toMatch(/^v2\.\d+\.\d+$/);
+    expect(config.versions.k6).toMatch(/^v\d+\.\d+\.\d+$/);
+    expect(config.strategy).toEqual(ROBUST_STRATEGY);
+    expect(config.topics.deadLetter.partitions).toBe(1);
+  });
+});
+
+describe('loadConfig overrides', () => {
+  it('follows PAYLAB_* environment variables', () => {
+    const config = loadConfig({
+      PAYLAB_DB_PORT: '25000',
+      PAYLAB_DB_PROXY_PORT: '35000',
+      PAYLAB_WORKER_INSTANCES: '4',
+      PAYLAB_RELAY_ACK: 'fire-and-forget',
+      PAYLAB_LAB_DIR: '/tmp/other-lab',
+      PAYLAB_DB_PASSWORD: 'p@ss word',
+    });
+    expect(config.services.db.port).toBe(25000);
+    expect(config.links.db.upstream.port).toBe(25000);
+    expect(config.instances.worker).toBe(4);
+    expect(config.strategy.relayAck).toBe('fire-and-forget');
+    expect(config.paths.stateDir).toBe('/tmp/other-lab/state');
+    expect(databaseUrl(config)).toBe('postgres://paylab:p%40ss%20word@127.0.0.1:35000/paylab');
+  });
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PAYLAB_DB_PORT: '' }).services.db.port).toBe(15432);
+  });
+  it('rejects bad values with a message naming the variable', () => {
+    expect(() => loadConfig({ PAYLAB_DB_PORT: 'abc' })).toThrow(new ConfigError('PAYLAB_DB_PORT must be a whole number, got "abc"'));
+    expect(() => loadConfig({ PAYLAB_API_PORT: '70000' })).toThrow(/PAYLAB_API_PORT must be between 1 and 65535/);
+    expect(() => loadConfig({ PAYLAB_WORKER_INSTANCES: '12' })).toThrow(/PAYLAB_WORKER_INSTANCES must be between 0 and 9/);
+    expect(() => loadConfig({ PAYLAB_WORKER_GUARD: 'yolo' })).toThrow(/PAYLAB_WORKER_GUARD must be one of processed-in-transaction, guard-before-process/);
+  });
+});
+
+describe('strategyEnv', () => {
+  it('round-trips through loadConfig, so a child process sees the parent’s knobs', () => {
+    const knobs = { relayAck: 'fire-and-forget', relayOrder: 'parallel', workerPgRetry: 'naive', workerGuard: 'guard-before-process' } as const;
+    expect(loadConfig(strategyEnv(knobs)).strategy).toEqual(knobs);
+  });
+});
