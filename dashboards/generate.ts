@@ -16,7 +16,8 @@ export const RULES_FILE = path.join(DASHBOARDS_DIR, 'prometheus', 'rules', 'payl
 /** Every generated file: absolute path → content. */
 export function generatedFiles(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const { file, dashboard } of buildAllDashboards()) files.set(path.join(GRAFANA_JSON_DIR, file), dashboardJson(dashboard));
+  for (const { file, dashboard } of buildAllDashboards())
+    files.set(path.join(GRAFANA_JSON_DIR, file), dashboardJson(dashboard));
   files.set(RULES_FILE, rulesYaml());
   return files;
 }

@@ -14,7 +14,10 @@ describe('generated dashboards and rules', () => {
 
   it('no stale dashboard JSON is left behind for Grafana to load', async () => {
     const onDisk = (await readdir(GRAFANA_JSON_DIR)).filter((f) => f.endsWith('.json')).sort();
-    const expected = [...files.keys()].filter((f) => f.endsWith('.json')).map((f) => path.basename(f)).sort();
+    const expected = [...files.keys()]
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => path.basename(f))
+      .sort();
     expect(onDisk).toEqual(expected);
   });
 });

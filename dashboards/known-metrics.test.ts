@@ -11,10 +11,11 @@ describe('metricNamesIn', () => {
         'histogram_quantile(0.95, sum by (le, route) (rate(paylab_http_request_duration_seconds_bucket{route="/payments",status=~"5.."}[$__rate_interval])))',
       ),
     ).toEqual(['paylab_http_request_duration_seconds_bucket']);
-    expect(metricNamesIn('(sum(rate(a_total{x="y"}[10s])) or vector(0)) / clamp_min(sum(rate(b_total[10s])), 1e-9)')).toEqual([
-      'a_total',
-      'b_total',
-    ]);
+    expect(
+      metricNamesIn(
+        '(sum(rate(a_total{x="y"}[10s])) or vector(0)) / clamp_min(sum(rate(b_total[10s])), 1e-9)',
+      ),
+    ).toEqual(['a_total', 'b_total']);
     expect(metricNamesIn('max by (target, kind) (paylab_fault_active) > 0')).toEqual(['paylab_fault_active']);
     expect(metricNamesIn('paylab:outbox_lag:seconds > 10')).toEqual(['paylab:outbox_lag:seconds']);
   });

@@ -69,9 +69,11 @@ async function sendTraffic(seconds: number, perSecond: number): Promise<{ accept
         const id = body.data?.id ?? body.id;
         // Some cancels, so the cancel path's metrics exist too.
         if (id && i % 5 === 0) {
-          await fetch(`${API}/payments/${id}/cancel`, { method: 'POST', headers, body: JSON.stringify({ reason: 'dashboard test' }) }).catch(
-            () => undefined,
-          );
+          await fetch(`${API}/payments/${id}/cancel`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ reason: 'dashboard test' }),
+          }).catch(() => undefined);
         }
       }),
     );
@@ -116,7 +118,10 @@ async function problemsOf(file: string, time?: number): Promise<string[]> {
     if (await hasData(concrete, time)) continue;
     const names = metricNamesIn(concrete).map(baseName);
     const excused = await Promise.all(
-      names.map(async (n) => EVENT_ONLY.has(n) && ((await declaredByATarget(n)) || (await hasData(`last_over_time(${n}[1h])`)))),
+      names.map(
+        async (n) =>
+          EVENT_ONLY.has(n) && ((await declaredByATarget(n)) || (await hasData(`last_over_time(${n}[1h])`))),
+      ),
     );
     if (names.length === 0 || excused.some((ok) => !ok)) problems.push(`${where}: no data for ${concrete}`);
   }
@@ -127,15 +132,23 @@ describe('dashboards against the real Prometheus', () => {
   let k6Time: number | undefined;
 
   beforeAll(async () => {
-    expect(await waitFor(() => fetch(`${PROM}/-/ready`).then((r) => r.ok), 30_000), `Prometheus at ${PROM} is not up`).toBe(true);
+    expect(
+      await waitFor(() => fetch(`${PROM}/-/ready`).then((r) => r.ok), 30_000),
+      `Prometheus at ${PROM} is not up`,
+    ).toBe(true);
     const traffic = await sendTraffic(15, 10);
-    expect(traffic.accepted, `the API at ${API} accepted none of ${traffic.sent} payments`).toBeGreaterThan(0);
+    expect(traffic.accepted, `the API at ${API} accepted none of ${traffic.sent} payments`).toBeGreaterThan(
+      0,
+    );
     // Recording rules evaluate every second; give the scrapes and the worker time to settle.
     await waitFor(async () => (await Promise.all(SLIS.map((s) => hasData(s.record)))).every(Boolean), 30_000);
 
     k6Time = await lastK6SampleTime();
-    const scripts = (JSON.parse(await readFile(path.join(config.paths.repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
-      .scripts;
+    const scripts = (
+      JSON.parse(await readFile(path.join(config.paths.repoRoot, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
     if (k6Time === undefined && scripts.scenario !== undefined) {
       await promisify(execFile)('npm', ['run', '-s', 'scenario', '--', 'smoke'], {
         cwd: config.paths.repoRoot,
@@ -159,7 +172,10 @@ describe('dashboards against the real Prometheus', () => {
   }
 
   it('k6.json: every panel query returns data at the time of the last k6 run', async () => {
-    expect(k6Time, 'no k6 remote-write data in the last hour: run `npm run scenario -- smoke` first').toBeDefined();
+    expect(
+      k6Time,
+      'no k6 remote-write data in the last hour: run `npm run scenario -- smoke` first',
+    ).toBeDefined();
     expect(await problemsOf('k6.json', k6Time)).toEqual([]);
   });
 });

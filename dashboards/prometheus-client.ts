@@ -93,9 +93,12 @@ export async function queryInstant(
   try {
     response = await fetchImpl(url, options.signal ? { signal: options.signal } : undefined);
   } catch (cause) {
-    throw new PrometheusError(`Prometheus at ${baseUrl} is not reachable — is the lab up (npm run lab -- up)?`, {
-      cause,
-    });
+    throw new PrometheusError(
+      `Prometheus at ${baseUrl} is not reachable — is the lab up (npm run lab -- up)?`,
+      {
+        cause,
+      },
+    );
   }
   let body: unknown;
   try {

@@ -19,7 +19,9 @@ describe('dashboard lint', () => {
   }
 
   it('panel ids are unique across the whole set, so links between dashboards stay unambiguous per dashboard', async () => {
-    const uids = await Promise.all(DASHBOARD_SPECS.map(async ({ file }) => (await committed(file)) as { uid: string }));
+    const uids = await Promise.all(
+      DASHBOARD_SPECS.map(async ({ file }) => (await committed(file)) as { uid: string }),
+    );
     expect(new Set(uids.map((d) => d.uid)).size).toBe(DASHBOARD_SPECS.length);
   });
 
@@ -36,7 +38,11 @@ describe('dashboard lint', () => {
     first.title = '';
     first.datasource = { type: 'prometheus', uid: 'someone-elses' };
     first.targets = [
-      { refId: 'A', datasource: { type: 'prometheus', uid: 'paylab-prometheus' }, expr: 'rate(paylab_outbox_publishd_total[5m])' },
+      {
+        refId: 'A',
+        datasource: { type: 'prometheus', uid: 'paylab-prometheus' },
+        expr: 'rate(paylab_outbox_publishd_total[5m])',
+      },
     ];
     const problems = lintDashboard(broken).join('\n');
     expect(problems).toMatch(/no fault-window annotation/);

@@ -31,7 +31,9 @@ function usesProvisionedDatasource(value: unknown): boolean {
 /** Range selectors must be $__rate_interval: a fixed window is wrong at some zoom level. */
 function rangeProblems(expr: string): string[] {
   const ranges = [...expr.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1] ?? '');
-  return ranges.filter((r) => r !== '$__rate_interval').map((r) => `range [${r}] should be [$__rate_interval]`);
+  return ranges
+    .filter((r) => r !== '$__rate_interval')
+    .map((r) => `range [${r}] should be [$__rate_interval]`);
 }
 
 export function lintTargetExpr(expr: string): string[] {
@@ -49,12 +51,14 @@ function lintPanel(panel: Json, where: string): string[] {
   const problems: string[] = [];
   if (!text(panel.title).trim()) problems.push(`${where}: no title`);
   if (!text(panel.description).trim()) problems.push(`${where}: no description`);
-  if (!usesProvisionedDatasource(panel.datasource)) problems.push(`${where}: datasource is not ${DATASOURCE_UID}`);
+  if (!usesProvisionedDatasource(panel.datasource))
+    problems.push(`${where}: datasource is not ${DATASOURCE_UID}`);
   const grid = isObject(panel.gridPos) ? panel.gridPos : {};
   const x = typeof grid.x === 'number' ? grid.x : -1;
   const w = typeof grid.w === 'number' ? grid.w : 0;
   if (x < 0 || w < 1 || x + w > 24) problems.push(`${where}: gridPos outside the 24-column grid`);
-  const fieldConfig = isObject(panel.fieldConfig) && isObject(panel.fieldConfig.defaults) ? panel.fieldConfig.defaults : {};
+  const fieldConfig =
+    isObject(panel.fieldConfig) && isObject(panel.fieldConfig.defaults) ? panel.fieldConfig.defaults : {};
   if (!text(fieldConfig.unit)) problems.push(`${where}: no unit`);
   const targets = list(panel.targets);
   if (targets.length === 0) problems.push(`${where}: no queries`);
@@ -65,22 +69,30 @@ function lintPanel(panel: Json, where: string): string[] {
     const refId = text(target.refId);
     if (!refId || refIds.has(refId)) problems.push(`${at}: missing or duplicate refId "${refId}"`);
     refIds.add(refId);
-    if (!usesProvisionedDatasource(target.datasource)) problems.push(`${at}: datasource is not ${DATASOURCE_UID}`);
+    if (!usesProvisionedDatasource(target.datasource))
+      problems.push(`${at}: datasource is not ${DATASOURCE_UID}`);
     for (const p of lintTargetExpr(text(target.expr))) problems.push(`${at}: ${p}`);
   });
   return problems;
 }
 
 function lintAnnotations(dashboard: Json): string[] {
-  const annotations = isObject(dashboard.annotations) ? list(dashboard.annotations.list).filter(isObject) : [];
+  const annotations = isObject(dashboard.annotations)
+    ? list(dashboard.annotations.list).filter(isObject)
+    : [];
   const problems: string[] = [];
   const gauge = annotations.find((a) => text(a.expr).includes(METRICS.faultActive));
   if (!gauge) problems.push(`no fault-window annotation on ${METRICS.faultActive}`);
-  else if (!usesProvisionedDatasource(gauge.datasource)) problems.push('fault-window annotation does not use the provisioned datasource');
+  else if (!usesProvisionedDatasource(gauge.datasource))
+    problems.push('fault-window annotation does not use the provisioned datasource');
   const tagged = annotations.find(
-    (a) => isObject(a.target) && FAULT_ANNOTATION_TAGS.every((tag) => list((a.target as Json).tags).includes(tag)),
+    (a) =>
+      isObject(a.target) && FAULT_ANNOTATION_TAGS.every((tag) => list((a.target as Json).tags).includes(tag)),
   );
-  if (!tagged) problems.push(`no annotation showing the chaos engine's fault annotations (tags ${FAULT_ANNOTATION_TAGS.join(', ')})`);
+  if (!tagged)
+    problems.push(
+      `no annotation showing the chaos engine's fault annotations (tags ${FAULT_ANNOTATION_TAGS.join(', ')})`,
+    );
   return problems;
 }
 
@@ -115,7 +127,10 @@ export function panelQueries(dashboard: unknown): { where: string; expr: string 
   const out: { where: string; expr: string }[] = [];
   for (const panel of list(dashboard.panels).filter(isObject)) {
     for (const target of list(panel.targets).filter(isObject)) {
-      out.push({ where: `${text(dashboard.uid)} / ${text(panel.title)} / ${text(target.refId)}`, expr: text(target.expr) });
+      out.push({
+        where: `${text(dashboard.uid)} / ${text(panel.title)} / ${text(target.refId)}`,
+        expr: text(target.expr),
+      });
     }
   }
   return out;

@@ -17,7 +17,9 @@ const run = promisify(execFile);
 const PROMTOOL = process.env.PAYLAB_PROMTOOL ?? 'promtool';
 
 function alertRule(name: string): AlertingRule {
-  const rule = RULE_GROUPS.flatMap((g) => g.rules).find((r): r is AlertingRule => 'alert' in r && r.alert === name);
+  const rule = RULE_GROUPS.flatMap((g) => g.rules).find(
+    (r): r is AlertingRule => 'alert' in r && r.alert === name,
+  );
   if (!rule) throw new Error(`no alert ${name}`);
   return rule;
 }
@@ -25,7 +27,8 @@ function alertRule(name: string): AlertingRule {
 /** The annotations Prometheus will render for a value (only the two templates the rules use). */
 function rendered(name: string, value: string, duration: string): Record<string, string> {
   const { summary, description } = alertRule(name).annotations;
-  const fill = (s: string) => s.replace('{{ $value | humanizeDuration }}', duration).replace('{{ $value }}', value);
+  const fill = (s: string) =>
+    s.replace('{{ $value | humanizeDuration }}', duration).replace('{{ $value }}', value);
   return { summary: fill(summary), description: fill(description) };
 }
 
@@ -44,8 +47,14 @@ const unitTests = {
       input_series: [
         { series: `paylab_http_requests_total{${create},status="201"}`, values: '0+10x60' },
         { series: `paylab_http_requests_total{${create},status="503"}`, values: '0+1x60' },
-        { series: `paylab_http_request_duration_seconds_bucket{${create},status="201",le="0.1"}`, values: '0+10x60' },
-        { series: `paylab_http_request_duration_seconds_bucket{${create},status="201",le="+Inf"}`, values: '0+10x60' },
+        {
+          series: `paylab_http_request_duration_seconds_bucket{${create},status="201",le="0.1"}`,
+          values: '0+10x60',
+        },
+        {
+          series: `paylab_http_request_duration_seconds_bucket{${create},status="201",le="+Inf"}`,
+          values: '0+10x60',
+        },
         { series: 'paylab_payments_settled_total{state="completed"}', values: '0+5x60' },
         { series: 'paylab_outbox_oldest_pending_age_seconds{instance="relay-0"}', values: '0+1x60' },
         { series: 'paylab_kafka_consumer_lag{topic="t",partition="0"}', values: '0+100x60' },
@@ -54,22 +63,58 @@ const unitTests = {
         { series: 'paylab_pg_double_captures_total{instance="pg-mock"}', values: '0x30 1x30' },
       ],
       promql_expr_test: [
-        { expr: 'paylab:accept_error_rate:ratio', eval_time: '30s', exp_samples: [{ labels: 'paylab:accept_error_rate:ratio', value: 1 / 11 }] },
-        { expr: 'paylab:accept_latency:p95', eval_time: '30s', exp_samples: [{ labels: 'paylab:accept_latency:p95', value: 0.095 }] },
-        { expr: 'paylab:completion_rate:per_second', eval_time: '30s', exp_samples: [{ labels: 'paylab:completion_rate:per_second', value: 5 }] },
-        { expr: 'paylab:outbox_lag:seconds', eval_time: '30s', exp_samples: [{ labels: 'paylab:outbox_lag:seconds', value: 30 }] },
-        { expr: 'paylab:consumer_lag:messages', eval_time: '30s', exp_samples: [{ labels: 'paylab:consumer_lag:messages', value: 6000 }] },
+        {
+          expr: 'paylab:accept_error_rate:ratio',
+          eval_time: '30s',
+          exp_samples: [{ labels: 'paylab:accept_error_rate:ratio', value: 1 / 11 }],
+        },
+        {
+          expr: 'paylab:accept_latency:p95',
+          eval_time: '30s',
+          exp_samples: [{ labels: 'paylab:accept_latency:p95', value: 0.095 }],
+        },
+        {
+          expr: 'paylab:completion_rate:per_second',
+          eval_time: '30s',
+          exp_samples: [{ labels: 'paylab:completion_rate:per_second', value: 5 }],
+        },
+        {
+          expr: 'paylab:outbox_lag:seconds',
+          eval_time: '30s',
+          exp_samples: [{ labels: 'paylab:outbox_lag:seconds', value: 30 }],
+        },
+        {
+          expr: 'paylab:consumer_lag:messages',
+          eval_time: '30s',
+          exp_samples: [{ labels: 'paylab:consumer_lag:messages', value: 6000 }],
+        },
       ],
       alert_rule_test: [
         // Lag crosses 10 s at 11 s; with `for: 15s` on a 5 s group it is still pending at 20 s.
         { eval_time: '20s', alertname: 'PaylabOutboxLagHigh', exp_alerts: [] },
-        { eval_time: '40s', alertname: 'PaylabOutboxLagHigh', exp_alerts: [firing('PaylabOutboxLagHigh', '40', '40s')] },
+        {
+          eval_time: '40s',
+          alertname: 'PaylabOutboxLagHigh',
+          exp_alerts: [firing('PaylabOutboxLagHigh', '40', '40s')],
+        },
         { eval_time: '10s', alertname: 'PaylabConsumerLagHigh', exp_alerts: [] },
-        { eval_time: '40s', alertname: 'PaylabConsumerLagHigh', exp_alerts: [firing('PaylabConsumerLagHigh', '8000')] },
+        {
+          eval_time: '40s',
+          alertname: 'PaylabConsumerLagHigh',
+          exp_alerts: [firing('PaylabConsumerLagHigh', '8000')],
+        },
         { eval_time: '15s', alertname: 'PaylabOutboxDeadRows', exp_alerts: [] },
-        { eval_time: '25s', alertname: 'PaylabOutboxDeadRows', exp_alerts: [firing('PaylabOutboxDeadRows', '2')] },
+        {
+          eval_time: '25s',
+          alertname: 'PaylabOutboxDeadRows',
+          exp_alerts: [firing('PaylabOutboxDeadRows', '2')],
+        },
         { eval_time: '25s', alertname: 'PaylabDoubleCharge', exp_alerts: [] },
-        { eval_time: '35s', alertname: 'PaylabDoubleCharge', exp_alerts: [firing('PaylabDoubleCharge', '1')] },
+        {
+          eval_time: '35s',
+          alertname: 'PaylabDoubleCharge',
+          exp_alerts: [firing('PaylabDoubleCharge', '1')],
+        },
       ],
     },
   ],
@@ -94,7 +139,10 @@ describe('Prometheus rules under promtool', () => {
     await writeFile(file, stringify(unitTests));
     const result = await run(PROMTOOL, ['test', 'rules', file]).then(
       (r) => ({ ok: true, output: r.stdout + r.stderr }),
-      (e: { stdout?: string; stderr?: string }) => ({ ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
+      (e: { stdout?: string; stderr?: string }) => ({
+        ok: false,
+        output: `${e.stdout ?? ''}${e.stderr ?? ''}`,
+      }),
     );
     expect(result.output).toMatch(/SUCCESS/);
     expect(result.ok, result.output).toBe(true);

@@ -35,7 +35,8 @@ describe('Prometheus rules file', () => {
       'PaylabOutboxLagHigh',
     ]);
     for (const rule of rules) {
-      for (const name of metricNamesIn(rule.expr)) expect(isKnownMetric(name), `${name} in ${rule.expr}`).toBe(true);
+      for (const name of metricNamesIn(rule.expr))
+        expect(isKnownMetric(name), `${name} in ${rule.expr}`).toBe(true);
     }
   });
 });

@@ -17,7 +17,9 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  process.stdout.write('usage: npm run dashboard -- [--prometheus http://127.0.0.1:19090] [--title text] [--plain]\n');
+  process.stdout.write(
+    'usage: npm run dashboard -- [--prometheus http://127.0.0.1:19090] [--title text] [--plain]\n',
+  );
   process.exit(0);
 }
 

@@ -41,14 +41,40 @@ function busyState(): ViewState {
   const actions: ViewAction[] = [
     { type: 'phase', at: T0, phase: 'load' },
     ...Array.from({ length: 30 }, (_, i) => sample(T0 + i * 1000, { accepted_rate: 40 + (i % 10) })),
-    { type: 'load-progress', at: T0 + 30_000, elapsedSeconds: 30, totalSeconds: 60, targetRate: 50, achievedRate: 49.8, vus: 12, droppedIterations: 0 },
-    { type: 'fault-started', at: T0 + 10_000, faultId: 'f1', label: 'db latency 500ms', target: 'db', kind: 'latency' },
+    {
+      type: 'load-progress',
+      at: T0 + 30_000,
+      elapsedSeconds: 30,
+      totalSeconds: 60,
+      targetRate: 50,
+      achievedRate: 49.8,
+      vus: 12,
+      droppedIterations: 0,
+    },
+    {
+      type: 'fault-started',
+      at: T0 + 10_000,
+      faultId: 'f1',
+      label: 'db latency 500ms',
+      target: 'db',
+      kind: 'latency',
+    },
     { type: 'fault-ended', at: T0 + 15_000, faultId: 'f1' },
     { type: 'recovery-measured', at: T0 + 22_000, faultId: 'f1', seconds: 5.5 },
-    { type: 'fault-started', at: T0 + 25_000, faultId: 'f2', label: 'pg-mock 5xx 30%', target: 'pg-mock', kind: '5xx' },
+    {
+      type: 'fault-started',
+      at: T0 + 25_000,
+      faultId: 'f2',
+      label: 'pg-mock 5xx 30%',
+      target: 'pg-mock',
+      kind: '5xx',
+    },
     { type: 'invariant-counts', at: T0 + 30_000, stuck: 0, lost: 0 },
   ];
-  return actions.reduce(viewReducer, initialViewState({ title: 'pg-5xx-burst', startedAt: T0, totalSeconds: 60 }));
+  return actions.reduce(
+    viewReducer,
+    initialViewState({ title: 'pg-5xx-burst', startedAt: T0, totalSeconds: 60 }),
+  );
 }
 
 function lines(frame: string | undefined): string[] {
@@ -104,7 +130,9 @@ describe('LiveDashboard', () => {
 
   it('when no sample has arrived yet, then it says what it waits for and shows no numbers', () => {
     const state = initialViewState({ title: 'live', startedAt: T0 });
-    const frame = stripVTControlCharacters(render(<LiveDashboard state={state} width={80} prometheusUrl={URL} />).lastFrame() ?? '');
+    const frame = stripVTControlCharacters(
+      render(<LiveDashboard state={state} width={80} prometheusUrl={URL} />).lastFrame() ?? '',
+    );
     expect(frame).toContain(`waiting for Prometheus at ${URL}`);
     expect(frame).toMatch(/accepted\s+–/);
     expect(frame).toMatch(/double charges –/);
@@ -118,7 +146,9 @@ describe('LiveDashboard', () => {
       { type: 'tick', at: T0 + 47_000 } as ViewAction,
     ].reduce(viewReducer, measured);
     const later = viewReducer(withRunning, { type: 'tick', at: T0 + 300_000 });
-    const { lastFrame, rerender } = render(<LiveDashboard state={withRunning} width={80} prometheusUrl={URL} />);
+    const { lastFrame, rerender } = render(
+      <LiveDashboard state={withRunning} width={80} prometheusUrl={URL} />,
+    );
     expect(lastFrame()).toContain('recovered in 5.50s');
     expect(lastFrame()).toContain('↻ pg-mock 5xx 30% 7.00s and counting');
     rerender(<LiveDashboard state={later} width={80} prometheusUrl={URL} />);
@@ -131,7 +161,9 @@ describe('LiveDashboard', () => {
       type: 'sample',
       sample: { at: T0, values: {}, faults: [], error: 'Prometheus at x is not reachable' },
     });
-    expect(render(<LiveDashboard state={state} width={80} prometheusUrl={URL} />).lastFrame()).toContain('Prometheus at x is not reachable');
+    expect(render(<LiveDashboard state={state} width={80} prometheusUrl={URL} />).lastFrame()).toContain(
+      'Prometheus at x is not reachable',
+    );
   });
 });
 
@@ -141,9 +173,24 @@ describe('LiveApp', () => {
     const onQuit = vi.fn();
     const sampler = vi.fn(async () => (sample(Date.now()) as { sample: Sample }).sample);
     const { lastFrame, stdin, unmount } = render(
-      <LiveApp prometheusUrl={URL} title="smoke" events={bus} onQuit={onQuit} width={80} sampler={sampler} sampleIntervalMs={20} />,
+      <LiveApp
+        prometheusUrl={URL}
+        title="smoke"
+        events={bus}
+        onQuit={onQuit}
+        width={80}
+        sampler={sampler}
+        sampleIntervalMs={20}
+      />,
     );
-    bus.push({ type: 'fault-started', at: Date.now(), faultId: 'f', label: 'redis down', target: 'redis', kind: 'down' });
+    bus.push({
+      type: 'fault-started',
+      at: Date.now(),
+      faultId: 'f',
+      label: 'redis down',
+      target: 'redis',
+      kind: 'down',
+    });
     await vi.waitFor(() => {
       expect(lastFrame()).toContain('49.8/s');
       expect(lastFrame()).toContain('● redis down');

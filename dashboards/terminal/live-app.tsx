@@ -34,7 +34,12 @@ export function LiveApp(props: LiveAppProps) {
   const { stdout } = useStdout();
   const { isRawModeSupported } = useStdin();
 
-  useLabSamples(props.prometheusUrl, (sample) => dispatch({ type: 'sample', sample }), props.sampler, props.sampleIntervalMs);
+  useLabSamples(
+    props.prometheusUrl,
+    (sample) => dispatch({ type: 'sample', sample }),
+    props.sampler,
+    props.sampleIntervalMs,
+  );
 
   useEffect(() => props.events?.subscribe(dispatch), [props.events]);
 

@@ -84,7 +84,8 @@ export function LoadPanel({ state, width }: { state: ViewState; width: number })
   const rates = load
     ? `target ${formatRate(load.targetRate)} · achieved ${formatRate(load.achievedRate)} · VUs ${load.vus} · dropped ${load.droppedIterations}`
     : 'waiting for k6…';
-  const behind = load !== undefined && (load.droppedIterations > 0 || load.achievedRate < load.targetRate * 0.95);
+  const behind =
+    load !== undefined && (load.droppedIterations > 0 || load.achievedRate < load.targetRate * 0.95);
   return (
     <Box flexDirection="column" width={width}>
       <Box>
@@ -107,8 +108,18 @@ export function ThroughputPanel({ state, width }: { state: ViewState; width: num
   const failing = (l.failed_rate ?? 0) > 0;
   return (
     <Box flexDirection="column">
-      <SeriesRow label="accepted" value={formatRate(l.accepted_rate)} points={h.accepted_rate} width={width} />
-      <SeriesRow label="completed" value={formatRate(l.completed_rate)} points={h.completed_rate} width={width} />
+      <SeriesRow
+        label="accepted"
+        value={formatRate(l.accepted_rate)}
+        points={h.accepted_rate}
+        width={width}
+      />
+      <SeriesRow
+        label="completed"
+        value={formatRate(l.completed_rate)}
+        points={h.completed_rate}
+        width={width}
+      />
       <SeriesRow
         label="failed"
         value={formatRate(l.failed_rate)}
@@ -124,7 +135,12 @@ export function LatencyPanel({ state, width }: { state: ViewState; width: number
   const l = state.latest;
   return (
     <Box flexDirection="column">
-      <SeriesRow label="accept p95" value={formatSeconds(l.accept_p95_latency)} points={state.history.accept_p95_latency} width={width} />
+      <SeriesRow
+        label="accept p95"
+        value={formatSeconds(l.accept_p95_latency)}
+        points={state.history.accept_p95_latency}
+        width={width}
+      />
       <Box>
         <Label>{''}</Label>
         <Text color="gray" wrap="truncate-end">
@@ -226,7 +242,15 @@ export function RecoveryPanel({ state, width }: { state: ViewState; width: numbe
   );
 }
 
-export function Footer({ state, width, prometheusUrl }: { state: ViewState; width: number; prometheusUrl: string }) {
+export function Footer({
+  state,
+  width,
+  prometheusUrl,
+}: {
+  state: ViewState;
+  width: number;
+  prometheusUrl: string;
+}) {
   const band = state.bandSource === 'none' ? 'no band yet' : `band ${state.bandSource}`;
   if (state.prometheusError !== undefined) {
     return (
@@ -237,7 +261,8 @@ export function Footer({ state, width, prometheusUrl }: { state: ViewState; widt
       </Box>
     );
   }
-  const status = state.sampleCount === 0 ? `waiting for Prometheus at ${prometheusUrl}…` : `prometheus ok · ${band}`;
+  const status =
+    state.sampleCount === 0 ? `waiting for Prometheus at ${prometheusUrl}…` : `prometheus ok · ${band}`;
   return (
     <Box width={width}>
       <Text color="gray" wrap="truncate-end">
@@ -247,7 +272,13 @@ export function Footer({ state, width, prometheusUrl }: { state: ViewState; widt
   );
 }
 
-const TONE_COLOR: Record<LogTone, string> = { fault: 'red', heal: 'blue', ok: 'green', bad: 'red', info: 'gray' };
+const TONE_COLOR: Record<LogTone, string> = {
+  fault: 'red',
+  heal: 'blue',
+  ok: 'green',
+  bad: 'red',
+  info: 'gray',
+};
 
 export function FaultLog({ entries }: { entries: readonly LogEntry[] }) {
   return (
@@ -266,7 +297,15 @@ function Rule({ width }: { width: number }) {
 }
 
 /** The whole live dashboard for one view state. Pure: same state and width, same frame. */
-export function LiveDashboard({ state, width, prometheusUrl }: { state: ViewState; width: number; prometheusUrl: string }) {
+export function LiveDashboard({
+  state,
+  width,
+  prometheusUrl,
+}: {
+  state: ViewState;
+  width: number;
+  prometheusUrl: string;
+}) {
   return (
     <Box flexDirection="column">
       <FaultLog entries={state.log} />

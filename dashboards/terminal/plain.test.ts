@@ -8,7 +8,11 @@ describe('startPlainView', () => {
     let clock = Date.UTC(2026, 10, 25, 20, 0, 0);
     const sampler = async (): Promise<Sample> => {
       clock += 1000;
-      return { at: clock, values: { accepted_rate: 50, accept_p95_latency: 0.05, double_captures: 0 }, faults: [] };
+      return {
+        at: clock,
+        values: { accepted_rate: 50, accept_p95_latency: 0.05, double_captures: 0 },
+        faults: [],
+      };
     };
     const view = startPlainView({
       prometheusUrl: 'http://prom',
@@ -20,7 +24,14 @@ describe('startPlainView', () => {
       now: () => clock,
     });
     await new Promise((resolve) => setTimeout(resolve, 60));
-    view.push({ type: 'fault-started', faultId: 'f', label: 'kafka down', target: 'kafka', kind: 'down', at: clock });
+    view.push({
+      type: 'fault-started',
+      faultId: 'f',
+      label: 'kafka down',
+      target: 'kafka',
+      kind: 'down',
+      at: clock,
+    });
     await view.stop();
     const afterStop = lines.length;
     view.push({ type: 'message', text: 'ignored after stop' });
@@ -29,7 +40,9 @@ describe('startPlainView', () => {
     expect(lines.some((l) => /fault started: kafka down$/.test(l))).toBe(true);
     const progress = lines.filter((l) => l.startsWith('['));
     expect(progress.length).toBeGreaterThanOrEqual(2);
-    expect(progress.at(-1)).toMatch(/accepted 50\.0\/s .* p95 50ms .* double charges 0 \| faults: kafka down/);
+    expect(progress.at(-1)).toMatch(
+      /accepted 50\.0\/s .* p95 50ms .* double charges 0 \| faults: kafka down/,
+    );
     expect(lines).toHaveLength(afterStop);
   });
 });

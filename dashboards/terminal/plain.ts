@@ -15,7 +15,9 @@ export function progressLine(state: ViewState): string {
   const load = state.load
     ? ` load ${formatClock(state.load.elapsedSeconds)}/${formatClock(state.load.totalSeconds)} target ${formatRate(state.load.targetRate)} achieved ${formatRate(state.load.achievedRate)} vus ${state.load.vus} dropped ${state.load.droppedIterations} |`
     : '';
-  const faults = state.activeFaults.length ? ` | faults: ${state.activeFaults.map((f) => f.label).join(', ')}` : '';
+  const faults = state.activeFaults.length
+    ? ` | faults: ${state.activeFaults.map((f) => f.label).join(', ')}`
+    : '';
   const error = state.prometheusError !== undefined ? ` | prometheus: ${state.prometheusError}` : '';
   return (
     `[${elapsed}]${load} accepted ${formatRate(l.accepted_rate)} completed ${formatRate(l.completed_rate)}` +
@@ -58,7 +60,8 @@ export function startPlainView(options: PlainViewOptions): LiveView {
     inFlight = sampler(options.prometheusUrl, controller.signal)
       .then(
         (sample) => apply({ type: 'sample', sample }),
-        (error: unknown) => apply({ type: 'sample', sample: { at: now(), values: {}, faults: [], error: String(error) } }),
+        (error: unknown) =>
+          apply({ type: 'sample', sample: { at: now(), values: {}, faults: [], error: String(error) } }),
       )
       .then(() => {
         if (state.now - lastProgressAt >= (options.progressEveryMs ?? PLAIN_PROGRESS_EVERY_MS)) {
@@ -71,7 +74,9 @@ export function startPlainView(options: PlainViewOptions): LiveView {
       });
   };
 
-  write(`paylab · ${options.title} — live progress from ${options.prometheusUrl} (plain output: stdout is not a terminal)`);
+  write(
+    `paylab · ${options.title} — live progress from ${options.prometheusUrl} (plain output: stdout is not a terminal)`,
+  );
   poll();
   const timer = setInterval(poll, options.sampleIntervalMs ?? SAMPLE_INTERVAL_MS);
   let stopped = false;

@@ -31,7 +31,10 @@ function healthy(at: number, overrides: Sample['values'] = {}): ViewAction {
   };
 }
 
-function run(actions: ViewAction[], state: ViewState = initialViewState({ title: 't', startedAt: T0 })): ViewState {
+function run(
+  actions: ViewAction[],
+  state: ViewState = initialViewState({ title: 't', startedAt: T0 }),
+): ViewState {
   return actions.reduce(viewReducer, state);
 }
 
@@ -45,7 +48,9 @@ const limits = {
 
 describe('viewReducer', () => {
   it('when samples arrive, then sparkline history grows and is capped', () => {
-    const actions = Array.from({ length: HISTORY_LENGTH + 5 }, (_, i) => healthy(T0 + i * 1000, { accepted_rate: i }));
+    const actions = Array.from({ length: HISTORY_LENGTH + 5 }, (_, i) =>
+      healthy(T0 + i * 1000, { accepted_rate: i }),
+    );
     const state = run(actions);
     expect(state.history.accepted_rate).toHaveLength(HISTORY_LENGTH);
     expect(state.history.accepted_rate.at(-1)).toBe(HISTORY_LENGTH + 4);
@@ -54,7 +59,10 @@ describe('viewReducer', () => {
   });
 
   it('when a query failed, then the error is kept until a clean sample arrives', () => {
-    const failed: ViewAction = { type: 'sample', sample: { at: T0, values: {}, faults: [], error: 'not reachable' } };
+    const failed: ViewAction = {
+      type: 'sample',
+      sample: { at: T0, values: {}, faults: [], error: 'not reachable' },
+    };
     const state = run([failed]);
     expect(state.prometheusError).toBe('not reachable');
     expect(run([failed, healthy(T0 + 1000)]).prometheusError).toBeUndefined();
@@ -70,7 +78,13 @@ describe('viewReducer', () => {
     expect(timer?.status).toBe('running');
     expect(timer && recoveryTimerSeconds(timer, state.now)).toBe(4);
 
-    const measured = run([{ type: 'recovery-measured', at: T0 + 16_000, faultId: 'f1', seconds: 5.5 }, { type: 'tick', at: T0 + 60_000 }], state);
+    const measured = run(
+      [
+        { type: 'recovery-measured', at: T0 + 16_000, faultId: 'f1', seconds: 5.5 },
+        { type: 'tick', at: T0 + 60_000 },
+      ],
+      state,
+    );
     const frozen = measured.recoveries[0];
     expect(frozen).toMatchObject({ status: 'recovered', seconds: 5.5, source: 'measured' });
     expect(frozen && recoveryTimerSeconds(frozen, measured.now)).toBe(5.5);
@@ -94,7 +108,14 @@ describe('viewReducer', () => {
   it('when SLIs stay in the measured band for several samples, then the view freezes at the first in-band sample', () => {
     const start: ViewAction[] = [
       { type: 'steady-band', at: T0, limits },
-      { type: 'fault-started', at: T0, faultId: 'f1', label: 'pg latency', target: 'pg-mock', kind: 'latency' },
+      {
+        type: 'fault-started',
+        at: T0,
+        faultId: 'f1',
+        label: 'pg latency',
+        target: 'pg-mock',
+        kind: 'latency',
+      },
       { type: 'fault-ended', at: T0 + 5000, faultId: 'f1' },
       healthy(T0 + 6000, { outbox_lag: 9 }), // still lagging
       healthy(T0 + 7000), // first in band
@@ -128,12 +149,24 @@ describe('viewReducer', () => {
   });
 
   it('when the load has ended, then only the lags decide recovery', () => {
-    const afterLoad = (at: number): ViewAction => ({ type: 'sample', sample: { at, values: { outbox_lag: 0.3, consumer_lag: 1, completion_rate: 0 }, faults: [] } });
+    const afterLoad = (at: number): ViewAction => ({
+      type: 'sample',
+      sample: { at, values: { outbox_lag: 0.3, consumer_lag: 1, completion_rate: 0 }, faults: [] },
+    });
     const state = run([
       { type: 'steady-band', at: T0, limits },
       { type: 'fault-started', at: T0, faultId: 'f1', label: 'x', target: 'kafka', kind: 'down' },
       { type: 'fault-ended', at: T0 + 1000, faultId: 'f1' },
-      { type: 'load-progress', at: T0 + 1000, elapsedSeconds: 60, totalSeconds: 60, targetRate: 50, achievedRate: 0, vus: 0, droppedIterations: 0 },
+      {
+        type: 'load-progress',
+        at: T0 + 1000,
+        elapsedSeconds: 60,
+        totalSeconds: 60,
+        targetRate: 50,
+        achievedRate: 0,
+        vus: 0,
+        droppedIterations: 0,
+      },
       ...Array.from({ length: RECOVERY_STREAK }, (_, i) => afterLoad(T0 + 3000 + i * 1000)),
     ]);
     expect(state.recoveries[0]).toMatchObject({ status: 'recovered', seconds: 2 });
@@ -143,14 +176,27 @@ describe('viewReducer', () => {
     const warmup = [1, 2, 3, 4, 5, 6].map((s) => healthy(T0 + s * 1000));
     const withFault = (at: number): ViewAction => ({
       type: 'sample',
-      sample: { ...(healthy(at) as { sample: Sample }).sample, values: { outbox_lag: 30 }, faults: [{ target: 'kafka', kind: 'down' }] },
+      sample: {
+        ...(healthy(at) as { sample: Sample }).sample,
+        values: { outbox_lag: 30 },
+        faults: [{ target: 'kafka', kind: 'down' }],
+      },
     });
-    const state = run([...warmup, withFault(T0 + 7000), withFault(T0 + 8000), healthy(T0 + 9000, { outbox_lag: 20 })]);
+    const state = run([
+      ...warmup,
+      withFault(T0 + 7000),
+      withFault(T0 + 8000),
+      healthy(T0 + 9000, { outbox_lag: 20 }),
+    ]);
     expect(state.bandSource).toBe('estimated');
     // chaos/recovery's rule: a calm warm-up gets the absolute floor of 1 s above its mean.
     expect(state.limits.outbox_lag).toBeCloseTo(0.2 + 1);
     expect(state.activeFaults).toEqual([]);
-    expect(state.recoveries[0]).toMatchObject({ faultId: 'kafka/down', endedAt: T0 + 9000, status: 'running' });
+    expect(state.recoveries[0]).toMatchObject({
+      faultId: 'kafka/down',
+      endedAt: T0 + 9000,
+      status: 'running',
+    });
     expect(state.log.map((l) => l.tone)).toEqual(['fault', 'heal']);
   });
 
@@ -164,10 +210,27 @@ describe('viewReducer', () => {
 
   it('when load progress and invariant counts arrive, then the latest are kept', () => {
     const state = run([
-      { type: 'load-progress', at: T0, elapsedSeconds: 10, totalSeconds: 60, targetRate: 50, achievedRate: 48, vus: 7, droppedIterations: 3 },
+      {
+        type: 'load-progress',
+        at: T0,
+        elapsedSeconds: 10,
+        totalSeconds: 60,
+        targetRate: 50,
+        achievedRate: 48,
+        vus: 7,
+        droppedIterations: 3,
+      },
       { type: 'invariant-counts', at: T0, stuck: 0, lost: 1 },
     ]);
-    expect(state.load).toEqual({ type: 'load-progress', elapsedSeconds: 10, totalSeconds: 60, targetRate: 50, achievedRate: 48, vus: 7, droppedIterations: 3 });
+    expect(state.load).toEqual({
+      type: 'load-progress',
+      elapsedSeconds: 10,
+      totalSeconds: 60,
+      targetRate: 50,
+      achievedRate: 48,
+      vus: 7,
+      droppedIterations: 3,
+    });
     expect(state.invariants).toEqual({ stuck: 0, lost: 1 });
   });
 });

@@ -81,11 +81,13 @@ export interface ViewState {
 }
 
 export type ViewAction =
-  | { type: 'sample'; sample: Sample }
-  | { type: 'tick'; at: number }
-  | (LiveEventBody & { at: number });
+  { type: 'sample'; sample: Sample } | { type: 'tick'; at: number } | (LiveEventBody & { at: number });
 
-export function initialViewState(options: { title: string; startedAt: number; totalSeconds?: number }): ViewState {
+export function initialViewState(options: {
+  title: string;
+  startedAt: number;
+  totalSeconds?: number;
+}): ViewState {
   const history = Object.fromEntries(SERIES_IDS.map((id) => [id, []])) as unknown as ViewState['history'];
   return {
     title: options.title,
@@ -112,7 +114,10 @@ export function initialViewState(options: { title: string; startedAt: number; to
  * estimate and the report agree on what "in band" means. Used only when no band was pushed.
  */
 export function estimateLimit(definition: SliDefinition, values: readonly number[]): number | undefined {
-  const band = steadyBand(definition, values.map((v) => ({ t: 0, v })));
+  const band = steadyBand(
+    definition,
+    values.map((v) => ({ t: 0, v })),
+  );
   return band?.limit;
 }
 
@@ -143,7 +148,11 @@ function withEstimatedBands(state: ViewState): ViewState {
 
 function startFault(state: ViewState, fault: FaultView): ViewState {
   if (state.activeFaults.some((f) => f.faultId === fault.faultId)) return state;
-  const next = withEstimatedBands({ ...state, anyFaultSeen: true, activeFaults: [...state.activeFaults, fault] });
+  const next = withEstimatedBands({
+    ...state,
+    anyFaultSeen: true,
+    activeFaults: [...state.activeFaults, fault],
+  });
   return addLog(next, fault.startedAt, `fault started: ${fault.label}`, 'fault');
 }
 
@@ -156,7 +165,12 @@ function endFault(state: ViewState, faultId: string, at: number): ViewState {
     activeFaults: state.activeFaults.filter((f) => f.faultId !== faultId),
     recoveries: [...state.recoveries.filter((r) => r.faultId !== faultId), timer],
   };
-  return addLog(next, at, `fault removed after ${formatSeconds((at - fault.startedAt) / 1000)}: ${fault.label}`, 'heal');
+  return addLog(
+    next,
+    at,
+    `fault removed after ${formatSeconds((at - fault.startedAt) / 1000)}: ${fault.label}`,
+    'heal',
+  );
 }
 
 function gaugeFaultId(target: string, kind: string): string {
@@ -170,7 +184,13 @@ function applyGaugeFaults(state: ViewState, sample: Sample): ViewState {
   for (const f of sample.faults) {
     const faultId = gaugeFaultId(f.target, f.kind);
     seen.add(faultId);
-    next = startFault(next, { faultId, label: `${f.target} ${f.kind}`, target: f.target, kind: f.kind, startedAt: sample.at });
+    next = startFault(next, {
+      faultId,
+      label: `${f.target} ${f.kind}`,
+      target: f.target,
+      kind: f.kind,
+      startedAt: sample.at,
+    });
   }
   for (const f of state.activeFaults) {
     if (!seen.has(f.faultId)) next = endFault(next, f.faultId, sample.at);
@@ -211,8 +231,20 @@ function advanceRecoveries(state: ViewState, sample: Sample): ViewState {
     const streak = timer.streak + 1;
     if (streak < RECOVERY_STREAK) return { ...timer, streak, firstInBandAt };
     const seconds = Math.max(0, (firstInBandAt - timer.endedAt) / 1000);
-    next = addLog(next, sample.at, `back in band after ${formatSeconds(seconds)} (view estimate): ${timer.label}`, 'ok');
-    return { ...timer, streak, firstInBandAt, status: 'recovered' as const, seconds, source: 'observed' as const };
+    next = addLog(
+      next,
+      sample.at,
+      `back in band after ${formatSeconds(seconds)} (view estimate): ${timer.label}`,
+      'ok',
+    );
+    return {
+      ...timer,
+      streak,
+      firstInBandAt,
+      status: 'recovered' as const,
+      seconds,
+      source: 'observed' as const,
+    };
   });
   return { ...next, recoveries };
 }
@@ -261,7 +293,9 @@ function freezeMeasured(state: ViewState, faultId: string, seconds: number | nul
     ? state.recoveries.map((r) => (r.faultId === faultId ? frozen : r))
     : [...state.recoveries, frozen];
   const text =
-    seconds === null ? `did not recover before the drain deadline: ${label}` : `recovered in ${formatSeconds(seconds)}: ${label}`;
+    seconds === null
+      ? `did not recover before the drain deadline: ${label}`
+      : `recovered in ${formatSeconds(seconds)}: ${label}`;
   return addLog({ ...state, recoveries }, at, text, seconds === null ? 'bad' : 'ok');
 }
 
@@ -278,7 +312,8 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
     }
     case 'fault-started': {
       // The runner knows its faults better than the gauge: from now on trust only its events.
-      const fromEvents = base.faultSource === 'events' ? base : { ...base, faultSource: 'events' as const, activeFaults: [] };
+      const fromEvents =
+        base.faultSource === 'events' ? base : { ...base, faultSource: 'events' as const, activeFaults: [] };
       return startFault(fromEvents, {
         faultId: action.faultId,
         label: action.label,

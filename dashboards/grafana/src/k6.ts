@@ -8,7 +8,8 @@ function nativeQuantile(q: number): string {
 export const k6: DashboardSpec = {
   uid: 'paylab-k6',
   title: 'paylab · k6 load',
-  description: 'What the load generator asked for and got: request rate, latency from the client side, VUs, dropped iterations.',
+  description:
+    'What the load generator asked for and got: request rate, latency from the client side, VUs, dropped iterations.',
   tags: ['k6', 'load'],
   rows: [
     {
@@ -17,7 +18,8 @@ export const k6: DashboardSpec = {
         {
           kind: 'timeseries',
           title: 'Requests and iterations per second',
-          description: 'k6 HTTP requests by status, and iterations started. With an arrival-rate executor, iterations/s is the achieved rate.',
+          description:
+            'k6 HTTP requests by status, and iterations started. With an arrival-rate executor, iterations/s is the achieved rate.',
           unit: 'reqps',
           queries: [
             { expr: `sum by (status) (${rate('k6_http_reqs_total')})`, legend: 'status {{status}}' },
@@ -27,7 +29,8 @@ export const k6: DashboardSpec = {
         {
           kind: 'timeseries',
           title: 'Dropped iterations',
-          description: 'Iterations k6 could not start on time (no free VU): the load you asked for and did not get. Coordinated omission shows here.',
+          description:
+            'Iterations k6 could not start on time (no free VU): the load you asked for and did not get. Coordinated omission shows here.',
           unit: 'ops',
           queries: [{ expr: `sum(${rate('k6_dropped_iterations_total')})`, legend: 'dropped' }],
         },
@@ -36,7 +39,10 @@ export const k6: DashboardSpec = {
           title: 'Client-side latency',
           description: 'http_req_duration as k6 measured it, including the network and Toxiproxy.',
           unit: 's',
-          queries: [0.5, 0.95, 0.99].map((q) => ({ expr: nativeQuantile(q), legend: `p${Math.round(q * 100)}` })),
+          queries: [0.5, 0.95, 0.99].map((q) => ({
+            expr: nativeQuantile(q),
+            legend: `p${Math.round(q * 100)}`,
+          })),
         },
         {
           kind: 'timeseries',

@@ -4,7 +4,8 @@ import { quantiles, sumRate, type DashboardSpec } from './kit.ts';
 export const kafkaWorker: DashboardSpec = {
   uid: 'paylab-kafka-worker',
   title: 'paylab · Kafka and worker',
-  description: 'Are workers keeping up with the payment events? Consumer lag per partition, processing, retries, dead letters, PG calls.',
+  description:
+    'Are workers keeping up with the payment events? Consumer lag per partition, processing, retries, dead letters, PG calls.',
   tags: ['kafka', 'worker'],
   rows: [
     {
@@ -15,12 +16,15 @@ export const kafkaWorker: DashboardSpec = {
           title: 'Consumer lag per partition',
           description: 'Messages not yet consumed, per topic and partition.',
           unit: 'short',
-          queries: [{ expr: `max by (topic, partition) (${M.consumerLag})`, legend: '{{topic}}/{{partition}}' }],
+          queries: [
+            { expr: `max by (topic, partition) (${M.consumerLag})`, legend: '{{topic}}/{{partition}}' },
+          ],
         },
         {
           kind: 'timeseries',
           title: 'Events received and duplicates absorbed',
-          description: 'Events delivered to workers per topic; duplicates are deliveries of events already processed.',
+          description:
+            'Events delivered to workers per topic; duplicates are deliveries of events already processed.',
           unit: 'ops',
           queries: [
             { expr: sumRate(M.workerEventsReceived, ['topic']), legend: 'received {{topic}}' },
@@ -37,7 +41,9 @@ export const kafkaWorker: DashboardSpec = {
           title: 'Events processed by type and outcome',
           description: 'What the workers did with each event.',
           unit: 'ops',
-          queries: [{ expr: sumRate(M.workerEventsProcessed, ['type', 'outcome']), legend: '{{type}} {{outcome}}' }],
+          queries: [
+            { expr: sumRate(M.workerEventsProcessed, ['type', 'outcome']), legend: '{{type}} {{outcome}}' },
+          ],
           stacked: true,
         },
         {

@@ -121,7 +121,11 @@ function timeseriesPanel(spec: TimeseriesSpec, id: number): TimeseriesPanelBuild
         .placement(common.LegendPlacement.Bottom)
         .calcs([]),
     )
-    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
+    .tooltip(
+      new common.VizTooltipOptionsBuilder()
+        .mode(common.TooltipDisplayMode.Multi)
+        .sort(common.SortOrder.Descending),
+    );
   if (spec.stacked) panel.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
   if (spec.steps) panel.lineInterpolation(common.LineInterpolation.StepAfter);
   return panel;

@@ -4,7 +4,8 @@ import { quantiles, rate, sumRate, type DashboardSpec } from './kit.ts';
 export const outbox: DashboardSpec = {
   uid: 'paylab-outbox',
   title: 'paylab · outbox relay',
-  description: 'Is the outbox draining into Kafka? Lag, publish rate and latency, batch sizes, lease losses, dead rows.',
+  description:
+    'Is the outbox draining into Kafka? Lag, publish rate and latency, batch sizes, lease losses, dead rows.',
   tags: ['outbox', 'relay'],
   rows: [
     {
@@ -35,7 +36,10 @@ export const outbox: DashboardSpec = {
           description: 'Rows published to Kafka, and publish attempts that failed, by relay mode.',
           unit: 'ops',
           queries: [
-            { expr: sumRate(M.outboxPublished, ['instance', 'mode']), legend: 'published {{instance}} {{mode}}' },
+            {
+              expr: sumRate(M.outboxPublished, ['instance', 'mode']),
+              legend: 'published {{instance}} {{mode}}',
+            },
             { expr: sumRate(M.outboxPublishFailures, ['mode']), legend: 'failed {{mode}}' },
           ],
         },
@@ -62,7 +66,8 @@ export const outbox: DashboardSpec = {
         {
           kind: 'timeseries',
           title: 'Lease losses',
-          description: 'Marks that matched no row: another relay took the lease first (expected with several relays, bad if it grows).',
+          description:
+            'Marks that matched no row: another relay took the lease first (expected with several relays, bad if it grows).',
           unit: 'ops',
           queries: [{ expr: sumRate(M.outboxLeaseLost), legend: 'lease lost' }],
         },

@@ -25,7 +25,8 @@ const sliPanels: PanelSpec[] = SLIS.map((s) => ({
 export const overview: DashboardSpec = {
   uid: 'paylab-overview',
   title: 'paylab · overview',
-  description: 'Is the payment stack keeping its promises right now? Load, errors, latency, end-to-end time, invariants, faults.',
+  description:
+    'Is the payment stack keeping its promises right now? Load, errors, latency, end-to-end time, invariants, faults.',
   tags: ['overview'],
   rows: [
     {
@@ -34,7 +35,8 @@ export const overview: DashboardSpec = {
         {
           kind: 'stat',
           title: 'Double captures at the PG',
-          description: 'More than one successful capture for one payment, counted by the PG mock ledger. Anything above 0 is a double charge.',
+          description:
+            'More than one successful capture for one payment, counted by the PG mock ledger. Anything above 0 is a double charge.',
           unit: 'short',
           queries: [{ expr: `sum(${M.pgDoubleCaptures}) or vector(0)` }],
           redFrom: 1,
@@ -58,7 +60,8 @@ export const overview: DashboardSpec = {
         {
           kind: 'stat',
           title: 'Duplicate deliveries absorbed',
-          description: 'Events the worker received again and ignored. Allowed; a duplicate EFFECT would show as a double capture.',
+          description:
+            'Events the worker received again and ignored. Allowed; a duplicate EFFECT would show as a double capture.',
           unit: 'short',
           queries: [{ expr: `sum(${M.workerDuplicateDeliveries}) or vector(0)` }],
         },
@@ -72,18 +75,27 @@ export const overview: DashboardSpec = {
           title: 'Requests by route and status',
           description: 'What the API is being asked to do and how it answers.',
           unit: 'reqps',
-          queries: [{ expr: sumRate(M.httpRequests, ['route', 'method', 'status']), legend: '{{method}} {{route}} {{status}}' }],
+          queries: [
+            {
+              expr: sumRate(M.httpRequests, ['route', 'method', 'status']),
+              legend: '{{method}} {{route}} {{status}}',
+            },
+          ],
           stacked: true,
         },
         {
           kind: 'timeseries',
           title: 'Accepted payments and errors',
-          description: 'Payments accepted per second against create-payment answers that were errors (5xx, 429); per-status detail is in the panel on the left.',
+          description:
+            'Payments accepted per second against create-payment answers that were errors (5xx, 429); per-status detail is in the panel on the left.',
           unit: 'reqps',
           queries: [
             { expr: sumRate(M.paymentsAccepted, ['method']), legend: 'accepted {{method}}' },
             // or vector(0): a healthy run has no error series at all, and "0 errors" must read as 0, not "No data".
-            { expr: `${sumRate(M.httpRequests, [], `${create},status=~"5..|429"`)} or vector(0)`, legend: 'errors (5xx, 429)' },
+            {
+              expr: `${sumRate(M.httpRequests, [], `${create},status=~"5..|429"`)} or vector(0)`,
+              legend: 'errors (5xx, 429)',
+            },
           ],
         },
         {

@@ -4,7 +4,8 @@ import { quantiles, sumRate, type DashboardSpec } from './kit.ts';
 export const pg: DashboardSpec = {
   uid: 'paylab-pg',
   title: 'paylab · payment gateway (PG mock)',
-  description: 'What the payment gateway saw and did: outcomes, latency, captures, double captures, the fault profile in force.',
+  description:
+    'What the payment gateway saw and did: outcomes, latency, captures, double captures, the fault profile in force.',
   tags: ['pg', 'gateway'],
   rows: [
     {
@@ -15,7 +16,9 @@ export const pg: DashboardSpec = {
           title: 'Requests by operation and outcome',
           description: 'Every PG request and the answer the mock gave (including injected faults).',
           unit: 'ops',
-          queries: [{ expr: sumRate(M.pgRequests, ['operation', 'outcome']), legend: '{{operation}} {{outcome}}' }],
+          queries: [
+            { expr: sumRate(M.pgRequests, ['operation', 'outcome']), legend: '{{operation}} {{outcome}}' },
+          ],
           stacked: true,
         },
         {
