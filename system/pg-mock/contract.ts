@@ -5,10 +5,13 @@
  *
  * PG API (reached by the worker THROUGH Toxiproxy, link `pg-mock`):
  *   POST /v1/captures            CaptureRequest → 200 CaptureResult | 402 Decline | 5xx | 503 + Retry-After
+ *        a key already booked answers that booking again (never a second one); 409 when the key
+ *        was first used with another paymentId/amount/currency; 400 for a bad body (or a card number)
  *   GET  /v1/captures/:pgIdempotencyKey          → 200 CaptureResult | 404 (never seen: safe to charge)
  *        the 404 body's code is 'not_found'; an unknown route answers 404 'no_route', never read as "not seen"
  *   POST /v1/captures/:transactionId/refund      → 200 CaptureResult (status refunded)
- *        optional body RefundRequest; refunding twice answers the same refund (idempotent)
+ *        optional body RefundRequest; refunding twice answers the same refund (idempotent);
+ *        404 unknown transaction; 409 not captured (declined) or key not this transaction's
  *   Errors (4xx, 500) carry a PgErrorBody; 503 carries Retry-After (seconds).
  *
  * Admin API (direct port, loopback only, `Authorization: Bearer <pgMockAdminToken>`):
