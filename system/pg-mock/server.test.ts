@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerSummary } from './contract.ts';
+import { METRICS } from '../src/metric-names.ts';
 import { buildPgMock, type PgMock } from './server.ts';
 
 const TOKEN = 'pgadm_test_token_0123456789';
@@ -33,6 +34,17 @@ async function post(url: string, payload: Record<string, unknown>) {
 async function metricsText(): Promise<string> {
   return (await pg.app.inject({ method: 'GET', url: '/metrics' })).body;
 }
+
+describe('metrics', () => {
+  it('exports every pg metric of the shared table once a request was served', async () => {
+    await post('/v1/captures', capture());
+    const text = await metricsText();
+    const pgNames = Object.values(METRICS).filter((name) => name.startsWith('paylab_pg_'));
+    expect(pgNames.length).toBeGreaterThanOrEqual(6);
+    for (const name of pgNames) expect(text).toContain(`# TYPE ${name} `);
+    expect(text).toContain('paylab_pg_requests_total{operation="capture",outcome="captured"} 1');
+  });
+});
 
 describe('PG API', () => {
   it('when the same key is captured twice, then both answers are the same booking', async () => {
