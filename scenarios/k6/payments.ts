@@ -37,6 +37,8 @@ export function setup(): void {
   const res = http.get(`${apiUrl}/health/ready`, { timeout: '5s', tags: { name: 'ready' } });
   if (res.status !== 200) exec.test.abort(`the API at ${apiUrl} is not ready (HTTP ${res.status}): is the stack up?`);
   if (!__ENV.PAYLAB_API_KEY) exec.test.abort('PAYLAB_API_KEY is not set');
+  // The arrival-rate clock starts right after setup: the runner plays the fault timeline from here.
+  console.log(`paylab-load-start ${Date.now()}`);
 }
 
 function paymentIdOf(body: unknown): string | null {

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from './args.ts';
+
+describe('scenario CLI flags', () => {
+  it('reads a name and overrides, in both --flag value and --flag=value forms', () => {
+    expect(parseArgs(['smoke', '--rate', '5', '--duration=20', '--workers', '3', '--seed', '7'])).toEqual({
+      name: 'smoke', list: false, help: false, plain: false, seed: 7, overrides: { rate: 5, durationSeconds: 20, workers: 3 },
+    });
+  });
+  it.each([
+    [['smoke', '--rate', 'fast'], '--rate expects a number'],
+    [['smoke', '--duration', '2.5'], '--duration expects a whole number'],
+    [['smoke', '--workers'], 'got nothing'],
+    [['smoke', '--colour'], 'unknown flag --colour'],
+    [['smoke', 'baseline'], 'one scenario at a time'],
+  ])('refuses %j naming the problem', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+});

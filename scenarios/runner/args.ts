@@ -1,0 +1,60 @@
+/** Command-line flags of `npm run scenario`, validated: a wrong flag is named, never ignored. */
+import type { Overrides } from '../lib/overrides.ts';
+
+export interface CliArgs {
+  name?: string;
+  list: boolean;
+  help: boolean;
+  plain: boolean;
+  seed?: number;
+  overrides: Overrides;
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const USAGE = `usage: npm run scenario <name> [-- flags]
+       npm run scenario -- --list
+
+flags:
+  --rate <n>        arrival rate per second (a ramp scales so its peak becomes n)
+  --duration <s>    load duration in seconds (the fault timeline scales with it)
+  --relays <n>      relay instances          --workers <n>   worker instances
+  --drain <s>       drain deadline after the load, in seconds
+  --seed <n>        seed of the fault schedule and the PG's randomness (default PAYLAB_SEED or 42)
+  --plain           plain progress lines even on a terminal
+  --list            list the scenarios, one line each`;
+
+const NUMERIC: Record<string, { key: keyof Overrides | 'seed'; min: number; max: number; integer: boolean }> = {
+  '--rate': { key: 'rate', min: 1, max: 2000, integer: false },
+  '--duration': { key: 'durationSeconds', min: 5, max: 3600, integer: true },
+  '--relays': { key: 'relays', min: 1, max: 9, integer: true },
+  '--workers': { key: 'workers', min: 1, max: 9, integer: true },
+  '--drain': { key: 'drainDeadlineSeconds', min: 5, max: 3600, integer: true },
+  '--seed': { key: 'seed', min: 0, max: 2 ** 31 - 1, integer: true },
+};
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const args: CliArgs = { list: false, help: false, plain: false, overrides: {} };
+  for (let i = 0; i < argv.length; i += 1) {
+    const raw = argv[i]!;
+    const [flag, inlineValue] = raw.startsWith('--') && raw.includes('=') ? [raw.slice(0, raw.indexOf('=')), raw.slice(raw.indexOf('=') + 1)] : [raw, undefined];
+    if (flag === '--list') args.list = true;
+    else if (flag === '--help' || flag === '-h') args.help = true;
+    else if (flag === '--plain') args.plain = true;
+    else if (flag in NUMERIC) {
+      const spec = NUMERIC[flag]!;
+      const value = inlineValue ?? argv[++i];
+      const n = Number(value);
+      if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < spec.min || n > spec.max || (spec.integer && !Number.isInteger(n))) {
+        throw new UsageError(`${flag} expects ${spec.integer ? 'a whole number' : 'a number'} from ${spec.min} to ${spec.max}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
+      }
+      if (spec.key === 'seed') args.seed = n;
+      else args.overrides[spec.key] = n;
+    } else if (flag.startsWith('-')) throw new UsageError(`unknown flag ${flag}\n\n${USAGE}`);
+    else if (args.name === undefined) args.name = flag;
+    else throw new UsageError(`one scenario at a time: got "${args.name}" and "${flag}"`);
+  }
+  return args;
+}

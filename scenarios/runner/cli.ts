@@ -1,0 +1,78 @@
+/**
+ * `npm run scenario <name>`: parses flags, loads and validates the scenario, runs it with the
+ * live view, prints the verdict table, and exits 0 only when every verdict holds.
+ * Exit codes: 0 passed, 1 a verdict failed, 2 usage or scenario error, 130 interrupted.
+ */
+import { loadConfig } from '../../system/src/config.ts';
+import { startLiveView } from '../../dashboards/terminal/live-view.tsx';
+import { loadCatalogue, loadScenario, UnknownScenarioError } from '../lib/catalogue.ts';
+import { ScenarioError, loadDurationSeconds } from '../lib/define.ts';
+import { applyOverrides } from '../lib/overrides.ts';
+import { verdictTable } from '../../chaos/report/markdown.ts';
+import { parseArgs, USAGE, UsageError } from './args.ts';
+import { runScenario } from './run.ts';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.list) {
+    for (const s of await loadCatalogue()) console.log(`${s.name.padEnd(27)} ${s.description}`);
+    return 0;
+  }
+  if (args.name === undefined) throw new UsageError(USAGE);
+  const config = loadConfig();
+  const scenario = applyOverrides(await loadScenario(args.name), args.overrides);
+  const seed = args.seed ?? config.seed;
+
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      process.stderr.write(`\n${sig}: stopping the load and healing every fault before exit (press again twice to force)\n`);
+      abort.abort();
+    } else if (interrupts >= 3) {
+      process.stderr.write('forced exit: faults may be left behind; the next run heals them at its start\n');
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const view = startLiveView({
+    prometheusUrl: `http://${config.services.prometheus.host}:${config.services.prometheus.port}`,
+    title: `scenario ${scenario.name}`,
+    totalSeconds: loadDurationSeconds(scenario.load),
+    plain: args.plain,
+    onQuit: () => abort.abort(),
+  });
+  let outcome;
+  try {
+    outcome = await runScenario(scenario, { seed, view, signal: abort.signal, config });
+  } finally {
+    await view.stop();
+  }
+  const { report, runDir } = outcome;
+  console.log('');
+  console.log(`${scenario.name}: ${report.passed ? 'PASSED' : 'FAILED'} (seed ${seed})`);
+  console.log(verdictTable(report));
+  for (const n of report.notes) console.log(`note: ${n}`);
+  console.log(`report: ${runDir}/report.md  ·  ${runDir}/report.html`);
+  if (abort.signal.aborted) return 130;
+  return report.passed ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ScenarioError || error instanceof UnknownScenarioError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(2);
+  },
+);
