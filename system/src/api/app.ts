@@ -5,10 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
+import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import { createPayment } from '../db/create-payment.ts';
+import { PaymentError } from '../domain/result-codes.ts';
 import { authenticate, type MerchantKeyTable } from './auth.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import type { IdempotencyCache } from './idempotency-cache.ts';
@@ -30,6 +32,17 @@ export interface AppDeps {
   newId?: () => string;
   /** Largest accepted request body. */
   bodyLimitBytes?: number;
+  /** Event-loop delay above which merchant routes shed load with 503 + Retry-After, and how often it is sampled. */
+  overload?: { maxEventLoopDelayMs?: number; sampleIntervalMs?: number };
+}
+
+/** Thrown by under-pressure when the event loop lags; the root error handler answers 503 + Retry-After. */
+class OverloadedError extends PaymentError {
+  constructor() {
+    super('serviceUnavailable', [{ field: 'server', value: null, reason: 'overloaded; retry later' }], {
+      retryAfterSeconds: 1,
+    });
+  }
 }
 
 export interface PaymentApi {
@@ -94,6 +107,12 @@ export async function buildApp(deps: AppDeps): Promise<PaymentApi> {
 
   // Merchant routes live in their own encapsulated scope, so the auth hook covers exactly them.
   await app.register(async (merchantScope) => {
+    // Shedding covers merchant routes only: health and /metrics must keep answering under overload.
+    await merchantScope.register(underPressure, {
+      maxEventLoopDelay: deps.overload?.maxEventLoopDelayMs ?? 1_000,
+      sampleInterval: deps.overload?.sampleIntervalMs ?? 1_000,
+      customError: OverloadedError,
+    });
     merchantScope.addHook('onRequest', authenticate(deps.merchantKeys, deps.hashApiKey));
     await merchantScope.register(idempotencyKeyRoutes(deps.pool));
     await merchantScope.register(
