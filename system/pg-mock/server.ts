@@ -42,8 +42,9 @@ export function buildPgMock(options: PgMockOptions): PgMock {
     bodyLimit: 16 * 1024,
     // Under load a line per request would cost more CPU than the mock itself; metrics count them.
     logController: new LogController({ disableRequestLogging: true }),
-    // Keys travel in the path of inquiries; the default limit (100) would 404 long ones.
-    routerOptions: { maxParamLength: 256 },
+    // Keys (up to 200 characters, up to 9 once percent-encoded) travel in inquiry paths;
+    // the default limit (100) would answer long ones with 404.
+    routerOptions: { maxParamLength: 2000 },
   });
   const metrics = createPgMetrics({ defaultMetrics: options.defaultMetrics ?? false });
   const state: PgState = {

@@ -182,6 +182,14 @@ describe('inquiry and refund outcomes', () => {
     });
   });
 
+  it('inquiry finds keys that need escaping in a path: slashes, query marks, 200 non-ASCII characters', async () => {
+    for (const key of ['a/b', 'a?b#c%2F', '결제'.repeat(100)]) {
+      const request = { ...captureRequest(), pgIdempotencyKey: key };
+      expect(await client().capture(request)).toMatchObject({ kind: 'captured' });
+      expect(await client().inquire(key)).toMatchObject({ kind: 'found', result: { pgIdempotencyKey: key } });
+    }
+  });
+
   it('slow inquiry past the deadline → unknown: timeout', async () => {
     pg.faults.setProfile({ ...pg.faults.profile(), inquiryLatencyMs: 500 });
     expect(await client(100).inquire('any-key')).toMatchObject({ kind: 'unknown', reason: 'timeout' });
