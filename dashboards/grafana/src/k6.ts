@@ -32,7 +32,8 @@ export const k6: DashboardSpec = {
           description:
             'Iterations k6 could not start on time (no free VU): the load you asked for and did not get. Coordinated omission shows here.',
           unit: 'ops',
-          queries: [{ expr: `sum(${rate('k6_dropped_iterations_total')})`, legend: 'dropped' }],
+          // k6 writes this series only once an iteration is dropped: no series means none were.
+          queries: [{ expr: `sum(${rate('k6_dropped_iterations_total')}) or vector(0)`, legend: 'dropped' }],
         },
         {
           kind: 'timeseries',
