@@ -12,14 +12,11 @@ import { formatElapsed } from './native/progress.ts';
 import { LabError, NativeRuntime } from './native/runtime.ts';
 import { toolPaths, ToolInstallError } from './native/tools.ts';
 import { CommandError } from './native/exec.ts';
+import { silenceKafkajsTimerWarning } from './native/warnings.ts';
 import { formatStatusTable } from './status-table.ts';
 import type { LabRuntime } from './runtime.ts';
 
-// kafkajs 2.2.4 arms a timer with a negative delay on Node >= 23; harmless, but it would print on every command.
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (warning.name !== 'TimeoutNegativeWarning') process.stderr.write(`${warning.name}: ${warning.message}\n`);
-});
+silenceKafkajsTimerWarning();
 
 const print = (line: string): void => {
   process.stdout.write(`${line}\n`);

@@ -219,13 +219,21 @@ export async function ensureTopics(config: LabConfig): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
+    const specs = Object.values(config.topics);
     const existing = new Set(await admin.listTopics());
-    const wanted = Object.values(config.topics).filter((t) => !existing.has(t.name));
+    const wanted = specs.filter((t) => !existing.has(t.name));
     if (wanted.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
         topics: wanted.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })),
       });
+    }
+    // A raised partition count in config.ts grows the topic; Kafka cannot shrink one.
+    const present = specs.filter((t) => existing.has(t.name));
+    if (present.length > 0) {
+      const metadata = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
+      const grow = present.filter((t) => (metadata.topics.find((m) => m.name === t.name)?.partitions.length ?? 0) < t.partitions);
+      if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow.map((t) => ({ topic: t.name, count: t.partitions })) });
     }
     return wanted.map((t) => t.name);
   } finally {
