@@ -233,6 +233,45 @@ describe('inquiry and refund outcomes', () => {
   });
 });
 
+describe('outcomes agree with the ledger under mixed faults', () => {
+  it('captured and declined are booked as said; rejected is never booked (300 captures, 20 at a time)', async () => {
+    pg.faults.setProfile({
+      ...pg.faults.profile(),
+      declineRate: 0.15,
+      errorRate: 0.1,
+      unavailableRate: 0.1,
+      chargeThenTimeoutRate: 0.1,
+      chargeThenTimeoutMs: 50,
+      latencyMs: { min: 0, max: 5, tailRate: 0.05, tailMs: 400 },
+    });
+    const c = client(250);
+    const requests = Array.from({ length: 300 }, () => captureRequest());
+    const outcomes: { request: CaptureRequest; outcome: Awaited<ReturnType<HttpPgClient['capture']>> }[] = [];
+    for (let i = 0; i < requests.length; i += 20) {
+      const batch = requests.slice(i, i + 20);
+      outcomes.push(
+        ...(await Promise.all(
+          batch.map(async (request) => ({ request, outcome: await c.capture(request) })),
+        )),
+      );
+    }
+    // Late bookings (latency past the deadline) land after the client gave up; let them.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const kinds = new Set<string>();
+    for (const { request, outcome } of outcomes) {
+      kinds.add(outcome.kind);
+      const booked = pg.ledger.byKey(request.pgIdempotencyKey);
+      if (outcome.kind === 'captured' || outcome.kind === 'declined') {
+        expect(booked?.transactionId).toBe(outcome.result.transactionId);
+        expect(booked?.status).toBe(outcome.result.status);
+      }
+      if (outcome.kind === 'rejected') expect(booked).toBeUndefined();
+    }
+    expect(kinds).toEqual(new Set(['captured', 'declined', 'rejected', 'unknown']));
+    expect(pg.ledger.summary().doubleCaptures).toBe(0);
+  });
+});
+
 describe('call records for the worker metrics', () => {
   it('reports operation, outcome kind, status and duration of each call', async () => {
     const records: PgCallRecord[] = [];
