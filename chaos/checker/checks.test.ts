@@ -169,6 +169,12 @@ describe('duplicate effect and terminal stability', () => {
     h.history.push({ paymentId: 'p1', previousState: 'completed', newState: 'failed', changedBy: 'worker:1', at: T0 + 60 });
     expect(verdict(terminalStable, h).valid).toBe(false);
   });
+  it('when a completed payment is canceled through a refund, then that is the one allowed exit', () => {
+    const h = healthy();
+    h.history.push({ paymentId: 'p1', previousState: 'completed', newState: 'cancel_requested', changedBy: 'api', at: T0 + 60 });
+    h.history.push({ paymentId: 'p1', previousState: 'cancel_requested', newState: 'canceled', changedBy: 'worker:1', at: T0 + 70 });
+    expect(verdict(terminalStable, h).valid).toBe(true);
+  });
 });
 
 describe('reorder', () => {

@@ -198,13 +198,17 @@ export const duplicateEffect: Check = {
   },
 };
 
+/** The one exit from a terminal state the stack contract allows (issue 3: "after capture it
+ *  refunds at the PG, then ends canceled"): a completed payment's cancel request. */
+const ALLOWED_AFTER_TERMINAL = new Set(['completed→cancel_requested']);
+
 export const terminalStable: Check = {
   name: 'terminal-stable',
-  title: 'a terminal state never changes again',
+  title: 'a terminal state never changes again (except a refund cancel of a completed payment)',
   run(h) {
     const payments = byId(h.payments);
     const problems: Problem[] = h.history
-      .filter((r) => r.previousState !== null && terminal.has(r.previousState))
+      .filter((r) => r.previousState !== null && terminal.has(r.previousState) && !ALLOWED_AFTER_TERMINAL.has(`${r.previousState}→${r.newState}`))
       .map((r) => ({ paymentId: r.paymentId, at: payments.get(r.paymentId)?.createdAt ?? r.at, severity: 1, detail: `left terminal state ${r.previousState} for ${r.newState} at ${iso(r.at)} (by ${r.changedBy})` }));
     return { valid: problems.length === 0, counts: { changesAfterTerminal: problems.length }, problems };
   },

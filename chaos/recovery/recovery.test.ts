@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineRecoveries, sliRecovery, steadyBand, type Sample } from './recovery.ts';
+import { combineRecoveries, observabilityOf, sliRecovery, steadyBand, type Sample } from './recovery.ts';
 
 const T0 = 1_700_000_000_000;
 const lag = { id: 'consumer_lag', bad: 'high' } as const;
@@ -33,7 +33,8 @@ describe('steady-state band', () => {
 describe('recovery time of one SLI', () => {
   const band = steadyBand(lag, warm)!;
   const faultEnd = T0 + 100_000;
-  const window = { faultEnd, deadline: faultEnd + 60_000, loadEnd: faultEnd + 60_000, consecutive: 5 };
+  const judged = { unobservableFrom: null, afterwards: 'in-band' } as const;
+  const window = { faultEnd, deadline: faultEnd + 60_000, observability: judged, consecutive: 5 };
 
   it('when the lag drains 4 s after the fault, then recovery is 4 s', () => {
     const r = sliRecovery(lag, band, series([500, 300, 120, 40, 10, 10, 11, 9, 10, 10], faultEnd), window);
@@ -56,10 +57,28 @@ describe('recovery time of one SLI', () => {
     const r = sliRecovery(latency, b, series([null, null, 0.01, 0.01, 0.01, 0.01, 0.01], faultEnd), window);
     expect(r).toMatchObject({ status: 'recovered', seconds: 2 });
   });
-  it('when the load has ended, then request-path SLIs are no longer judged but lags are', () => {
-    const w = { ...window, loadEnd: faultEnd + 1000 };
+  it('when every payment has settled, then a zero completion rate is no longer out of band', () => {
     const b = steadyBand(completion, series([10, 10, 10, 10, 10]))!;
-    expect(sliRecovery(completion, b, series([0, 0, 0, 0, 0, 0, 0], faultEnd), w)).toMatchObject({ status: 'recovered', seconds: 2 });
+    const w = { ...window, observability: observabilityOf('completion_rate', faultEnd, faultEnd + 1000) };
+    expect(sliRecovery(completion, b, series([0, 0, 0, 0, 0, 0, 0], faultEnd), w)).toMatchObject({ status: 'recovered', seconds: 1 });
+  });
+  it('when payments never settle, then a zero completion rate never recovers', () => {
+    const b = steadyBand(completion, series([10, 10, 10, 10, 10]))!;
+    const w = { ...window, observability: observabilityOf('completion_rate', faultEnd, null) };
+    expect(sliRecovery(completion, b, series([0, 0, 0, 0, 0, 0, 0], faultEnd), w).status).toBe('not-recovered');
+  });
+  it('when the load ends while latency is still out of band, then recovery is unknown, not a pass', () => {
+    const b = steadyBand(latency, series([0.01, 0.01, 0.01, 0.01, 0.01]))!;
+    const w = { ...window, observability: observabilityOf('accept_p95_latency', faultEnd + 3000, null) };
+    expect(sliRecovery(latency, b, series([0.9, 0.9, 0.9, null, null, null, null, null], faultEnd), w).status).toBe('unknown');
+  });
+  it('when latency is back in band as the load ends, then the streak in progress counts', () => {
+    const b = steadyBand(latency, series([0.01, 0.01, 0.01, 0.01, 0.01]))!;
+    const w = { ...window, observability: observabilityOf('accept_p95_latency', faultEnd + 3000, null) };
+    expect(sliRecovery(latency, b, series([0.9, 0.01, 0.01, null, null, null], faultEnd), w)).toMatchObject({ status: 'recovered', seconds: 1 });
+  });
+  it('lags are judged after the load too', () => {
+    const w = { ...window, observability: observabilityOf('consumer_lag', faultEnd + 1000, faultEnd + 1000) };
     expect(sliRecovery(lag, band, series([900, 900, 900, 900, 900, 900, 900], faultEnd), w).status).toBe('not-recovered');
   });
   it('without a band, then the answer is unknown', () => {

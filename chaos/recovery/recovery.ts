@@ -44,15 +44,6 @@ const FLOORS: Record<SliId, Floor> = {
   completion_rate: { absolute: 0, relative: 0.3 },
 };
 
-/** SLIs of the request path say nothing once the load has stopped; lags still do. */
-const JUDGED_AFTER_LOAD: Record<SliId, boolean> = {
-  accept_error_rate: false,
-  accept_p95_latency: false,
-  outbox_lag: true,
-  consumer_lag: true,
-  completion_rate: false,
-};
-
 export function steadyBand(sli: Pick<SliDefinition, 'id' | 'bad'>, warmUp: readonly Sample[]): Band | null {
   const values = warmUp.map((s) => s.v).filter((v): v is number => v !== null && Number.isFinite(v));
   if (values.length < MIN_WARMUP_SAMPLES) return null;
@@ -66,10 +57,36 @@ export function steadyBand(sli: Pick<SliDefinition, 'id' | 'bad'>, warmUp: reado
   return { mean, stddev, samples: values.length, limit, bad: sli.bad };
 }
 
-export function inBand(band: Band, sample: Sample, judged: boolean): boolean {
-  if (!judged) return true;
+export function inBand(band: Band, sample: Sample): boolean {
   if (sample.v === null || !Number.isFinite(sample.v)) return false;
   return band.bad === 'high' ? sample.v <= band.limit : sample.v >= band.limit;
+}
+
+/**
+ * When an SLI stops saying anything, and what its later samples then mean:
+ * - the request-path SLIs (accept error rate, accept p95) have no requests after the load ends;
+ *   a streak already running then counts as kept ('continue-streak'), but a fault whose effect
+ *   lasted until the load ended cannot be shown to have recovered (unknown, never a pass);
+ * - the completion rate falls to zero once every payment is terminal; from then on there is no
+ *   work left, which is what recovered means for it ('in-band'); before that it is judged;
+ * - lags are judged to the end.
+ */
+export interface Observability {
+  unobservableFrom: number | null;
+  afterwards: 'continue-streak' | 'in-band';
+}
+
+export function observabilityOf(id: SliId, loadEnd: number, settledAt: number | null): Observability {
+  switch (id) {
+    case 'accept_error_rate':
+    case 'accept_p95_latency':
+      return { unobservableFrom: loadEnd, afterwards: 'continue-streak' };
+    case 'completion_rate':
+      return { unobservableFrom: settledAt, afterwards: 'in-band' };
+    case 'outbox_lag':
+    case 'consumer_lag':
+      return { unobservableFrom: null, afterwards: 'in-band' };
+  }
 }
 
 export type SliRecovery =
@@ -80,7 +97,7 @@ export type SliRecovery =
 export interface RecoveryWindow {
   faultEnd: number;
   deadline: number;
-  loadEnd: number;
+  observability: Observability;
   consecutive?: number;
 }
 
@@ -90,12 +107,18 @@ export function sliRecovery(sli: Pick<SliDefinition, 'id' | 'bad'>, band: Band |
   const need = w.consecutive ?? DEFAULT_CONSECUTIVE;
   const after = samples.filter((s) => s.t >= w.faultEnd && s.t <= w.deadline).sort((a, b) => a.t - b.t);
   if (after.length === 0) return { status: 'unknown', reason: 'no samples after the fault ended' };
+  const { unobservableFrom, afterwards } = w.observability;
   let streakStart: Sample | null = null;
   let streak = 0;
   let lastOut: number | null = null;
   for (const s of after) {
-    const judged = s.t <= w.loadEnd || JUDGED_AFTER_LOAD[sli.id];
-    if (inBand(band, s, judged)) {
+    const observable = unobservableFrom === null || s.t < unobservableFrom;
+    if (!observable && afterwards === 'continue-streak') {
+      // Nothing more can be seen: a streak in progress is taken as kept, otherwise we cannot tell.
+      if (streakStart) return { status: 'recovered', seconds: Math.max(0, (streakStart.t - w.faultEnd) / 1000), at: streakStart.t };
+      return { status: 'unknown', reason: `still outside the band when it stopped being observable at ${new Date(unobservableFrom ?? s.t).toISOString()} (the load ended)` };
+    }
+    if (!observable || inBand(band, s)) {
       if (streak === 0) streakStart = s;
       streak += 1;
       if (streak >= need && streakStart) {

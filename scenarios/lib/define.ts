@@ -261,6 +261,13 @@ export function validateScenario(s: unknown): Scenario {
   return s as unknown as Scenario;
 }
 
+/** Every check not caught or tolerated — except duplicate-delivery, which can only fail when the
+ *  scenario forces redeliveries; listing it elsewhere would be a verdict that cannot fail. */
+function defaultHold(faults: readonly TimedFault[], caught: readonly CheckName[], tolerated: readonly CheckName[]): CheckName[] {
+  const redelivers = faults.some((f) => f.fault.kind === 'redeliver');
+  return CHECK_NAMES.filter((c) => !caught.includes(c) && !tolerated.includes(c) && (c !== 'duplicate-delivery' || redelivers));
+}
+
 /** Fills defaults and validates. hold defaults to every check not caught or tolerated. */
 export function defineScenario(input: ScenarioInput): Scenario {
   const caught = input.expect?.catch ?? [];
@@ -271,7 +278,7 @@ export function defineScenario(input: ScenarioInput): Scenario {
     strategy: input.strategy ?? {},
     instances: { relay: input.instances?.relay ?? 1, worker: input.instances?.worker ?? 2 },
     expect: {
-      hold: input.expect?.hold ?? CHECK_NAMES.filter((c) => !caught.includes(c) && !tolerated.includes(c)),
+      hold: input.expect?.hold ?? defaultHold(input.faults ?? [], caught, tolerated),
       catch: caught,
       slo: input.expect?.slo ?? DEFAULT_SLO,
       recovery: input.expect?.recovery ?? (caught.length > 0 ? 'reported' : 'required'),

@@ -38,6 +38,7 @@ describe('recoveries over recorded windows', () => {
       bands,
       T0 + 60_000,
       T0 + 39_000,
+      T0 + 35_000,
     );
     expect(r[0]?.recovery.perSli.consumer_lag).toMatchObject({ status: 'recovered', seconds: 3 });
     expect(r[1]?.recovery.status).toBe('unknown');

@@ -4,7 +4,7 @@
  */
 import { SLIS, SLI_WINDOW, type SliId } from '../../dashboards/sli.ts';
 import { METRICS } from '../../system/src/metric-names.ts';
-import { combineRecoveries, sliRecovery, steadyBand, type Band, type Sample, type SliRecovery } from '../../chaos/recovery/recovery.ts';
+import { combineRecoveries, observabilityOf, sliRecovery, steadyBand, type Band, type Sample, type SliRecovery } from '../../chaos/recovery/recovery.ts';
 import type { Window } from '../../chaos/timeline.ts';
 import type { FaultRecoveryRecord } from '../../chaos/verdicts.ts';
 import type { CapacityResult } from '../../chaos/report/model.ts';
@@ -33,6 +33,8 @@ export function recoveriesOf(
   bands: Partial<Record<SliId, Band | null>>,
   loadEnd: number,
   observedUntil: number,
+  /** When every payment of the run was terminal; null if that never happened. */
+  settledAt: number | null,
 ): FaultRecoveryRecord[] {
   return windows.map((w) => {
     if (w.end === null) {
@@ -40,7 +42,7 @@ export function recoveriesOf(
     }
     const perSli: Partial<Record<SliId, SliRecovery>> = {};
     for (const sli of SLIS) {
-      perSli[sli.id] = sliRecovery(sli, bands[sli.id] ?? null, series[sli.id] ?? [], { faultEnd: w.end, deadline: observedUntil, loadEnd });
+      perSli[sli.id] = sliRecovery(sli, bands[sli.id] ?? null, series[sli.id] ?? [], { faultEnd: w.end, deadline: observedUntil, observability: observabilityOf(sli.id, loadEnd, settledAt) });
     }
     return { faultId: w.id, label: w.label, start: w.start, end: w.end, recovery: combineRecoveries(perSli) };
   });

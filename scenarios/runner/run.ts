@@ -102,6 +102,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const metrics = await startLabMetrics(config);
   const grafana = await grafanaAnnotator(config, runId);
   const timelineFile = path.join(runDir, 'timeline.jsonl');
+  fs.writeFileSync(timelineFile, '');
   const timeline = new TimelineRecorder(timelineFile, metrics, {
     annotate(e: TimelineEvent) {
       grafana.annotate(e);
@@ -121,6 +122,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let loadEnd: number | null = null;
   let drainDeadline: number | null = null;
   let observedUntil = Date.now();
+  let settledAt: number | null = null;
   let k6ExitCode: number | null = null;
   let k6Numbers: K6Numbers | null = null;
   const planned = plannedIterations(scenario.load);
@@ -194,7 +196,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       if (now >= drainDeadline) break;
       const p = await readProgress(pool, runId).catch(() => null);
       if (p) view.push({ type: 'message', text: `drain: ${p.open} of ${p.payments} payments not terminal, ${p.pendingOutbox} outbox rows pending` });
-      if (p && p.open === 0 && p.pendingOutbox === 0 && now >= minUntil) break;
+      if (p && p.open === 0 && p.pendingOutbox === 0) {
+        settledAt ??= now;
+        if (now >= minUntil) break;
+      } else settledAt = null;
       await sleep(Math.min(2000, drainDeadline - now), signal);
     }
     if (signal.aborted) notes.push('interrupted by the user: the drain was cut short, so "stuck" counts payments that might still have settled');
@@ -271,7 +276,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 
   phase('check');
   const bands = loadStart === null ? {} : bandsFromWarmUp(sliSeries, loadStart, scenario.warmUpSeconds);
-  const recoveries = loadEnd === null ? [] : recoveriesOf(windows, sliSeries, bands, loadEnd, observedUntil);
+  const recoveries = loadEnd === null ? [] : recoveriesOf(windows, sliSeries, bands, loadEnd, observedUntil, settledAt);
   for (const r of recoveries) view.push({ type: 'recovery-measured', faultId: r.faultId, seconds: r.recovery.status === 'recovered' ? r.recovery.seconds : null });
   let capacity: RunReport['capacity'] = null;
   if (scenario.capacity && loadStart !== null && loadEnd !== null) {
