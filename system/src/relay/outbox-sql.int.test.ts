@@ -1,0 +1,135 @@
+/**
+ * The relay's SQL against a real PostgreSQL (a database cloned for this file): what two relays
+ * claiming at once see, per-key order, leases, backoff to dead, requeue, retention and the lag
+ * numbers. Rows are written by the API's own outbox insert, so both sides agree on the table.
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.ts';
+import { createPool, withTransaction } from '../db/pool.ts';
+import { insertOutboxEvent } from '../db/insert-outbox-event.ts';
+import { createTestDatabase, type TestDatabase } from '../db/testing/test-database.ts';
+import type { EventType } from '../domain/events.ts';
+import { claimDueRows } from './sql/claim-due-rows.ts';
+import { deleteSentRows } from './sql/delete-sent-rows.ts';
+import { markFailed } from './sql/mark-failed.ts';
+import { markSent } from './sql/mark-sent.ts';
+import { readOutboxStats } from './sql/outbox-stats.ts';
+import { requeueDeadRows } from './sql/requeue-dead-rows.ts';
+
+let db: TestDatabase;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  db = await createTestDatabase(loadConfig(), 'relay_sql');
+  pool = createPool({ connectionString: db.url, applicationName: 'paylab-test-relay-sql', max: 4 });
+});
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+beforeEach(async () => {
+  await pool.query('DELETE FROM outbox');
+});
+
+async function addEvent(paymentId: string, type: EventType = 'payment.requested'): Promise<string> {
+  const eventId = randomUUID();
+  await withTransaction(pool, (tx) => insertOutboxEvent(tx, { eventId, type, paymentId }));
+  return eventId;
+}
+
+const claim = (owner: string, perKeyOrder = true, limit = 100, leaseMs = 30_000) =>
+  claimDueRows(pool, { limit, leaseMs, leaseOwner: owner, perKeyOrder });
+
+describe('claiming due rows', () => {
+  it('when two relays claim at once, then no row is handed to both', async () => {
+    for (let i = 0; i < 40; i++) await addEvent(randomUUID());
+    const [a, b] = await Promise.all([claim('a', true, 25), claim('b', true, 25)]);
+    const ids = [...a, ...b].map((r) => r.eventId);
+    expect(ids).toHaveLength(40);
+    expect(new Set(ids).size).toBe(40);
+  });
+
+  it('when a payment has two pending events, then only the older one is claimable until it is sent', async () => {
+    const paymentId = randomUUID();
+    const first = await addEvent(paymentId);
+    const second = await addEvent(paymentId, 'payment.cancel_requested');
+    const round1 = await claim('a');
+    expect(round1.map((r) => r.eventId)).toEqual([first]);
+    // Even a second relay does not get the younger event while the older one is in flight.
+    expect(await claim('b')).toEqual([]);
+    await markSent(pool, round1[0]?.leaseOwner ?? '', [first]);
+    expect((await claim('b')).map((r) => r.eventId)).toEqual([second]);
+  });
+
+  it('when the older event is backing off, then ordered claims wait for it but parallel claims do not', async () => {
+    const paymentId = randomUUID();
+    const first = await addEvent(paymentId);
+    const second = await addEvent(paymentId, 'payment.cancel_requested');
+    await pool.query(`UPDATE outbox SET next_attempt_at = now() + interval '1 hour' WHERE event_id = $1`, [first]);
+    expect(await claim('ordered', true)).toEqual([]);
+    expect((await claim('parallel', false)).map((r) => r.eventId)).toEqual([second]);
+  });
+
+  it('when a lease has expired, then another relay claims the row and the old owner’s mark matches nothing', async () => {
+    const eventId = await addEvent(randomUUID());
+    const [old] = await claim('old', true, 10, 50);
+    await new Promise((r) => setTimeout(r, 120));
+    const [fresh] = await claim('new');
+    expect(fresh?.eventId).toBe(eventId);
+    expect(await markSent(pool, old?.leaseOwner ?? '', [eventId])).toEqual([]);
+    expect((await markSent(pool, 'new', [eventId])).map((r) => r.eventId)).toEqual([eventId]);
+  });
+});
+
+describe('failed publishes', () => {
+  it('then the row backs off, keeps the error, and goes dead at the last attempt; requeue revives it', async () => {
+    const eventId = await addEvent(randomUUID());
+    let [row] = await claim('r');
+    expect(await markFailed(pool, { eventId, leaseOwner: 'r', error: 'broker down', retryInMs: 60_000, maxAttempts: 2 })).toBe(
+      'retrying',
+    );
+    const after = await pool.query('SELECT attempts, last_error, lease_owner, next_attempt_at > now() AS later FROM outbox');
+    expect(after.rows[0]).toEqual({ attempts: 1, last_error: 'broker down', lease_owner: null, later: true });
+    expect(await claim('r')).toEqual([]);
+
+    await pool.query('UPDATE outbox SET next_attempt_at = now()');
+    [row] = await claim('r');
+    expect(row?.attempts).toBe(1);
+    expect(await markFailed(pool, { eventId, leaseOwner: 'r', error: 'still down', retryInMs: 10, maxAttempts: 2 })).toBe('dead');
+    expect(await readOutboxStats(pool)).toMatchObject({ pendingRows: 0, deadRows: 1 });
+
+    expect(await requeueDeadRows(pool)).toEqual([eventId]);
+    expect((await claim('r')).map((r) => ({ id: r.eventId, attempts: r.attempts }))).toEqual([{ id: eventId, attempts: 0 }]);
+  });
+
+  it('a failure mark from a relay that lost its lease changes nothing', async () => {
+    const eventId = await addEvent(randomUUID());
+    await claim('owner');
+    expect(await markFailed(pool, { eventId, leaseOwner: 'intruder', error: 'x', retryInMs: 1, maxAttempts: 1 })).toBe('lease-lost');
+  });
+});
+
+describe('outbox lag and retention', () => {
+  it('reports unpublished rows and the age of the oldest', async () => {
+    await addEvent(randomUUID());
+    await pool.query(`UPDATE outbox SET created_at = now() - interval '42 seconds'`);
+    await addEvent(randomUUID());
+    const stats = await readOutboxStats(pool);
+    expect(stats.pendingRows).toBe(2);
+    expect(stats.oldestPendingAgeSeconds).toBeGreaterThanOrEqual(42);
+    expect(stats.oldestPendingAgeSeconds).toBeLessThan(60);
+  });
+
+  it('deletes sent rows only after the retention period', async () => {
+    const old = await addEvent(randomUUID());
+    const recent = await addEvent(randomUUID());
+    await claim('r');
+    await markSent(pool, 'r', [old, recent]);
+    await pool.query(`UPDATE outbox SET sent_at = now() - interval '2 hours' WHERE event_id = $1`, [old]);
+    expect(await deleteSentRows(pool, 60 * 60_000)).toBe(1);
+    const left = await pool.query('SELECT event_id FROM outbox');
+    expect(left.rows).toEqual([{ event_id: recent }]);
+  });
+});
