@@ -112,5 +112,10 @@ describe('HTTP exchange edge cases', () => {
       kind: 'rejected',
       reason: 'HTTP 503',
     });
+    expect(mapCapture({ kind: 'response', status: 429, headers: { 'retry-after': '4' }, body: '' })).toEqual({
+      kind: 'rejected',
+      reason: 'HTTP 429',
+      retryAfterMs: 4000,
+    });
   });
 });

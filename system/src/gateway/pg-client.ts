@@ -93,9 +93,9 @@ export function parseRetryAfter(header: string | string[] | undefined, now = Dat
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-type Response = Extract<Exchange, { kind: 'response' }>;
+type HttpAnswer = Extract<Exchange, { kind: 'response' }>;
 
-function describe(response: Response): string {
+function describe(response: HttpAnswer): string {
   const code = errorCode(response.body);
   return `HTTP ${response.status}${code ? ` ${code}` : ''}`;
 }
@@ -109,10 +109,11 @@ function unknown(
 
 /** Shared by capture and refund: answers that are not a result of the operation. */
 function refusalOrUnknown(
-  response: Response,
+  response: HttpAnswer,
 ): { kind: 'rejected'; reason: string; retryAfterMs?: number } | ReturnType<typeof unknown> {
   const { status } = response;
-  if (status === 503) {
+  // 503 and 429 are refusals by definition, and say when to come back.
+  if (status === 503 || status === 429) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
     return {
       kind: 'rejected',
