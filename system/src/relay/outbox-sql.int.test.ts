@@ -10,7 +10,7 @@ import { loadConfig } from '../config.ts';
 import { createPool, withTransaction } from '../db/pool.ts';
 import { insertOutboxEvent } from '../db/insert-outbox-event.ts';
 import { createTestDatabase, type TestDatabase } from '../db/testing/test-database.ts';
-import type { EventType } from '../domain/events.ts';
+import type { EventType, PaymentEvent } from '../domain/events.ts';
 import { claimDueRows } from './sql/claim-due-rows.ts';
 import { deleteSentRows } from './sql/delete-sent-rows.ts';
 import { markFailed } from './sql/mark-failed.ts';
@@ -35,7 +35,12 @@ beforeEach(async () => {
 
 async function addEvent(paymentId: string, type: EventType = 'payment.requested'): Promise<string> {
   const eventId = randomUUID();
-  await withTransaction(pool, (tx) => insertOutboxEvent(tx, { eventId, type, paymentId }));
+  const base = { eventId, paymentId, merchantId: 'merchant-a', occurredAt: new Date().toISOString() };
+  const event: PaymentEvent =
+    type === 'payment.requested'
+      ? { ...base, type, sequence: 1, amount: 100, currency: 'KRW', method: 'card', methodReference: 'tok' }
+      : { ...base, type, sequence: 2, reason: 'test' };
+  await withTransaction(pool, (tx) => insertOutboxEvent(tx, event));
   return eventId;
 }
 
