@@ -1,22 +1,23 @@
 /**
- * Creating a payment is ONE transaction: the idempotency record, the payment, its items, the
- * first history row, the outbox row (payment.requested) and a NOTIFY that PostgreSQL delivers on
- * commit. Either all of it exists or none of it does.
+ * Creating a payment is ONE transaction — here, one SQL statement, so one round trip through the
+ * db link: the idempotency record (with the response to replay), the payment, its items, the
+ * first history row (a real snapshot), the outbox row (payment.requested) and a NOTIFY that
+ * PostgreSQL delivers on commit. Either all of it exists or none of it does.
  *
- * The idempotency record is inserted first. Two requests racing on one key both reach that
- * INSERT; PostgreSQL makes the second wait for the first transaction, then (ON CONFLICT DO
- * NOTHING) gives it nothing, so exactly one payment is created and the loser reads the winner's
- * committed record.
+ * The idempotency record is claimed first (ON CONFLICT DO NOTHING) and every other insert reads
+ * from that claim. Two requests racing on one key both reach the claim; PostgreSQL makes the
+ * second wait for the first to commit, then gives it nothing, so it inserts nothing and the caller
+ * reads the winner's record instead. The acceptance time comes from the API's clock, so the
+ * response is known before the statement runs and is stored by the statement itself.
  */
 import type pg from 'pg';
-import type { StoredIdempotencyRecord } from '../domain/idempotency.ts';
 import type { PaymentRequested } from '../domain/events.ts';
+import type { StoredIdempotencyRecord } from '../domain/idempotency.ts';
 import type { CreatePaymentInput } from '../domain/payment-request.ts';
 import { itemLineAmount, maskReference } from '../domain/payment-request.ts';
+import { OUTBOX_CHANNEL } from './channels.ts';
 import { findIdempotencyRecord } from './idempotency-record.ts';
-import { insertOutboxEvent } from './insert-outbox-event.ts';
-import { type PaymentItemRow, type PaymentRow, type PaymentView, toPaymentView } from './payment-row.ts';
-import { withTransaction } from './pool.ts';
+import type { PaymentView } from './payment-row.ts';
 
 export interface CreatePaymentCommand {
   paymentId: string;
@@ -25,106 +26,144 @@ export interface CreatePaymentCommand {
   idempotencyKey: string;
   requestHash: string;
   input: CreatePaymentInput;
-  /** The response to store for replays, built from the committed view; called inside the transaction. */
+  /** The response to store for replays, built from the payment as it will be committed. */
   respond: (payment: PaymentView) => { status: number; body: string };
+  /** Acceptance time; defaults to now. */
+  now?: Date;
 }
 
 export type CreatePaymentResult =
   | { kind: 'created'; payment: PaymentView; status: number; body: string }
   | { kind: 'key-exists'; record: StoredIdempotencyRecord };
 
-class KeyExists extends Error {}
+const CREATE_PAYMENT_SQL = `
+WITH claim AS (
+  INSERT INTO idempotency_records
+         (merchant_id, idempotency_key, request_hash, state, response_status, response_body, payment_id, created_at, completed_at)
+  VALUES ($2, $3, $4, 'completed', $5, $6::json, $1, $7, $7)
+  ON CONFLICT (merchant_id, idempotency_key) DO NOTHING
+  RETURNING payment_id
+), payment AS (
+  INSERT INTO payments (id, merchant_id, order_id, amount, currency, method, method_reference, method_display,
+                        state, idempotency_key, event_sequence, created_at, updated_at)
+  SELECT claim.payment_id, $2, $8, $9, $10, $11, $12, $13, 'requested', $3, 1, $7, $7 FROM claim
+  RETURNING *
+), items AS (
+  INSERT INTO payment_items (payment_id, line_no, name, quantity, unit_price, amount)
+  SELECT payment.id, t.ord, t.name, t.quantity, t.unit_price, t.amount
+    FROM payment,
+         unnest($14::text[], $15::int[], $16::bigint[], $17::bigint[]) WITH ORDINALITY
+           AS t(name, quantity, unit_price, amount, ord)
+  RETURNING *
+), history AS (
+  INSERT INTO payment_history (payment_id, previous_state, new_state, changed_by, reason, snapshot, created_at)
+  SELECT payment.id, NULL, payment.state, 'api', 'payment requested',
+         to_jsonb(payment) || jsonb_build_object('items',
+           (SELECT jsonb_agg(to_jsonb(items) - 'payment_id' ORDER BY items.line_no) FROM items)),
+         $7
+    FROM payment
+  RETURNING id
+), outbox_row AS (
+  INSERT INTO outbox (event_id, aggregate_id, event_type, partition_key, payload, created_at)
+  SELECT $18, payment.id, 'payment.requested', payment.id::text, $19::jsonb, $7 FROM payment
+  RETURNING event_id
+)
+SELECT (SELECT count(*) FROM payment) AS payments,
+       (SELECT count(*) FROM items) AS items,
+       (SELECT count(*) FROM history) AS history,
+       (SELECT count(*) FROM outbox_row) AS outbox,
+       -- A CTE nobody reads is never run, so the notify is read here; it fires only on commit.
+       (SELECT count(pg_notify($20, payment.id::text)) FROM payment) AS notified`;
+
+interface CreatedCounts {
+  payments: string;
+  items: string;
+  history: string;
+  outbox: string;
+  notified: string;
+}
 
 export async function createPayment(
   pool: pg.Pool,
   command: CreatePaymentCommand,
 ): Promise<CreatePaymentResult> {
   const { input, merchantId, idempotencyKey, paymentId } = command;
-  try {
-    return await withTransaction(pool, async (tx) => {
-      const claimed = await tx.query(
-        `INSERT INTO idempotency_records (merchant_id, idempotency_key, request_hash, state)
-         VALUES ($1, $2, $3, 'in_progress')
-         ON CONFLICT (merchant_id, idempotency_key) DO NOTHING`,
-        [merchantId, idempotencyKey, command.requestHash],
-      );
-      if (claimed.rowCount !== 1) throw new KeyExists();
+  const acceptedAt = command.now ?? new Date();
+  const methodDisplay = maskReference(input.method, input.methodReference);
+  const lines = input.items.map((item) => ({ ...item, amount: itemLineAmount(item) }));
 
-      const inserted = await tx.query<PaymentRow>(
-        `INSERT INTO payments (id, merchant_id, order_id, amount, currency, method, method_reference,
-                               method_display, state, idempotency_key, event_sequence)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'requested', $9, 1)
-         RETURNING *`,
-        [
-          paymentId,
-          merchantId,
-          input.orderId,
-          input.amount,
-          input.currency,
-          input.method,
-          input.methodReference,
-          maskReference(input.method, input.methodReference),
-          idempotencyKey,
-        ],
-      );
-      const payment = inserted.rows[0];
-      if (!payment) throw new Error('INSERT … RETURNING gave no payment row');
+  const view: PaymentView = {
+    id: paymentId,
+    orderId: input.orderId,
+    amount: input.amount,
+    currency: input.currency,
+    method: input.method,
+    methodDisplay,
+    state: 'requested',
+    items: lines.map((l) => ({
+      name: l.name,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      amount: Number(l.amount),
+    })),
+    pgTransactionId: null,
+    errorCode: null,
+    errorMessage: null,
+    createdAt: acceptedAt.toISOString(),
+    updatedAt: acceptedAt.toISOString(),
+    completedAt: null,
+  };
+  const event: PaymentRequested = {
+    eventId: command.eventId,
+    type: 'payment.requested',
+    paymentId,
+    merchantId,
+    occurredAt: acceptedAt.toISOString(),
+    sequence: 1,
+    amount: input.amount,
+    currency: input.currency,
+    method: input.method,
+    methodReference: input.methodReference,
+  };
+  const response = command.respond(view);
 
-      const items = await tx.query<PaymentItemRow>(
-        `INSERT INTO payment_items (payment_id, line_no, name, quantity, unit_price, amount)
-         SELECT $1, t.ord, t.name, t.quantity, t.unit_price, t.amount
-           FROM unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[]) WITH ORDINALITY
-                AS t(name, quantity, unit_price, amount, ord)
-         RETURNING name, quantity, unit_price, amount`,
-        [
-          paymentId,
-          input.items.map((i) => i.name),
-          input.items.map((i) => i.quantity),
-          input.items.map((i) => i.unitPrice),
-          input.items.map((i) => itemLineAmount(i).toString()),
-        ],
-      );
-
-      await tx.query(
-        `INSERT INTO payment_history (payment_id, previous_state, new_state, changed_by, reason, snapshot)
-         SELECT p.id, NULL, p.state, 'api', 'payment requested',
-                to_jsonb(p) || jsonb_build_object('items', (
-                  SELECT jsonb_agg(to_jsonb(i) - 'payment_id' ORDER BY i.line_no)
-                    FROM payment_items i WHERE i.payment_id = p.id))
-           FROM payments p WHERE p.id = $1`,
-        [paymentId],
-      );
-
-      const event: PaymentRequested = {
-        eventId: command.eventId,
-        type: 'payment.requested',
-        paymentId,
-        merchantId,
-        occurredAt: payment.created_at.toISOString(),
-        sequence: payment.event_sequence,
-        amount: input.amount,
-        currency: input.currency,
-        method: input.method,
-        methodReference: input.methodReference,
-      };
-      await insertOutboxEvent(tx, event);
-
-      const view = toPaymentView(payment, items.rows);
-      const response = command.respond(view);
-      await tx.query(
-        `UPDATE idempotency_records
-            SET state = 'completed', response_status = $3, response_body = $4::json,
-                payment_id = $5, completed_at = now()
-          WHERE merchant_id = $1 AND idempotency_key = $2`,
-        [merchantId, idempotencyKey, response.status, response.body, paymentId],
-      );
-      return { kind: 'created', payment: view, ...response };
-    });
-  } catch (error) {
-    if (!(error instanceof KeyExists)) throw error;
-    // The other transaction has committed (or we would not have seen a conflict), so its record is visible.
-    const record = await findIdempotencyRecord(pool, merchantId, idempotencyKey);
-    if (!record) throw new Error('idempotency key conflicted but no record is visible', { cause: error });
-    return { kind: 'key-exists', record };
+  const { rows } = await pool.query<CreatedCounts>(CREATE_PAYMENT_SQL, [
+    paymentId,
+    merchantId,
+    idempotencyKey,
+    command.requestHash,
+    response.status,
+    response.body,
+    acceptedAt,
+    input.orderId,
+    input.amount,
+    input.currency,
+    input.method,
+    input.methodReference,
+    methodDisplay,
+    lines.map((l) => l.name),
+    lines.map((l) => l.quantity),
+    lines.map((l) => l.unitPrice),
+    lines.map((l) => l.amount.toString()),
+    command.eventId,
+    JSON.stringify(event),
+    OUTBOX_CHANNEL,
+  ]);
+  const counts = rows[0];
+  if (counts && Number(counts.payments) === 1) {
+    if (
+      Number(counts.items) !== lines.length ||
+      Number(counts.history) !== 1 ||
+      Number(counts.outbox) !== 1
+    ) {
+      // Cannot happen while the statement is one unit; if it ever does, say so loudly rather than answer 201.
+      throw new Error(`create-payment wrote a partial payment: ${JSON.stringify(counts)}`);
+    }
+    return { kind: 'created', payment: view, ...response };
   }
+
+  // The claim found the key taken; the other transaction has committed, so its record is visible now.
+  const record = await findIdempotencyRecord(pool, merchantId, idempotencyKey);
+  if (!record) throw new Error('idempotency key conflicted but no record is visible');
+  return { kind: 'key-exists', record };
 }
