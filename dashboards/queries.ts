@@ -16,12 +16,6 @@ function acceptLatencyQuantile(q: number): string {
   return `histogram_quantile(${q}, sum by (le) (rate(${METRICS.httpRequestDuration}_bucket{${createPayment}}[${SLI_WINDOW}])))`;
 }
 
-/** Counters are summed over every exporting process; a restarted process starts again at 0,
- *  which is why the view labels them "since start" rather than "this run". */
-function total(metric: string): string {
-  return `sum(${metric}) or vector(0)`;
-}
-
 export const EXTRA_SCALAR_IDS = [
   'accepted_rate',
   'completed_rate',
@@ -29,8 +23,6 @@ export const EXTRA_SCALAR_IDS = [
   'latency_p50',
   'latency_p99',
   'outbox_pending',
-  'duplicates_absorbed',
-  'double_captures',
 ] as const;
 export type ExtraScalarId = (typeof EXTRA_SCALAR_IDS)[number];
 
@@ -51,13 +43,25 @@ const EXTRA_QUERIES: readonly ScalarQuery[] = [
   { id: 'latency_p99', promql: acceptLatencyQuantile(0.99) },
   // Several relays may each report the same table-wide count, so max, not sum.
   { id: 'outbox_pending', promql: `max(${METRICS.outboxPendingRows}) or vector(0)` },
-  { id: 'duplicates_absorbed', promql: total(METRICS.workerDuplicateDeliveries) },
-  { id: 'double_captures', promql: total(METRICS.pgDoubleCaptures) },
 ];
 
 export const SCALAR_QUERIES: readonly ScalarQuery[] = [
   ...SLIS.map((s) => ({ id: s.id, promql: s.promql })),
   ...EXTRA_QUERIES,
+];
+
+export const COUNTER_IDS = ['duplicates_absorbed', 'double_captures'] as const;
+export type CounterId = (typeof COUNTER_IDS)[number];
+
+/**
+ * Counters the view shows as "since the view started". They are read per series, not summed:
+ * the reducer adds up each series' increase itself, so a restarted process (its counter back at
+ * 0) neither hides new events nor replays old ones, and a counter left high by an earlier run
+ * does not show up as this run's double charge.
+ */
+export const COUNTER_QUERIES: readonly { id: CounterId; promql: string }[] = [
+  { id: 'duplicates_absorbed', promql: METRICS.workerDuplicateDeliveries },
+  { id: 'double_captures', promql: METRICS.pgDoubleCaptures },
 ];
 
 /** One series per active fault, labelled {target, kind}. */

@@ -10,7 +10,7 @@ import { initialViewState, viewReducer, type ViewAction, type ViewState } from '
 const T0 = Date.UTC(2026, 10, 25, 20, 0, 0);
 const URL = 'http://127.0.0.1:19090';
 
-function sample(at: number, overrides: Sample['values'] = {}, faults: Sample['faults'] = []): ViewAction {
+function sample(at: number, overrides: Sample['values'] = {}, counters: Sample['counters'] = {}): ViewAction {
   return {
     type: 'sample',
     sample: {
@@ -27,11 +27,10 @@ function sample(at: number, overrides: Sample['values'] = {}, faults: Sample['fa
         outbox_pending: 3,
         consumer_lag: 12,
         completion_rate: 49.3,
-        duplicates_absorbed: 4,
-        double_captures: 0,
         ...overrides,
       },
-      faults,
+      faults: [],
+      counters,
     },
   };
 }
@@ -40,7 +39,14 @@ function sample(at: number, overrides: Sample['values'] = {}, faults: Sample['fa
 function busyState(): ViewState {
   const actions: ViewAction[] = [
     { type: 'phase', at: T0, phase: 'load' },
-    ...Array.from({ length: 30 }, (_, i) => sample(T0 + i * 1000, { accepted_rate: 40 + (i % 10) })),
+    // Counters left high by an earlier run (7 double captures) must not count; 4 new duplicates must.
+    ...Array.from({ length: 30 }, (_, i) =>
+      sample(
+        T0 + i * 1000,
+        { accepted_rate: 40 + (i % 10) },
+        { double_captures: { '': 7 }, duplicates_absorbed: { 'instance=w0': 100 + (i >= 20 ? 4 : 0) } },
+      ),
+    ),
     {
       type: 'load-progress',
       at: T0 + 30_000,

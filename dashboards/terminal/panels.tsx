@@ -13,7 +13,14 @@ import {
   progressBar,
   sparkline,
 } from './format.ts';
-import { recoveryTimerSeconds, type LogEntry, type LogTone, type SeriesId, type ViewState } from './state.ts';
+import {
+  counterSinceStart,
+  recoveryTimerSeconds,
+  type LogEntry,
+  type LogTone,
+  type SeriesId,
+  type ViewState,
+} from './state.ts';
 
 const LABEL_WIDTH = 13;
 const VALUE_WIDTH = 11;
@@ -178,16 +185,16 @@ function CountItem({ name, value, bad }: { name: string; value: number | undefin
 }
 
 export function InvariantsPanel({ state, width }: { state: ViewState; width: number }) {
-  const l = state.latest;
   return (
     <Box width={width} flexWrap="wrap">
       <Label>invariants</Label>
       <Box columnGap={2} flexWrap="wrap" flexShrink={1}>
-        <CountItem name="double charges" value={l.double_captures} bad />
+        <CountItem name="double charges" value={counterSinceStart(state, 'double_captures')} bad />
         <CountItem name="stuck" value={state.invariants.stuck} bad />
         <CountItem name="lost" value={state.invariants.lost} bad />
         <Text>
-          dups absorbed <Text color="gray">{formatCount(l.duplicates_absorbed)}</Text>
+          dups absorbed{' '}
+          <Text color="gray">{formatCount(counterSinceStart(state, 'duplicates_absorbed'))}</Text>
         </Text>
       </Box>
     </Box>

@@ -10,7 +10,8 @@ describe('startPlainView', () => {
       clock += 1000;
       return {
         at: clock,
-        values: { accepted_rate: 50, accept_p95_latency: 0.05, double_captures: 0 },
+        values: { accepted_rate: 50, accept_p95_latency: 0.05 },
+        counters: { double_captures: { '': 3 } },
         faults: [],
       };
     };

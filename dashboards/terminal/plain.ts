@@ -4,7 +4,13 @@
  */
 import { formatClock, formatCount, formatRate, formatSeconds, formatTimeOfDay } from './format.ts';
 import type { LiveEvent, LiveView, LiveViewOptions } from './live-events.ts';
-import { initialViewState, viewReducer, type ViewAction, type ViewState } from './state.ts';
+import {
+  counterSinceStart,
+  initialViewState,
+  viewReducer,
+  type ViewAction,
+  type ViewState,
+} from './state.ts';
 import { defaultSampler, SAMPLE_INTERVAL_MS, type Sampler } from './use-lab-samples.ts';
 
 export const PLAIN_PROGRESS_EVERY_MS = 5000;
@@ -23,7 +29,7 @@ export function progressLine(state: ViewState): string {
     `[${elapsed}]${load} accepted ${formatRate(l.accepted_rate)} completed ${formatRate(l.completed_rate)}` +
     ` failed ${formatRate(l.failed_rate)} p95 ${formatSeconds(l.accept_p95_latency)}` +
     ` outbox ${formatCount(l.outbox_pending)} rows/${formatSeconds(l.outbox_lag)} consumer lag ${formatCount(l.consumer_lag)}` +
-    ` double charges ${formatCount(l.double_captures)}${faults}${error}`
+    ` double charges ${formatCount(counterSinceStart(state, 'double_captures'))}${faults}${error}`
   );
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { METRICS } from '../../system/src/metric-names.ts';
 import { ACTIVE_FAULTS_QUERY, SCALAR_QUERIES } from '../queries.ts';
 import { sli } from '../sli.ts';
 import { sampleLab } from './sampler.ts';
@@ -11,6 +12,10 @@ describe('sampleLab', () => {
   it('when Prometheus answers, then each query lands under its id, NaN and empty become missing, faults are listed', async () => {
     const fetchImpl = async (url: string) => {
       const query = new URL(url).searchParams.get('query');
+      if (query === METRICS.pgDoubleCaptures)
+        return answer([
+          { metric: { __name__: METRICS.pgDoubleCaptures, job: 'pg', instance: 'x' }, value: [1, '2'] },
+        ]);
       if (query === ACTIVE_FAULTS_QUERY)
         return answer([{ metric: { target: 'db', kind: 'latency' }, value: [1, '1'] }]);
       if (query === sli('outbox_lag').promql) return answer([{ metric: {}, value: [1, '2.5'] }]);
@@ -22,6 +27,7 @@ describe('sampleLab', () => {
     const sample = await sampleLab('http://prom', { fetchImpl, now: () => 42 });
     expect(sample.at).toBe(42);
     expect(sample.values).toEqual({ outbox_lag: 2.5 });
+    expect(sample.counters).toEqual({ double_captures: { 'instance=x,job=pg': 2 }, duplicates_absorbed: {} });
     expect(sample.faults).toEqual([{ target: 'db', kind: 'latency' }]);
     expect(sample.error).toMatch(/not reachable/);
   });

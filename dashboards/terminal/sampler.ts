@@ -1,5 +1,11 @@
 /** One sampling round: every live query against Prometheus, in parallel. */
-import { ACTIVE_FAULTS_QUERY, SCALAR_QUERIES, type ScalarId } from '../queries.ts';
+import {
+  ACTIVE_FAULTS_QUERY,
+  COUNTER_QUERIES,
+  SCALAR_QUERIES,
+  type CounterId,
+  type ScalarId,
+} from '../queries.ts';
 import { queryInstant, type FetchLike } from '../prometheus-client.ts';
 
 export interface ActiveFaultSample {
@@ -12,6 +18,8 @@ export interface Sample {
   /** Missing: no series (no data yet) or NaN. */
   values: Partial<Record<ScalarId, number>>;
   faults: ActiveFaultSample[];
+  /** Per-series counter values, keyed by the series' labels; absent when the query failed. */
+  counters?: Partial<Record<CounterId, Record<string, number>>>;
   /** First failure of the round, if any query failed. */
   error?: string;
 }
@@ -20,6 +28,14 @@ export interface SampleOptions {
   fetchImpl?: FetchLike;
   signal?: AbortSignal;
   now?: () => number;
+}
+
+function seriesKey(labels: Readonly<Record<string, string>>): string {
+  return Object.keys(labels)
+    .filter((k) => k !== '__name__')
+    .sort()
+    .map((k) => `${k}=${labels[k] ?? ''}`)
+    .join(',');
 }
 
 function errorText(reason: unknown): string {
@@ -33,11 +49,12 @@ export async function sampleLab(prometheusUrl: string, options: SampleOptions = 
       ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-  const [scalars, faults] = await Promise.all([
+  const [scalars, faults, counters] = await Promise.all([
     Promise.allSettled(SCALAR_QUERIES.map((q) => query(q.promql))),
     Promise.allSettled([query(ACTIVE_FAULTS_QUERY)]),
+    Promise.allSettled(COUNTER_QUERIES.map((q) => query(q.promql))),
   ]);
-  const sample: Sample = { at: now(), values: {}, faults: [] };
+  const sample: Sample = { at: now(), values: {}, faults: [], counters: {} };
   const failures: string[] = [];
   scalars.forEach((result, i) => {
     const id = SCALAR_QUERIES[i]?.id;
@@ -58,8 +75,19 @@ export async function sampleLab(prometheusUrl: string, options: SampleOptions = 
   } else if (faultResult) {
     failures.push(errorText(faultResult.reason));
   }
+  counters.forEach((result, i) => {
+    const id = COUNTER_QUERIES[i]?.id;
+    if (id === undefined || sample.counters === undefined) return;
+    if (result.status === 'rejected') {
+      failures.push(errorText(result.reason));
+      return;
+    }
+    const bySeries: Record<string, number> = {};
+    for (const s of result.value) if (Number.isFinite(s.value)) bySeries[seriesKey(s.labels)] = s.value;
+    sample.counters[id] = bySeries;
+  });
   if (failures[0] !== undefined) sample.error = failures[0];
   return sample;
 }
 
-export type { ScalarId };
+export type { CounterId, ScalarId };

@@ -5,6 +5,7 @@ import {
   initialViewState,
   RECOVERY_STREAK,
   recoveryTimerSeconds,
+  trackCounter,
   viewReducer,
   type ViewAction,
   type ViewState,
@@ -45,6 +46,17 @@ const limits = {
   consumer_lag: 10,
   completion_rate: 25,
 };
+
+describe('trackCounter', () => {
+  it('counts increases since the first reading, across a process restart and a series that appears later', () => {
+    let track = trackCounter(undefined, { a: 10 });
+    expect(track.total).toBe(0); // the baseline: an earlier run's count is not this run's
+    track = trackCounter(track, { a: 12 });
+    track = trackCounter(track, { a: 1 }); // reset: the restarted process counted 1 since
+    track = trackCounter(track, { a: 1, b: 2 }); // a new process appeared with 2
+    expect(track.total).toBe(2 + 1 + 2);
+  });
+});
 
 describe('viewReducer', () => {
   it('when samples arrive, then sparkline history grows and is capped', () => {

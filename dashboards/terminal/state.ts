@@ -4,7 +4,7 @@
  */
 import { DEFAULT_CONSECUTIVE, steadyBand } from '../../chaos/recovery/recovery.ts';
 import { SLI_IDS, SLIS, withinLimit, type SliDefinition, type SliId } from '../sli.ts';
-import type { ScalarId } from '../queries.ts';
+import { COUNTER_IDS, type CounterId, type ScalarId } from '../queries.ts';
 import type { LiveEventBody, LoadProgressEvent } from './live-events.ts';
 import type { Sample } from './sampler.ts';
 
@@ -55,12 +55,20 @@ export interface LogEntry {
   tone: LogTone;
 }
 
+/** A counter's increase since the view started, summed over its series, reset-aware. */
+export interface CounterTrack {
+  last: Record<string, number>;
+  total: number;
+}
+
 export interface ViewState {
   title: string;
   startedAt: number;
   now: number;
   totalSeconds?: number;
   latest: Partial<Record<ScalarId, number>>;
+  /** Absent until the first successful read of that counter. */
+  counters: Partial<Record<CounterId, CounterTrack>>;
   history: Record<SeriesId, (number | undefined)[]>;
   sampleCount: number;
   lastSampleAt?: number;
@@ -95,6 +103,7 @@ export function initialViewState(options: {
     now: options.startedAt,
     ...(options.totalSeconds !== undefined ? { totalSeconds: options.totalSeconds } : {}),
     latest: {},
+    counters: {},
     history,
     sampleCount: 0,
     faultSource: 'gauge',
@@ -259,6 +268,36 @@ function recordWarmup(state: ViewState, values: Sample['values']): ViewState {
   return { ...state, warmup };
 }
 
+/**
+ * Adds one reading of a counter's series to its track. The first reading is the baseline; a
+ * series that shows up later (a restarted process) counts from 0; a series that went down was
+ * reset, so all of its new value is new.
+ */
+export function trackCounter(track: CounterTrack | undefined, reading: Record<string, number>): CounterTrack {
+  if (track === undefined) return { last: { ...reading }, total: 0 };
+  let total = track.total;
+  for (const [series, value] of Object.entries(reading)) {
+    const before = track.last[series] ?? 0;
+    total += value >= before ? value - before : value;
+  }
+  return { last: { ...track.last, ...reading }, total };
+}
+
+function applyCounters(state: ViewState, sample: Sample): ViewState {
+  if (!sample.counters) return state;
+  const counters = { ...state.counters };
+  for (const id of COUNTER_IDS) {
+    const reading = sample.counters[id];
+    if (reading !== undefined) counters[id] = trackCounter(counters[id], reading);
+  }
+  return { ...state, counters };
+}
+
+/** What the view shows for a counter: its increase since the view started, or nothing yet. */
+export function counterSinceStart(state: ViewState, id: CounterId): number | undefined {
+  return state.counters[id]?.total;
+}
+
 function applySample(state: ViewState, sample: Sample): ViewState {
   const history = { ...state.history };
   for (const id of SERIES_IDS) history[id] = appendCapped(history[id], sample.values[id], HISTORY_LENGTH);
@@ -272,6 +311,7 @@ function applySample(state: ViewState, sample: Sample): ViewState {
   };
   if (sample.error !== undefined) next.prometheusError = sample.error;
   else delete next.prometheusError;
+  next = applyCounters(next, sample);
   // Faults first: a sample that already shows a fault must not widen the warm-up band.
   next = applyGaugeFaults(next, sample);
   next = recordWarmup(next, sample.values);
