@@ -57,17 +57,12 @@ export async function createPaymentFlow(
     }
   };
 
-  const cached = await tryRedis(() => cache.get(merchantId, idempotencyKey));
-  if (cached) return answer(decideIdempotency(cached, hash), 'redis', metrics);
+  const claim = await tryRedis(() => cache.claim(merchantId, idempotencyKey));
+  if (claim?.kind === 'cached') return answer(decideIdempotency(claim.record, hash), 'redis', metrics);
+  if (claim?.kind === 'busy') return answer({ kind: 'in-progress' }, 'redis', metrics);
+  const locked = claim?.kind === 'locked';
 
-  const locked = await tryRedis(() => cache.lock(merchantId, idempotencyKey));
-  if (locked === false) {
-    // Someone holds the key right now; it may have finished between our two calls.
-    const finished = await tryRedis(() => cache.get(merchantId, idempotencyKey));
-    if (finished) return answer(decideIdempotency(finished, hash), 'redis', metrics);
-    if (redisUsable) return answer({ kind: 'in-progress' }, 'redis', metrics);
-  }
-
+  let record: StoredIdempotencyRecord | undefined;
   try {
     const result = await deps.createPayment({
       paymentId: deps.newId(),
@@ -83,24 +78,23 @@ export async function createPaymentFlow(
     });
     if (result.kind === 'created') {
       metrics.paymentsAccepted.inc({ method: input.method });
-      await remember(result.status, result.body);
+      record = {
+        requestHash: hash,
+        state: 'completed',
+        responseStatus: result.status,
+        responseBody: result.body,
+      };
       return { status: result.status, body: result.body, replayed: false };
     }
     const decision = decideIdempotency(result.record, hash);
-    if (decision.kind === 'replay') await remember(decision.status, decision.body);
+    // Re-warm the cache with the database's answer, but only under this request's fingerprint.
+    if (decision.kind === 'replay') record = result.record;
     return answer(decision, 'db', metrics);
   } finally {
-    if (locked === true) await tryRedis(() => cache.unlock(merchantId, idempotencyKey));
-  }
-
-  async function remember(status: number, body: string): Promise<void> {
-    const record: StoredIdempotencyRecord = {
-      requestHash: hash,
-      state: 'completed',
-      responseStatus: status,
-      responseBody: body,
-    };
-    await tryRedis(() => cache.put(merchantId, idempotencyKey, record));
+    if (locked || record) {
+      const settlement = { record, unlock: locked };
+      await tryRedis(() => cache.settle(merchantId, idempotencyKey, settlement));
+    }
   }
 }
 

@@ -8,12 +8,25 @@
 import type { Redis } from 'ioredis';
 import type { StoredIdempotencyRecord } from '../domain/idempotency.ts';
 
+/** What Redis knows about a key, learned in one atomic round trip. */
+export type CacheClaim =
+  /** A completed answer is cached: decide from it. */
+  | { kind: 'cached'; record: StoredIdempotencyRecord }
+  /** Nothing cached and this caller now holds the in-progress lock. */
+  | { kind: 'locked' }
+  /** Nothing cached and another request holds the lock: it is in progress. */
+  | { kind: 'busy' }
+  /** A cached value we cannot read, and no lock taken: the database decides. */
+  | { kind: 'unreadable' };
+
 export interface IdempotencyCache {
-  get(merchantId: string, key: string): Promise<StoredIdempotencyRecord | undefined>;
-  put(merchantId: string, key: string, record: StoredIdempotencyRecord): Promise<void>;
-  /** True when this caller now holds the in-progress lock for the key. */
-  lock(merchantId: string, key: string): Promise<boolean>;
-  unlock(merchantId: string, key: string): Promise<void>;
+  claim(merchantId: string, key: string): Promise<CacheClaim>;
+  /** Caches the completed answer (when given) and releases the lock (when held), in one round trip. */
+  settle(
+    merchantId: string,
+    key: string,
+    settlement: { record?: StoredIdempotencyRecord; unlock: boolean },
+  ): Promise<void>;
 }
 
 export class CacheUnavailable extends Error {
@@ -29,6 +42,17 @@ export interface RedisIdempotencyCacheOptions {
   openCircuitMs?: number;
   now?: () => number;
 }
+
+/**
+ * Atomically: a cached answer if there is one, else try to take the in-progress lock. Atomic, so
+ * an answer cached between "look" and "lock" cannot be missed.
+ */
+const CLAIM_SCRIPT = `
+local cached = redis.call('GET', KEYS[1])
+if cached then return {'cached', cached} end
+if redis.call('SET', KEYS[2], '1', 'PX', ARGV[1], 'NX') then return {'locked'} end
+return {'busy'}
+`;
 
 function isRecord(value: unknown): value is StoredIdempotencyRecord {
   if (typeof value !== 'object' || value === null) return false;
@@ -70,24 +94,25 @@ export function createRedisIdempotencyCache(
   }
 
   return {
-    get: (m, k) =>
+    claim: (m, k) =>
       guarded(async () => {
-        const raw = await redis.get(recordKey(m, k));
-        if (raw === null) return undefined;
-        const parsed: unknown = JSON.parse(raw);
-        // A value we cannot read is treated as absent: the database will answer.
-        return isRecord(parsed) ? parsed : undefined;
+        const reply = await redis.eval(CLAIM_SCRIPT, 2, recordKey(m, k), lockKey(m, k), String(lockMs));
+        if (!Array.isArray(reply) || typeof reply[0] !== 'string') throw new Error('unexpected claim reply');
+        if (reply[0] === 'locked') return { kind: 'locked' };
+        if (reply[0] === 'busy') return { kind: 'busy' };
+        const parsed: unknown = typeof reply[1] === 'string' ? JSON.parse(reply[1]) : undefined;
+        return isRecord(parsed) ? { kind: 'cached', record: parsed } : { kind: 'unreadable' };
       }),
-    put: (m, k, record) =>
+    settle: (m, k, { record, unlock }) =>
       guarded(async () => {
-        await redis.set(recordKey(m, k), JSON.stringify(record), 'EX', ttlSeconds);
-      }),
-    lock: (m, k) => guarded(async () => (await redis.set(lockKey(m, k), '1', 'PX', lockMs, 'NX')) === 'OK'),
-    unlock: (m, k) =>
-      guarded(async () => {
+        const pipeline = redis.pipeline();
+        if (record) pipeline.set(recordKey(m, k), JSON.stringify(record), 'EX', ttlSeconds);
         // If the lock expired and someone else took it, deleting it only lets a third request reach
         // the database, where the unique key still keeps it to one payment.
-        await redis.del(lockKey(m, k));
+        if (unlock) pipeline.del(lockKey(m, k));
+        const results = await pipeline.exec();
+        const failed = results?.find(([error]) => error !== null);
+        if (failed?.[0]) throw failed[0];
       }),
   };
 }

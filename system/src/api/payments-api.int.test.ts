@@ -213,6 +213,30 @@ describe('idempotency', () => {
     expect(await counterValue(api.registry, METRICS.idempotencyReplays, { source: 'db' })).toBe(before + 1);
   });
 
+  it('when another request holds the key in Redis, then 409 / 1008 with Retry-After and the database is not touched', async () => {
+    const key = randomUUID();
+    await api.redis.set(`paylab:idem-lock:api-merchant-a:${key}`, '1', 'PX', 5_000);
+    const response = await create(paymentBody(), key);
+    expect(response.statusCode).toBe(409);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.json()).toMatchObject({ code: 1008 });
+    expect(
+      await rowCount('SELECT count(*) AS n FROM idempotency_records WHERE idempotency_key = $1', [key]),
+    ).toBe(0);
+    await api.redis.del(`paylab:idem-lock:api-merchant-a:${key}`);
+    expect((await create(paymentBody(), key)).statusCode).toBe(201);
+  });
+
+  it('when Redis holds an unreadable value for the key, then the database decides', async () => {
+    const key = randomUUID();
+    const body = paymentBody();
+    const first = await create(body, key);
+    await api.redis.set(`paylab:idem:api-merchant-a:${key}`, '{"not":"a record"}', 'EX', 60);
+    const second = await create(body, key);
+    expect(second.body).toBe(first.body);
+    expect(await rowCount('SELECT count(*) AS n FROM payments WHERE idempotency_key = $1', [key])).toBe(1);
+  });
+
   it('when the same key comes with different parameters, then 422 / 1007 and nothing new is written', async () => {
     const key = randomUUID();
     await create(paymentBody({ orderId: 'first' }), key);
