@@ -3,18 +3,25 @@ import { parseLabArgs, UsageError } from './args.ts';
 
 describe('parseLabArgs', () => {
   it('parses up with every option', () => {
-    expect(parseLabArgs(['up', '--infra', '--runtime', 'docker', '--relays', '2', '--workers', '3'])).toEqual({
-      command: 'up',
-      infraOnly: true,
-      runtime: 'docker',
-      relays: 2,
-      workers: 3,
-    });
+    expect(parseLabArgs(['up', '--infra', '--runtime', 'docker', '--relays', '2', '--workers', '3'])).toEqual(
+      {
+        command: 'up',
+        infraOnly: true,
+        runtime: 'docker',
+        relays: 2,
+        workers: 3,
+      },
+    );
     expect(parseLabArgs(['up'])).toEqual({ command: 'up', infraOnly: false, runtime: 'native' });
   });
   it('parses status, logs, down and reset', () => {
     expect(parseLabArgs(['status', '--json'])).toEqual({ command: 'status', json: true, runtime: 'native' });
-    expect(parseLabArgs(['logs', 'worker-1', '-f', '-n', '500'])).toEqual({ command: 'logs', target: 'worker-1', follow: true, lines: 500 });
+    expect(parseLabArgs(['logs', 'worker-1', '-f', '-n', '500'])).toEqual({
+      command: 'logs',
+      target: 'worker-1',
+      follow: true,
+      lines: 500,
+    });
     expect(parseLabArgs(['down'])).toEqual({ command: 'down', runtime: 'native' });
     expect(parseLabArgs(['reset'])).toEqual({ command: 'reset', runtime: 'native' });
     expect(parseLabArgs([])).toEqual({ command: 'help' });
@@ -24,7 +31,9 @@ describe('parseLabArgs', () => {
     expect(() => parseLabArgs(['up', '--relays'])).toThrow(/--relays needs a whole number, got nothing/);
     expect(() => parseLabArgs(['up', '--workers', 'two'])).toThrow(/--workers needs a whole number, got two/);
     expect(() => parseLabArgs(['up', '--workers', '12'])).toThrow(/between 0 and 9/);
-    expect(() => parseLabArgs(['up', '--runtime', 'podman'])).toThrow(/--runtime must be native or docker, got podman/);
+    expect(() => parseLabArgs(['up', '--runtime', 'podman'])).toThrow(
+      /--runtime must be native or docker, got podman/,
+    );
     expect(() => parseLabArgs(['up', '--force'])).toThrow(/unknown option --force for up/);
     expect(() => parseLabArgs(['logs'])).toThrow(/logs needs a service name/);
     expect(() => parseLabArgs(['logs', '../../etc/passwd'])).toThrow(/not a service name/);

@@ -26,7 +26,8 @@ export const USAGE = `usage: npm run lab -- <command>   (or: paylab <command>)
 `;
 
 function count(flag: string, raw: string | undefined): number {
-  if (raw === undefined || !/^\d+$/.test(raw)) throw new UsageError(`${flag} needs a whole number, got ${raw ?? 'nothing'}`);
+  if (raw === undefined || !/^\d+$/.test(raw))
+    throw new UsageError(`${flag} needs a whole number, got ${raw ?? 'nothing'}`);
   const value = Number(raw);
   if (value > 9) throw new UsageError(`${flag} must be between 0 and 9, got ${value}`);
   return value;
@@ -87,14 +88,15 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
         if (arg === '-f' || arg === '--follow') follow = true;
         else if (arg === '-n' || arg === '--lines') {
           const raw = rest[++i];
-          if (raw === undefined || !/^[1-9]\d{0,5}$/.test(raw)) throw new UsageError(`-n needs a positive number of lines, got ${raw ?? 'nothing'}`);
+          if (raw === undefined || !/^[1-9]\d{0,5}$/.test(raw))
+            throw new UsageError(`-n needs a positive number of lines, got ${raw ?? 'nothing'}`);
           lines = Number(raw);
-        }
-        else if (arg.startsWith('-')) unknown(arg);
+        } else if (arg.startsWith('-')) unknown(arg);
         else if (target === undefined) target = arg;
         else throw new UsageError(`logs takes one service, got ${target} and ${arg}`);
       }
-      if (target === undefined) throw new UsageError('logs needs a service name, e.g. `logs kafka` or `logs worker-0`');
+      if (target === undefined)
+        throw new UsageError('logs needs a service name, e.g. `logs kafka` or `logs worker-0`');
       if (!/^[a-z0-9-]+$/.test(target)) throw new UsageError(`not a service name: ${target}`);
       return { command: 'logs', target, follow, lines };
     }

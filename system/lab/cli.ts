@@ -39,7 +39,9 @@ async function main(command: LabCommand): Promise<number> {
         ...(command.workers !== undefined ? { worker: command.workers } : {}),
       };
       await runtime.up({ stack: !command.infraOnly, instances, onProgress: print });
-      print(`lab is up (${formatElapsed(Date.now() - started)}) — \`npm run lab -- status\` shows every service`);
+      print(
+        `lab is up (${formatElapsed(Date.now() - started)}) — \`npm run lab -- status\` shows every service`,
+      );
       const statuses = await runtime.status();
       const missing = statuses.filter((s) => s.detail?.startsWith('missing'));
       if (missing.length > 0 && !command.infraOnly) {
@@ -69,7 +71,9 @@ async function main(command: LabCommand): Promise<number> {
     case 'tools': {
       const tools = toolPaths(loadConfig());
       for (const [name, where] of Object.entries(tools)) {
-        print(`${name.padEnd(16)} ${where}${fs.existsSync(where) ? '' : '   (not installed yet: `up` installs it)'}`);
+        print(
+          `${name.padEnd(16)} ${where}${fs.existsSync(where) ? '' : '   (not installed yet: `up` installs it)'}`,
+        );
       }
       return 0;
     }
@@ -81,9 +85,14 @@ function showLogs(target: string, follow: boolean, lines: number): Promise<numbe
   const file = path.join(config.paths.logsDir, `${target}.log`);
   if (!fs.existsSync(file)) {
     const known = fs.existsSync(config.paths.logsDir)
-      ? fs.readdirSync(config.paths.logsDir).filter((f) => f.endsWith('.log')).map((f) => f.slice(0, -4))
+      ? fs
+          .readdirSync(config.paths.logsDir)
+          .filter((f) => f.endsWith('.log'))
+          .map((f) => f.slice(0, -4))
       : [];
-    throw new UsageError(`no log for ${target} in ${config.paths.logsDir}; known: ${known.join(', ') || 'none yet'}`);
+    throw new UsageError(
+      `no log for ${target} in ${config.paths.logsDir}; known: ${known.join(', ') || 'none yet'}`,
+    );
   }
   const child = spawn('tail', ['-n', String(lines), ...(follow ? ['-F'] : []), file], { stdio: 'inherit' });
   return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 0)));

@@ -16,11 +16,13 @@ interface ScrapeConfig {
 
 const addr = (e: Endpoint): string => `${e.host}:${e.port}`;
 
-
 export function scrapeConfigs(config: LabConfig, relays: number, workers: number): ScrapeConfig[] {
   const s = config.services;
   const indexed = (base: number, count: number): { targets: string[]; labels: Record<string, string> }[] =>
-    Array.from({ length: count }, (_, i) => ({ targets: [`${s.api.host}:${base + i}`], labels: { instance_index: String(i) } }));
+    Array.from({ length: count }, (_, i) => ({
+      targets: [`${s.api.host}:${base + i}`],
+      labels: { instance_index: String(i) },
+    }));
   const jobs: ScrapeConfig[] = [
     { job_name: SCRAPE_JOBS.prometheus, static_configs: [{ targets: [addr(s.prometheus)] }] },
     { job_name: SCRAPE_JOBS.toxiproxy, static_configs: [{ targets: [addr(s.toxiproxyApi)] }] },
@@ -28,8 +30,10 @@ export function scrapeConfigs(config: LabConfig, relays: number, workers: number
     { job_name: SCRAPE_JOBS.pgMock, static_configs: [{ targets: [addr(s.pgMock)] }] },
     { job_name: SCRAPE_JOBS.lab, static_configs: [{ targets: [addr(s.labMetrics)] }] },
   ];
-  if (relays > 0) jobs.push({ job_name: SCRAPE_JOBS.relay, static_configs: indexed(s.relayMetricsBase, relays) });
-  if (workers > 0) jobs.push({ job_name: SCRAPE_JOBS.worker, static_configs: indexed(s.workerMetricsBase, workers) });
+  if (relays > 0)
+    jobs.push({ job_name: SCRAPE_JOBS.relay, static_configs: indexed(s.relayMetricsBase, relays) });
+  if (workers > 0)
+    jobs.push({ job_name: SCRAPE_JOBS.worker, static_configs: indexed(s.workerMetricsBase, workers) });
   return jobs;
 }
 

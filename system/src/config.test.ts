@@ -14,12 +14,28 @@ const STANDARD_PORTS = [5432, 6379, 9092, 9093, 9090, 8474, 3000, 8080];
 
 function allPorts(config: ReturnType<typeof loadConfig>): number[] {
   const s = config.services;
-  const endpoints = [s.db, s.redis, s.kafka, s.kafkaController, s.kafkaInternal, s.toxiproxyApi, s.prometheus, s.grafana, s.api, s.pgMock, s.labMetrics];
+  const endpoints = [
+    s.db,
+    s.redis,
+    s.kafka,
+    s.kafkaController,
+    s.kafkaInternal,
+    s.toxiproxyApi,
+    s.prometheus,
+    s.grafana,
+    s.api,
+    s.pgMock,
+    s.labMetrics,
+  ];
   const instancePorts = [
     ...Array.from({ length: 10 }, (_, i) => s.relayMetricsBase + i),
     ...Array.from({ length: 10 }, (_, i) => s.workerMetricsBase + i),
   ];
-  return [...endpoints.map((e) => e.port), ...instancePorts, ...LINK_NAMES.map((l) => config.links[l].listen.port)];
+  return [
+    ...endpoints.map((e) => e.port),
+    ...instancePorts,
+    ...LINK_NAMES.map((l) => config.links[l].listen.port),
+  ];
 }
 
 describe('loadConfig defaults', () => {
@@ -47,7 +63,12 @@ describe('loadConfig defaults', () => {
   it('keeps state, logs, pid files and tools under the git-ignored .lab folder', () => {
     const lab = config.paths.labDir;
     expect(lab.endsWith('/.lab')).toBe(true);
-    for (const dir of [config.paths.stateDir, config.paths.logsDir, config.paths.runDir, config.paths.toolsDir]) {
+    for (const dir of [
+      config.paths.stateDir,
+      config.paths.logsDir,
+      config.paths.runDir,
+      config.paths.toolsDir,
+    ]) {
       expect(dir.startsWith(`${lab}/`)).toBe(true);
     }
   });
@@ -81,16 +102,29 @@ describe('loadConfig overrides', () => {
     expect(loadConfig({ PAYLAB_DB_PORT: '' }).services.db.port).toBe(15432);
   });
   it('rejects bad values with a message naming the variable', () => {
-    expect(() => loadConfig({ PAYLAB_DB_PORT: 'abc' })).toThrow(new ConfigError('PAYLAB_DB_PORT must be a whole number, got "abc"'));
-    expect(() => loadConfig({ PAYLAB_API_PORT: '70000' })).toThrow(/PAYLAB_API_PORT must be between 1 and 65535/);
-    expect(() => loadConfig({ PAYLAB_WORKER_INSTANCES: '12' })).toThrow(/PAYLAB_WORKER_INSTANCES must be between 0 and 9/);
-    expect(() => loadConfig({ PAYLAB_WORKER_GUARD: 'yolo' })).toThrow(/PAYLAB_WORKER_GUARD must be one of processed-in-transaction, guard-before-process/);
+    expect(() => loadConfig({ PAYLAB_DB_PORT: 'abc' })).toThrow(
+      new ConfigError('PAYLAB_DB_PORT must be a whole number, got "abc"'),
+    );
+    expect(() => loadConfig({ PAYLAB_API_PORT: '70000' })).toThrow(
+      /PAYLAB_API_PORT must be between 1 and 65535/,
+    );
+    expect(() => loadConfig({ PAYLAB_WORKER_INSTANCES: '12' })).toThrow(
+      /PAYLAB_WORKER_INSTANCES must be between 0 and 9/,
+    );
+    expect(() => loadConfig({ PAYLAB_WORKER_GUARD: 'yolo' })).toThrow(
+      /PAYLAB_WORKER_GUARD must be one of processed-in-transaction, guard-before-process/,
+    );
   });
 });
 
 describe('strategyEnv', () => {
   it('round-trips through loadConfig, so a child process sees the parent’s knobs', () => {
-    const knobs = { relayAck: 'fire-and-forget', relayOrder: 'parallel', workerPgRetry: 'naive', workerGuard: 'guard-before-process' } as const;
+    const knobs = {
+      relayAck: 'fire-and-forget',
+      relayOrder: 'parallel',
+      workerPgRetry: 'naive',
+      workerGuard: 'guard-before-process',
+    } as const;
     expect(loadConfig(strategyEnv(knobs)).strategy).toEqual(knobs);
   });
 });

@@ -30,7 +30,9 @@ async function nativeSetup(): Promise<() => Promise<void>> {
   const started = Date.now();
   await runtime.up({ stack: false, onProgress: log });
   log(`infrastructure ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  const ours: ServiceRef[] = INFRA.filter((service) => !wasRunning.has(service)).map((service) => ({ service }));
+  const ours: ServiceRef[] = INFRA.filter((service) => !wasRunning.has(service)).map((service) => ({
+    service,
+  }));
   return async () => {
     if (ours.length === 0) {
       log('the lab was up before the tests: leaving it up');
@@ -55,10 +57,24 @@ async function dockerSetup(): Promise<() => Promise<void>> {
   const environment = await new DockerComposeEnvironment(config.paths.repoRoot, 'docker-compose.yml')
     .withProjectName('paylab-test')
     .up(['db', 'redis', 'kafka', 'toxiproxy', 'toxiproxy-config', 'prometheus']);
-  await waitUntil('db through the proxy', () => sqlSelectOne({ connectionString: databaseUrl(config, 'postgres') }), { timeoutMs: 120_000 });
-  await waitUntil('redis through the proxy', () => redisPing(config.links.redis.listen), { timeoutMs: 60_000 });
-  await waitUntil('kafka through the proxy', async () => (await kafkaBrokerAddresses(kafkaBrokers(config))).length > 0, { timeoutMs: 180_000 });
-  await waitUntil('prometheus', () => httpOk(`http://${config.services.prometheus.host}:${config.services.prometheus.port}/-/ready`), { timeoutMs: 60_000 });
+  await waitUntil(
+    'db through the proxy',
+    () => sqlSelectOne({ connectionString: databaseUrl(config, 'postgres') }),
+    { timeoutMs: 120_000 },
+  );
+  await waitUntil('redis through the proxy', () => redisPing(config.links.redis.listen), {
+    timeoutMs: 60_000,
+  });
+  await waitUntil(
+    'kafka through the proxy',
+    async () => (await kafkaBrokerAddresses(kafkaBrokers(config))).length > 0,
+    { timeoutMs: 180_000 },
+  );
+  await waitUntil(
+    'prometheus',
+    () => httpOk(`http://${config.services.prometheus.host}:${config.services.prometheus.port}/-/ready`),
+    { timeoutMs: 60_000 },
+  );
   await ensureTopics(config);
   await applyMigrations(config, log);
   return async () => {

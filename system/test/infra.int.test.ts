@@ -19,7 +19,9 @@ import { databaseUrl, kafkaBrokers, loadConfig } from '../src/config.ts';
 import { toolPaths } from '../lab/native/tools.ts';
 
 const config = loadConfig();
-const toxiproxy = new Toxiproxy(`http://${config.services.toxiproxyApi.host}:${config.services.toxiproxyApi.port}`);
+const toxiproxy = new Toxiproxy(
+  `http://${config.services.toxiproxyApi.host}:${config.services.toxiproxyApi.port}`,
+);
 const run = promisify(execFile);
 
 async function freePort(): Promise<number> {
@@ -27,7 +29,9 @@ async function freePort(): Promise<number> {
     const server = net.createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -38,7 +42,8 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 describe('PostgreSQL through the db proxy', () => {
   const client = new pg.Client({ connectionString: databaseUrl(config) });
@@ -49,7 +54,9 @@ describe('PostgreSQL through the db proxy', () => {
     expect(config.links.db.listen.port).not.toBe(config.services.db.port);
     await client.query('CREATE TEMP TABLE lab_probe (id int PRIMARY KEY, note text NOT NULL)');
     await client.query('INSERT INTO lab_probe VALUES ($1, $2), ($3, $4)', [1, 'one', 2, 'two']);
-    const rows = await client.query<{ id: number; note: string }>('SELECT id, note FROM lab_probe ORDER BY id');
+    const rows = await client.query<{ id: number; note: string }>(
+      'SELECT id, note FROM lab_probe ORDER BY id',
+    );
     expect(rows.rows).toEqual([
       { id: 1, note: 'one' },
       { id: 2, note: 'two' },
@@ -58,7 +65,11 @@ describe('PostgreSQL through the db proxy', () => {
       'SELECT inet_server_port() AS port, current_user AS user, current_database() AS db',
     );
     // We dialled the proxy; the server itself listens on the real port behind it.
-    expect(server.rows[0]).toEqual({ port: config.services.db.port, user: config.db.user, db: config.db.database });
+    expect(server.rows[0]).toEqual({
+      port: config.services.db.port,
+      user: config.db.user,
+      db: config.db.database,
+    });
   });
 
   it('a latency toxic on the db link slows every query, and removing it restores the speed', async () => {
@@ -92,7 +103,11 @@ describe('PostgreSQL through the db proxy', () => {
 
 describe('Redis through the redis proxy', () => {
   it('answers PING, SET and GET', async () => {
-    const redis = new Redis({ host: config.links.redis.listen.host, port: config.links.redis.listen.port, lazyConnect: true });
+    const redis = new Redis({
+      host: config.links.redis.listen.host,
+      port: config.links.redis.listen.port,
+      lazyConnect: true,
+    });
     await redis.connect();
     try {
       expect(await redis.ping()).toBe('PONG');
@@ -143,12 +158,19 @@ describe('Redis through the redis proxy', () => {
 });
 
 describe('Kafka through the kafka proxy', () => {
-  const kafka = new Kafka({ clientId: 'paylab-lab-test', brokers: kafkaBrokers(config), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'paylab-lab-test',
+    brokers: kafkaBrokers(config),
+    logLevel: logLevel.NOTHING,
+  });
   const topic = `paylab.lab-test.${process.pid}.${Date.now()}`;
   const admin = kafka.admin();
   beforeAll(async () => {
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: 2, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
   });
   afterAll(async () => {
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
@@ -163,7 +185,9 @@ describe('Kafka through the kafka proxy', () => {
   });
 
   it('has the lab topics from config.ts with their partition counts', async () => {
-    const metadata = await admin.fetchTopicMetadata({ topics: Object.values(config.topics).map((t) => t.name) });
+    const metadata = await admin.fetchTopicMetadata({
+      topics: Object.values(config.topics).map((t) => t.name),
+    });
     for (const spec of Object.values(config.topics)) {
       const found = metadata.topics.find((t) => t.name === spec.name);
       expect(found?.partitions.length, spec.name).toBe(spec.partitions);
@@ -171,7 +195,11 @@ describe('Kafka through the kafka proxy', () => {
   });
 
   it('produces with acks from all replicas and consumes the same records in a group', async () => {
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     const consumer = kafka.consumer({ groupId: `paylab-lab-test-${process.pid}` });
     await producer.connect();
     await consumer.connect();
@@ -206,8 +234,12 @@ describe('Prometheus', () => {
     const deadline = Date.now() + 20_000;
     let ups: Record<string, string> = {};
     while (Date.now() < deadline) {
-      const response = await fetch(`${base}/api/v1/query?query=${encodeURIComponent('up{job=~"toxiproxy|prometheus"}')}`);
-      const body = (await response.json()) as { data: { result: { metric: { job: string }; value: [number, string] }[] } };
+      const response = await fetch(
+        `${base}/api/v1/query?query=${encodeURIComponent('up{job=~"toxiproxy|prometheus"}')}`,
+      );
+      const body = (await response.json()) as {
+        data: { result: { metric: { job: string }; value: [number, string] }[] };
+      };
       ups = Object.fromEntries(body.data.result.map((r) => [r.metric.job, r.value[1]]));
       if (ups.toxiproxy === '1' && ups.prometheus === '1') break;
       await new Promise((r) => setTimeout(r, 500));
@@ -243,7 +275,16 @@ export default function () {
       const summary = path.join(dir, 'summary.json');
       await run(
         toolPaths(config).k6,
-        ['run', '--quiet', '--no-color', '--summary-export', summary, '-e', `TARGET=http://127.0.0.1:${port}/`, script],
+        [
+          'run',
+          '--quiet',
+          '--no-color',
+          '--summary-export',
+          summary,
+          '-e',
+          `TARGET=http://127.0.0.1:${port}/`,
+          script,
+        ],
         { env: { ...process.env, K6_NO_USAGE_REPORT: 'true' }, timeout: 60_000 },
       );
       const parsed = JSON.parse(fs.readFileSync(summary, 'utf8')) as {

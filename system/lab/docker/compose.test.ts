@@ -9,7 +9,12 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { LINK_NAMES } from '../../src/config.ts';
 import { kafkaServerProperties } from '../native/infra-services.ts';
-import { DOCKER_FILES, defaultConfig, dockerPrometheusYaml, dockerToxiproxyJson } from './generated-configs.ts';
+import {
+  DOCKER_FILES,
+  defaultConfig,
+  dockerPrometheusYaml,
+  dockerToxiproxyJson,
+} from './generated-configs.ts';
 
 interface ComposeService {
   image?: string;
@@ -23,7 +28,9 @@ interface ComposeService {
 
 const config = defaultConfig();
 const root = config.paths.repoRoot;
-const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
 const services = compose.services;
 const svc = (name: string): ComposeService => {
   const found = services[name];
@@ -34,7 +41,20 @@ const text = (s: ComposeService): string => JSON.stringify(s);
 
 describe('docker-compose.yml', () => {
   it('has the native topology: infrastructure, the payment stack, grafana, and k6 under a profile', () => {
-    for (const name of ['db', 'redis', 'kafka', 'toxiproxy', 'prometheus', 'grafana', 'api', 'relay', 'worker', 'pg-mock', 'create-topics', 'k6']) {
+    for (const name of [
+      'db',
+      'redis',
+      'kafka',
+      'toxiproxy',
+      'prometheus',
+      'grafana',
+      'api',
+      'relay',
+      'worker',
+      'pg-mock',
+      'create-topics',
+      'k6',
+    ]) {
       expect(services[name], name).toBeDefined();
     }
     expect(svc('k6').profiles).toEqual(['load']);
@@ -46,7 +66,9 @@ describe('docker-compose.yml', () => {
       expect(s.image, name).not.toMatch(/:latest$/);
     }
     expect(svc('kafka').image).toBe(`apache/kafka:${config.versions.kafka}`);
-    expect(svc('toxiproxy').image).toBe(`ghcr.io/shopify/toxiproxy:${config.versions.toxiproxy.replace(/^v/, '')}`);
+    expect(svc('toxiproxy').image).toBe(
+      `ghcr.io/shopify/toxiproxy:${config.versions.toxiproxy.replace(/^v/, '')}`,
+    );
     expect(svc('k6').image).toBe(`grafana/k6:${config.versions.k6.replace(/^v/, '')}`);
     expect(svc('db').image).toMatch(new RegExp(`^postgres:${config.versions.postgresMajor}\\.`));
   });
@@ -57,9 +79,14 @@ describe('docker-compose.yml', () => {
     expect(svc('db').command).toContain(`port=${s.db.port}`);
     expect(svc('redis').command).toEqual(expect.arrayContaining(['--port', String(s.redis.port)]));
     expect(svc('toxiproxy').command).toEqual(expect.arrayContaining(['-port', String(s.toxiproxyApi.port)]));
-    expect(svc('prometheus').command).toContain(`--web.listen-address=${s.prometheus.host}:${s.prometheus.port}`);
+    expect(svc('prometheus').command).toContain(
+      `--web.listen-address=${s.prometheus.host}:${s.prometheus.port}`,
+    );
     expect(svc('grafana').environment?.GF_SERVER_HTTP_PORT).toBe(s.grafana.port);
-    expect(svc('db').environment).toMatchObject({ POSTGRES_USER: config.db.user, POSTGRES_DB: config.db.database });
+    expect(svc('db').environment).toMatchObject({
+      POSTGRES_USER: config.db.user,
+      POSTGRES_DB: config.db.database,
+    });
   });
 
   it('configures Kafka exactly like the native broker: proxy advertised, internal listener, RF 1', () => {
@@ -89,7 +116,9 @@ describe('docker-compose.yml', () => {
     ]) {
       expect(fromEnv(key), key).toBe(native[key]);
     }
-    expect(fromEnv('controller.quorum.voters')).toBe(`1@${config.services.kafkaController.host}:${config.services.kafkaController.port}`);
+    expect(fromEnv('controller.quorum.voters')).toBe(
+      `1@${config.services.kafkaController.host}:${config.services.kafkaController.port}`,
+    );
     expect(String(env.CLUSTER_ID)).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 
@@ -105,15 +134,24 @@ describe('docker-compose.yml', () => {
   it('creates the topics of config.ts: create-topics.sh mirrors their names and partitions', () => {
     const script = fs.readFileSync(path.join(root, 'create-topics.sh'), 'utf8');
     const mirrored = /^DEFAULT_TOPICS="([^"]+)"$/m.exec(script)?.[1];
-    const expected = Object.values(config.topics).map((t) => `${t.name}:${t.partitions}`).join(' ');
+    const expected = Object.values(config.topics)
+      .map((t) => `${t.name}:${t.partitions}`)
+      .join(' ');
     expect(mirrored).toBe(expected);
     expect(text(svc('create-topics'))).toContain('create-topics.sh');
-    expect(svc('create-topics').environment?.KAFKA_BOOTSTRAP).toBe(`${config.links.kafka.listen.host}:${config.links.kafka.listen.port}`);
+    expect(svc('create-topics').environment?.KAFKA_BOOTSTRAP).toBe(
+      `${config.links.kafka.listen.host}:${config.links.kafka.listen.port}`,
+    );
   });
 
   it('provisions Grafana with a Prometheus datasource at the lab port and the dashboards folder', () => {
-    const datasource = fs.readFileSync(path.join(root, 'dashboards/grafana/provisioning/datasources/prometheus.yml'), 'utf8');
-    expect(datasource).toContain(`url: http://${config.services.prometheus.host}:${config.services.prometheus.port}`);
+    const datasource = fs.readFileSync(
+      path.join(root, 'dashboards/grafana/provisioning/datasources/prometheus.yml'),
+      'utf8',
+    );
+    expect(datasource).toContain(
+      `url: http://${config.services.prometheus.host}:${config.services.prometheus.port}`,
+    );
     expect(svc('grafana').volumes).toEqual(
       expect.arrayContaining(['./dashboards/grafana/provisioning:/etc/grafana/provisioning:ro']),
     );

@@ -39,8 +39,13 @@ export class DockerRuntime implements LabRuntime {
     }
     const file = path.join(this.config.paths.repoRoot, 'docker-compose.yml');
     sink?.(`  docker compose ${args.join(' ')}`);
-    const result = await run('docker', ['compose', '-f', file, '-p', 'paylab', ...args], { cwd: this.config.paths.repoRoot });
-    if (result.code !== 0) throw new LabError(`docker compose ${args.join(' ')} failed:\n${result.output.trim().split('\n').slice(-15).join('\n')}`);
+    const result = await run('docker', ['compose', '-f', file, '-p', 'paylab', ...args], {
+      cwd: this.config.paths.repoRoot,
+    });
+    if (result.code !== 0)
+      throw new LabError(
+        `docker compose ${args.join(' ')} failed:\n${result.output.trim().split('\n').slice(-15).join('\n')}`,
+      );
     return result.output;
   }
 
@@ -60,8 +65,19 @@ export class DockerRuntime implements LabRuntime {
       if (!line.trim().startsWith('{')) continue;
       const row = JSON.parse(line) as { Service?: string; State?: string; Health?: string };
       const state: ServiceState =
-        row.State === 'running' ? (row.Health === 'unhealthy' ? 'unhealthy' : 'running') : row.State === 'paused' ? 'paused' : 'stopped';
-      statuses.push({ service: (row.Service ?? 'db') as ServiceStatus['service'], instance: 0, state, detail: row.State ?? '' });
+        row.State === 'running'
+          ? row.Health === 'unhealthy'
+            ? 'unhealthy'
+            : 'running'
+          : row.State === 'paused'
+            ? 'paused'
+            : 'stopped';
+      statuses.push({
+        service: (row.Service ?? 'db') as ServiceStatus['service'],
+        instance: 0,
+        state,
+        detail: row.State ?? '',
+      });
     }
     return statuses;
   }

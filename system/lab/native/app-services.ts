@@ -45,7 +45,9 @@ export function appService(service: AppService, instance: number): ServiceDef {
     tools: [],
     missing: (ctx) => {
       const entry = appEntry(ctx.config, service);
-      return fs.existsSync(entry) ? undefined : `missing entry ${path.relative(ctx.config.paths.repoRoot, entry)}`;
+      return fs.existsSync(entry)
+        ? undefined
+        : `missing entry ${path.relative(ctx.config.paths.repoRoot, entry)}`;
     },
     launch: (ctx) => ({
       cmd: process.execPath,
@@ -60,7 +62,8 @@ export function appService(service: AppService, instance: number): ServiceDef {
       marker: appMarker(ctx.config),
       identifiers: [appEntry(ctx.config, service), `PAYLAB_INSTANCE=${instance}`],
     }),
-    healthy: (ctx) => appHealthy(`http://${ctx.config.services.api.host}:${appPort(ctx.config, service, instance)}`),
+    healthy: (ctx) =>
+      appHealthy(`http://${ctx.config.services.api.host}:${appPort(ctx.config, service, instance)}`),
     stopSignal: 'SIGTERM',
     graceMs: 10_000,
     startTimeoutMs: 60_000,

@@ -16,7 +16,9 @@ function fakeClock(): { now: () => number; sleep: (ms: number) => Promise<void>;
 
 describe('backoffDelay', () => {
   it('doubles from the initial delay and stops at the cap', () => {
-    expect([0, 1, 2, 3, 4, 10].map((a) => backoffDelay(a, 100, 1000))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect([0, 1, 2, 3, 4, 10].map((a) => backoffDelay(a, 100, 1000))).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
   });
 });
 
@@ -24,7 +26,12 @@ describe('waitUntil', () => {
   it('returns as soon as the probe says ready, backing off between attempts', async () => {
     const clock = fakeClock();
     let calls = 0;
-    await waitUntil('svc', async () => ++calls === 4, { timeoutMs: 10_000, initialDelayMs: 100, maxDelayMs: 1000, ...clock });
+    await waitUntil('svc', async () => ++calls === 4, {
+      timeoutMs: 10_000,
+      initialDelayMs: 100,
+      maxDelayMs: 1000,
+      ...clock,
+    });
     expect(calls).toBe(4);
     expect(clock.slept).toEqual([100, 200, 400]);
   });

@@ -23,7 +23,11 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
  * Calls `probe` until it resolves true, or throws WaitTimeoutError naming `what` and the last
  * failure. A probe that throws counts as "not yet".
  */
-export async function waitUntil(what: string, probe: () => Promise<boolean>, options: WaitOptions): Promise<void> {
+export async function waitUntil(
+  what: string,
+  probe: () => Promise<boolean>,
+  options: WaitOptions,
+): Promise<void> {
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
   const initial = options.initialDelayMs ?? 100;

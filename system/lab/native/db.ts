@@ -79,7 +79,12 @@ async function initCluster(ctx: LabContext): Promise<void> {
     'initdb',
     path.join(ctx.tools.postgresBin, 'initdb'),
     ['-D', dataDir, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8'],
-    { uid: owner?.uid, gid: owner?.gid, cwd: '/', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' } },
+    {
+      uid: owner?.uid,
+      gid: owner?.gid,
+      cwd: '/',
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+    },
   );
   fs.writeFileSync(path.join(dataDir, 'pg_hba.conf'), PG_HBA);
   if (owner) fs.chownSync(path.join(dataDir, 'pg_hba.conf'), owner.uid, owner.gid);
@@ -162,7 +167,10 @@ export function dbService(): ServiceDef {
 }
 
 /** Applies the schema through the db proxy with the migrate() another module owns. */
-export async function applyMigrations(config: LabConfig, log: (line: string) => void): Promise<string[] | undefined> {
+export async function applyMigrations(
+  config: LabConfig,
+  log: (line: string) => void,
+): Promise<string[] | undefined> {
   const modulePath = path.join(config.paths.repoRoot, 'system', 'src', 'db', 'migrate.ts');
   if (!fs.existsSync(modulePath)) {
     log(`  ! ${path.relative(config.paths.repoRoot, modulePath)} does not exist yet: migrations skipped`);

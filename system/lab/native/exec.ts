@@ -60,18 +60,31 @@ export function run(cmd: string, args: readonly string[], options: RunOptions = 
 }
 
 /** Runs a command and throws a CommandError with the output's tail when it fails. */
-export async function runOrThrow(what: string, cmd: string, args: readonly string[], options: RunOptions = {}): Promise<string> {
+export async function runOrThrow(
+  what: string,
+  cmd: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<string> {
   const result = await run(cmd, args, options);
   if (result.code !== 0) {
     const tail = result.output.trim().split('\n').slice(-15).join('\n');
-    throw new CommandError(`${what} failed (exit ${result.code}): ${cmd} ${args.join(' ')}\n${tail}`, result.output);
+    throw new CommandError(
+      `${what} failed (exit ${result.code}): ${cmd} ${args.join(' ')}\n${tail}`,
+      result.output,
+    );
   }
   return result.output;
 }
 
 /** Finds an executable on PATH (or checks an absolute path). */
 export function which(name: string, envPath = process.env.PATH ?? ''): string | undefined {
-  const candidates = name.includes('/') ? [name] : envPath.split(':').filter(Boolean).map((dir) => path.join(dir, name));
+  const candidates = name.includes('/')
+    ? [name]
+    : envPath
+        .split(':')
+        .filter(Boolean)
+        .map((dir) => path.join(dir, name));
   for (const candidate of candidates) {
     try {
       fs.accessSync(candidate, fs.constants.X_OK);

@@ -17,7 +17,9 @@ describe('kafka server.properties', () => {
   const p = properties(kafkaServerProperties(config));
   it('advertises the Toxiproxy proxy to clients and itself on the internal listener', () => {
     expect(p['advertised.listeners']).toBe('CLIENT://127.0.0.1:29092,INTERNAL://127.0.0.1:19094');
-    expect(p['listeners']).toBe('CLIENT://127.0.0.1:19092,INTERNAL://127.0.0.1:19094,CONTROLLER://127.0.0.1:19093');
+    expect(p['listeners']).toBe(
+      'CLIENT://127.0.0.1:19092,INTERNAL://127.0.0.1:19094,CONTROLLER://127.0.0.1:19093',
+    );
     expect(p['inter.broker.listener.name']).toBe('INTERNAL');
     expect(p['controller.listener.names']).toBe('CONTROLLER');
   });

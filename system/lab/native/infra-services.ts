@@ -215,7 +215,11 @@ export function kafkaService(): ServiceDef {
 
 /** Creates the lab's topics through the proxy; existing topics are left as they are. */
 export async function ensureTopics(config: LabConfig): Promise<string[]> {
-  const kafka = new Kafka({ clientId: `${config.kafka.clientId}-lab`, brokers: kafkaBrokers(config), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: `${config.kafka.clientId}-lab`,
+    brokers: kafkaBrokers(config),
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -232,8 +236,13 @@ export async function ensureTopics(config: LabConfig): Promise<string[]> {
     const present = specs.filter((t) => existing.has(t.name));
     if (present.length > 0) {
       const metadata = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
-      const grow = present.filter((t) => (metadata.topics.find((m) => m.name === t.name)?.partitions.length ?? 0) < t.partitions);
-      if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow.map((t) => ({ topic: t.name, count: t.partitions })) });
+      const grow = present.filter(
+        (t) => (metadata.topics.find((m) => m.name === t.name)?.partitions.length ?? 0) < t.partitions,
+      );
+      if (grow.length > 0)
+        await admin.createPartitions({
+          topicPartitions: grow.map((t) => ({ topic: t.name, count: t.partitions })),
+        });
     }
     return wanted.map((t) => t.name);
   } finally {
@@ -268,7 +277,8 @@ export async function ensureProxies(config: LabConfig): Promise<void> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(toxiproxyProxies(config)),
   });
-  if (!response.ok) throw new Error(`toxiproxy /populate answered ${response.status}: ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`toxiproxy /populate answered ${response.status}: ${await response.text()}`);
 }
 
 export function toxiproxyService(): ServiceDef {
@@ -319,19 +329,29 @@ async function validRuleFiles(config: LabConfig, warn: (line: string) => void): 
   const dir = path.dirname(rulesGlob(config));
   const promtool = which('promtool');
   if (!fs.existsSync(dir) || !promtool) return [rulesGlob(config)];
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yml')).map((f) => path.join(dir, f));
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yml'))
+    .map((f) => path.join(dir, f));
   const valid: string[] = [];
   for (const file of files) {
     const result = await run(promtool, ['check', 'rules', file]);
     if (result.code === 0) valid.push(file);
-    else warn(`  ! skipping invalid Prometheus rule file ${path.relative(config.paths.repoRoot, file)}: ${result.output.trim().split('\n').slice(-2).join(' ')}`);
+    else
+      warn(
+        `  ! skipping invalid Prometheus rule file ${path.relative(config.paths.repoRoot, file)}: ${result.output.trim().split('\n').slice(-2).join(' ')}`,
+      );
   }
   return valid;
 }
 
 export async function writePrometheusConfig(ctx: LabContext): Promise<boolean> {
   const rules = await validRuleFiles(ctx.config, ctx.sink);
-  const yaml = prometheusConfigYaml(ctx.config, { relays: ctx.instances.relay, workers: ctx.instances.worker }, rules);
+  const yaml = prometheusConfigYaml(
+    ctx.config,
+    { relays: ctx.instances.relay, workers: ctx.instances.worker },
+    rules,
+  );
   return writeIfChanged(prometheusConfigPath(ctx.config), yaml);
 }
 
@@ -371,5 +391,6 @@ export function prometheusService(): ServiceDef {
 /** Asks a running Prometheus to re-read its config (after the instance counts changed). */
 export async function reloadPrometheus(config: LabConfig): Promise<void> {
   const response = await fetch(`http://${addr(config.services.prometheus)}/-/reload`, { method: 'POST' });
-  if (!response.ok) throw new Error(`prometheus reload answered ${response.status}: ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`prometheus reload answered ${response.status}: ${await response.text()}`);
 }

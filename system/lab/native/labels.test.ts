@@ -3,7 +3,11 @@ import { labelOf, parseLabel } from './runtime.ts';
 
 describe('service labels (pid and log file names)', () => {
   it('round-trip for multi-instance and single services', () => {
-    for (const ref of [{ service: 'relay', instance: 2 }, { service: 'worker', instance: 0 }, { service: 'kafka', instance: 0 }] as const) {
+    for (const ref of [
+      { service: 'relay', instance: 2 },
+      { service: 'worker', instance: 0 },
+      { service: 'kafka', instance: 0 },
+    ] as const) {
       expect(parseLabel(labelOf(ref))).toEqual(ref);
     }
   });

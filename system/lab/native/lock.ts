@@ -6,7 +6,11 @@ import { observe } from './supervisor.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function withLabLock<T>(runDir: string, sink: (line: string) => void, fn: () => Promise<T>): Promise<T> {
+export async function withLabLock<T>(
+  runDir: string,
+  sink: (line: string) => void,
+  fn: () => Promise<T>,
+): Promise<T> {
   fs.mkdirSync(runDir, { recursive: true });
   const file = path.join(runDir, 'lab.lock');
   const self = observe(process.pid);

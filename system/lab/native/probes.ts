@@ -33,7 +33,11 @@ export function redisPing(endpoint: Endpoint, timeoutMs = 2000): Promise<boolean
 }
 
 export async function sqlSelectOne(connection: pg.ClientConfig, timeoutMs = 3000): Promise<boolean> {
-  const client = new pg.Client({ ...connection, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  const client = new pg.Client({
+    ...connection,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();

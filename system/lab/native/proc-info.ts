@@ -26,7 +26,12 @@ export function parseProcStat(content: string): ProcStat | undefined {
   const state = rest[0];
   const pgrp = Number(rest[2]);
   const startTime = Number(rest[19]);
-  if (!Number.isInteger(pid) || state === undefined || !Number.isFinite(pgrp) || !Number.isFinite(startTime)) {
+  if (
+    !Number.isInteger(pid) ||
+    state === undefined ||
+    !Number.isFinite(pgrp) ||
+    !Number.isFinite(startTime)
+  ) {
     return undefined;
   }
   return { pid, state, pgrp, startTime };
@@ -98,15 +103,20 @@ export type Ownership =
   /** The pid now belongs to someone else: never signal it. */
   | { kind: 'foreign'; reason: string };
 
-export function carriesMarker(observed: Pick<ObservedProcess, 'cmdline' | 'environ'>, marker: string): boolean {
+export function carriesMarker(
+  observed: Pick<ObservedProcess, 'cmdline' | 'environ'>,
+  marker: string,
+): boolean {
   return (
-    observed.cmdline.some((arg) => arg.includes(marker)) || observed.environ.some((entry) => entry.includes(marker))
+    observed.cmdline.some((arg) => arg.includes(marker)) ||
+    observed.environ.some((entry) => entry.includes(marker))
   );
 }
 
 /** Decides whether the process a pid file names is still ours. */
 export function judgeOwnership(record: PidRecord, observed: ObservedProcess | undefined): Ownership {
-  if (observed === undefined || observed.stat.state === 'Z' || observed.stat.state === 'X') return { kind: 'gone' };
+  if (observed === undefined || observed.stat.state === 'Z' || observed.stat.state === 'X')
+    return { kind: 'gone' };
   if (observed.stat.startTime !== record.startTime) {
     return { kind: 'foreign', reason: `pid ${record.pid} was reused by a process started later` };
   }

@@ -9,8 +9,18 @@ describe('progress', () => {
   });
   it('names each step when it starts, ends and fails', async () => {
     const lines: string[] = [];
-    await step((l) => lines.push(l), 'installing k6', async () => 1);
-    await expect(step((l) => lines.push(l), 'building toxiproxy', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await step(
+      (l) => lines.push(l),
+      'installing k6',
+      async () => 1,
+    );
+    await expect(
+      step(
+        (l) => lines.push(l),
+        'building toxiproxy',
+        async () => Promise.reject(new Error('boom')),
+      ),
+    ).rejects.toThrow('boom');
     expect(lines[0]).toBe('• installing k6 …');
     expect(lines[1]).toMatch(/^✓ installing k6 \(\d+ms\)$/);
     expect(lines[3]).toMatch(/^✗ building toxiproxy failed after \d+ms$/);

@@ -14,7 +14,10 @@ export function formatElapsed(ms: number): string {
 export async function step<T>(sink: ProgressSink, name: string, fn: () => Promise<T>): Promise<T> {
   const started = Date.now();
   sink(`• ${name} …`);
-  const heartbeat = setInterval(() => sink(`  ${name}: still working (${formatElapsed(Date.now() - started)})`), 15_000);
+  const heartbeat = setInterval(
+    () => sink(`  ${name}: still working (${formatElapsed(Date.now() - started)})`),
+    15_000,
+  );
   heartbeat.unref();
   try {
     const result = await fn();

@@ -5,7 +5,13 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { APP_SERVICES, loadConfig, type AppService, type LabConfig, type StrategyKnobs } from '../../src/config.ts';
+import {
+  APP_SERVICES,
+  loadConfig,
+  type AppService,
+  type LabConfig,
+  type StrategyKnobs,
+} from '../../src/config.ts';
 import type { LabRuntime, ServiceName, ServiceRef, ServiceStatus, UpOptions } from '../runtime.ts';
 import { appMarker, appService } from './app-services.ts';
 import { WaitTimeoutError, waitUntil } from './backoff.ts';
@@ -49,7 +55,8 @@ export class LabError extends Error {
   override name = 'LabError';
 }
 
-const isApp = (service: ServiceName): service is AppService => (APP_SERVICES as readonly string[]).includes(service);
+const isApp = (service: ServiceName): service is AppService =>
+  (APP_SERVICES as readonly string[]).includes(service);
 
 function tail(file: string, lines = 20): string {
   try {
@@ -63,7 +70,10 @@ function fingerprint(l: Launch): string {
   const strategy = Object.entries(l.env)
     .filter(([k]) => k.startsWith('PAYLAB_'))
     .sort(([a], [b]) => a.localeCompare(b));
-  return createHash('sha256').update(JSON.stringify([l.cmd, l.args, strategy])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([l.cmd, l.args, strategy]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 const EXECUTABLES = new Set(['postgres', 'redis-server', 'java', 'prometheus', 'node']);
@@ -71,7 +81,9 @@ const EXECUTABLES = new Set(['postgres', 'redis-server', 'java', 'prometheus', '
 function looksLikeLabExecutable(cmdline: string[]): boolean {
   const first = cmdline[0]?.split(' ')[0] ?? '';
   const base = path.basename(first);
-  return EXECUTABLES.has(base) || base.startsWith('toxiproxy-server') || base === path.basename(process.execPath);
+  return (
+    EXECUTABLES.has(base) || base.startsWith('toxiproxy-server') || base === path.basename(process.execPath)
+  );
 }
 
 export class NativeRuntime implements LabRuntime {
@@ -106,7 +118,11 @@ export class NativeRuntime implements LabRuntime {
     }
   }
 
-  private async context(sink: ProgressSink, state: StackState, tools: readonly ToolName[]): Promise<LabContext> {
+  private async context(
+    sink: ProgressSink,
+    state: StackState,
+    tools: readonly ToolName[],
+  ): Promise<LabContext> {
     const paths = tools.length > 0 ? await ensureTools(this.config, sink, tools) : toolPaths(this.config);
     return { config: this.config, tools: paths, sink, strategy: state.strategy, instances: state.instances };
   }
@@ -183,7 +199,13 @@ export class NativeRuntime implements LabRuntime {
   private async killOrphan(pid: number, def: ServiceDef): Promise<void> {
     const observed = observe(pid);
     if (!observed) return;
-    const record: PidRecord = { service: def.service, instance: def.instance, pid, startTime: observed.stat.startTime, marker: '' };
+    const record: PidRecord = {
+      service: def.service,
+      instance: def.instance,
+      pid,
+      startTime: observed.stat.startTime,
+      marker: '',
+    };
     record.marker = observed.cmdline[0] ?? '';
     await terminate(record, def.stopSignal, def.graceMs);
   }
@@ -204,13 +226,17 @@ export class NativeRuntime implements LabRuntime {
       );
     } catch (error) {
       if (error instanceof WaitTimeoutError) {
-        throw new LabError(`${error.message}\n--- last lines of ${this.logFile(def)}:\n${tail(this.logFile(def))}`);
+        throw new LabError(
+          `${error.message}\n--- last lines of ${this.logFile(def)}:\n${tail(this.logFile(def))}`,
+        );
       }
       throw error;
     }
     if (died) {
       fs.rmSync(this.pidFile(def), { force: true });
-      throw new LabError(`${def.label} exited during start-up\n--- last lines of ${this.logFile(def)}:\n${tail(this.logFile(def))}`);
+      throw new LabError(
+        `${def.label} exited during start-up\n--- last lines of ${this.logFile(def)}:\n${tail(this.logFile(def))}`,
+      );
     }
   }
 
@@ -244,7 +270,8 @@ export class NativeRuntime implements LabRuntime {
   /** Relays/workers beyond the requested count (from an earlier `up --workers 3`). */
   private async stopSurplus(ctx: LabContext, instances: { relay: number; worker: number }): Promise<void> {
     for (const ref of this.trackedRefs()) {
-      const limit = ref.service === 'relay' ? instances.relay : ref.service === 'worker' ? instances.worker : Infinity;
+      const limit =
+        ref.service === 'relay' ? instances.relay : ref.service === 'worker' ? instances.worker : Infinity;
       if ((ref.instance ?? 0) >= limit) {
         ctx.sink(`  stopping surplus ${labelOf(ref)}`);
         await this.stop(ref);
@@ -266,13 +293,25 @@ export class NativeRuntime implements LabRuntime {
   async down(options: { onProgress?: (line: string) => void } = {}): Promise<void> {
     const sink = options.onProgress ?? (() => undefined);
     await withLabLock(this.config.paths.runDir, sink, async () => {
-      const order: ServiceName[] = ['api', 'relay', 'worker', 'pg-mock', 'prometheus', 'kafka', 'redis', 'db', 'toxiproxy'];
+      const order: ServiceName[] = [
+        'api',
+        'relay',
+        'worker',
+        'pg-mock',
+        'prometheus',
+        'kafka',
+        'redis',
+        'db',
+        'toxiproxy',
+      ];
       const refs = this.trackedRefs().sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service));
       for (const ref of refs) {
         const def = this.defFor(ref);
         const { record, ownership } = track(this.pidFile(def));
         if (record && ownership.kind === 'ours') {
-          await step(sink, `stopping ${def.label} (pid ${record.pid})`, () => terminate(record, def.stopSignal, def.graceMs));
+          await step(sink, `stopping ${def.label} (pid ${record.pid})`, () =>
+            terminate(record, def.stopSignal, def.graceMs),
+          );
         }
         fs.rmSync(this.pidFile(def), { force: true });
       }
@@ -295,7 +334,17 @@ export class NativeRuntime implements LabRuntime {
       const observed = observe(pid);
       if (!observed) continue;
       sink(`  ending leftover lab process ${pid}: ${cmdline.join(' ').slice(0, 120)}`);
-      await terminate({ service: 'leftover', instance: 0, pid, startTime: observed.stat.startTime, marker: cmdline[0] ?? '' }, 'SIGTERM', 10_000);
+      await terminate(
+        {
+          service: 'leftover',
+          instance: 0,
+          pid,
+          startTime: observed.stat.startTime,
+          marker: cmdline[0] ?? '',
+        },
+        'SIGTERM',
+        10_000,
+      );
     }
   }
 
@@ -322,7 +371,12 @@ export class NativeRuntime implements LabRuntime {
     });
     return healthy === true
       ? { ...base, state: 'running', pid: record.pid }
-      : { ...base, state: 'unhealthy', pid: record.pid, detail: typeof healthy === 'string' ? healthy : 'health check failed' };
+      : {
+          ...base,
+          state: 'unhealthy',
+          pid: record.pid,
+          detail: typeof healthy === 'string' ? healthy : 'health check failed',
+        };
   }
 
   private tracked(ref: ServiceRef): { def: ServiceDef; record?: PidRecord } {
@@ -407,19 +461,32 @@ function portOf(address: string): number | undefined {
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
     promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms}ms`)), ms).unref()),
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer within ${ms}ms`)), ms).unref(),
+    ),
   ]);
 }
 
 export function labelOf(ref: ServiceRef): string {
-  return ref.service === 'relay' || ref.service === 'worker' ? `${ref.service}-${ref.instance ?? 0}` : ref.service;
+  return ref.service === 'relay' || ref.service === 'worker'
+    ? `${ref.service}-${ref.instance ?? 0}`
+    : ref.service;
 }
 
-const ALL_SERVICES: readonly ServiceName[] = ['db', 'redis', 'kafka', 'toxiproxy', 'prometheus', ...APP_SERVICES];
+const ALL_SERVICES: readonly ServiceName[] = [
+  'db',
+  'redis',
+  'kafka',
+  'toxiproxy',
+  'prometheus',
+  ...APP_SERVICES,
+];
 
 /** "relay-1" → relay instance 1; "kafka" → kafka. Unknown labels → undefined. */
 export function parseLabel(label: string): ServiceRef | undefined {
   const match = /^(relay|worker)-(\d+)$/.exec(label);
   if (match) return { service: match[1] as 'relay' | 'worker', instance: Number(match[2]) };
-  return (ALL_SERVICES as readonly string[]).includes(label) ? { service: label as ServiceName, instance: 0 } : undefined;
+  return (ALL_SERVICES as readonly string[]).includes(label)
+    ? { service: label as ServiceName, instance: 0 }
+    : undefined;
 }

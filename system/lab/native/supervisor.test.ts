@@ -28,7 +28,7 @@ function startSleeper(name: string): { pidFile: string; marker: string; pid: num
 }
 
 const waitFor = async (cond: () => boolean): Promise<void> => {
-  for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 250 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
 };
 
 afterEach(() => {
@@ -54,7 +54,10 @@ describe('supervisor', () => {
     const record = track(pidFile).record;
     if (!record) throw new Error('no record');
     expect(signalGroup(record, 'SIGSTOP')).toBe(true);
-    await waitFor(() => track(pidFile).ownership.kind === 'ours' && (track(pidFile).ownership as { paused: boolean }).paused);
+    await waitFor(
+      () =>
+        track(pidFile).ownership.kind === 'ours' && (track(pidFile).ownership as { paused: boolean }).paused,
+    );
     expect(track(pidFile).ownership).toEqual({ kind: 'ours', paused: true });
     signalGroup(record, 'SIGCONT');
     await waitFor(() => !(track(pidFile).ownership as { paused?: boolean }).paused);
@@ -83,12 +86,20 @@ describe('supervisor', () => {
     const self = observe(process.pid);
     if (!self) throw new Error('cannot observe self');
     const pidFile = path.join(dir, 'reused.pid');
-    const record = { service: 'reused', instance: 0, pid: process.pid, startTime: self.stat.startTime + 1, marker: 'x' };
+    const record = {
+      service: 'reused',
+      instance: 0,
+      pid: process.pid,
+      startTime: self.stat.startTime + 1,
+      marker: 'x',
+    };
     fs.writeFileSync(pidFile, formatPidRecord(record));
     expect(track(pidFile).ownership.kind).toBe('foreign');
     expect(signalGroup(record, 'SIGKILL')).toBe(false);
     // Same start time but no marker: still not ours.
-    expect(signalGroup({ ...record, startTime: self.stat.startTime, marker: 'PAYLAB_NOT_HERE' }, 'SIGKILL')).toBe(false);
+    expect(
+      signalGroup({ ...record, startTime: self.stat.startTime, marker: 'PAYLAB_NOT_HERE' }, 'SIGKILL'),
+    ).toBe(false);
   });
 
   it('finds processes by marker when their pid file was lost', () => {

@@ -149,7 +149,10 @@ export function findMarked(marker: string): ObservedProcess[] {
     if (pid === process.pid) continue;
     const observed = observe(pid);
     if (!observed || observed.stat.state === 'Z') continue;
-    if (observed.cmdline.some((a) => a.includes(marker)) || observed.environ.some((e) => e.includes(marker))) {
+    if (
+      observed.cmdline.some((a) => a.includes(marker)) ||
+      observed.environ.some((e) => e.includes(marker))
+    ) {
       found.push(observed);
     }
   }

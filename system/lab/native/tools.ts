@@ -38,7 +38,11 @@ export function toolPaths(config: LabConfig): ToolPaths {
     java: which('java') ?? '/usr/bin/java',
     toxiproxyServer: path.join(bin, `toxiproxy-server-${config.versions.toxiproxy}`),
     k6: path.join(bin, `k6-${config.versions.k6}`),
-    kafkaLibs: path.join(config.paths.toolsDir, `kafka_${config.versions.scala}-${config.versions.kafka}`, 'libs'),
+    kafkaLibs: path.join(
+      config.paths.toolsDir,
+      `kafka_${config.versions.scala}-${config.versions.kafka}`,
+      'libs',
+    ),
   };
 }
 
@@ -51,8 +55,10 @@ let aptUpdated = false;
 
 async function aptInstall(config: LabConfig, pkg: string): Promise<void> {
   const hint = `install it by hand with: sudo apt-get update && sudo apt-get install -y ${pkg}`;
-  if (!which('apt-get')) throw new ToolInstallError(`${pkg} is missing and apt-get is not available; ${hint}`);
-  if (process.getuid?.() !== 0) throw new ToolInstallError(`${pkg} is missing and installing it needs root; ${hint}`);
+  if (!which('apt-get'))
+    throw new ToolInstallError(`${pkg} is missing and apt-get is not available; ${hint}`);
+  if (process.getuid?.() !== 0)
+    throw new ToolInstallError(`${pkg} is missing and installing it needs root; ${hint}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const logFile = installLog(config);
   const install = (): Promise<{ code: number; output: string }> =>
@@ -73,10 +79,17 @@ async function aptInstall(config: LabConfig, pkg: string): Promise<void> {
 async function ensureApt(config: LabConfig, sink: ProgressSink, binary: string, pkg: string): Promise<void> {
   if (fs.existsSync(binary)) return;
   await step(sink, `installing ${pkg} (apt-get)`, () => aptInstall(config, pkg));
-  if (!fs.existsSync(binary)) throw new ToolInstallError(`${pkg} was installed but ${binary} is still missing`);
+  if (!fs.existsSync(binary))
+    throw new ToolInstallError(`${pkg} was installed but ${binary} is still missing`);
 }
 
-async function goInstall(config: LabConfig, sink: ProgressSink, module: string, version: string, target: string): Promise<void> {
+async function goInstall(
+  config: LabConfig,
+  sink: ProgressSink,
+  module: string,
+  version: string,
+  target: string,
+): Promise<void> {
   if (fs.existsSync(target)) return;
   const go = which('go') ?? (fs.existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
   const spec = `${module}@${version}`;
@@ -102,7 +115,9 @@ async function goInstall(config: LabConfig, sink: ProgressSink, module: string, 
     const built = fs.readdirSync(gobin);
     const binary = built[0];
     if (built.length !== 1 || binary === undefined) {
-      throw new ToolInstallError(`go install ${spec} produced ${built.length} files in ${gobin}, expected one`);
+      throw new ToolInstallError(
+        `go install ${spec} produced ${built.length} files in ${gobin}, expected one`,
+      );
     }
     fs.mkdirSync(path.dirname(target), { recursive: true });
     // Copy then rename: a half-copied binary must never look installed.
@@ -131,17 +146,22 @@ async function ensureKafkaJars(config: LabConfig, sink: ProgressSink, libs: stri
   fs.rmSync(libs, { recursive: true, force: true });
   await step(sink, `fetching Apache Kafka ${config.versions.kafka} jars from Maven Central`, async () => {
     try {
-      await runOrThrow('mvn dependency:copy-dependencies', 'mvn', [
-        '-q',
-        '-B',
-        '-f',
-        pom,
-        `-Dkafka.version=${config.versions.kafka}`,
-        `-Dscala.binary=${config.versions.scala}`,
-        'dependency:copy-dependencies',
-        '-DincludeScope=runtime',
-        `-DoutputDirectory=${libs}`,
-      ], { logFile: installLog(config) });
+      await runOrThrow(
+        'mvn dependency:copy-dependencies',
+        'mvn',
+        [
+          '-q',
+          '-B',
+          '-f',
+          pom,
+          `-Dkafka.version=${config.versions.kafka}`,
+          `-Dscala.binary=${config.versions.scala}`,
+          'dependency:copy-dependencies',
+          '-DincludeScope=runtime',
+          `-DoutputDirectory=${libs}`,
+        ],
+        { logFile: installLog(config) },
+      );
     } catch (error) {
       throw new ToolInstallError(`${(error as Error).message}\n${hint}`);
     }
@@ -152,11 +172,20 @@ async function ensureKafkaJars(config: LabConfig, sink: ProgressSink, libs: stri
 export type ToolName = 'db' | 'redis' | 'prometheus' | 'java' | 'toxiproxy' | 'k6' | 'kafka';
 
 /** Installs what `needed` requires and is missing; a second call with everything present is instant. */
-export async function ensureTools(config: LabConfig, sink: ProgressSink, needed: readonly ToolName[]): Promise<ToolPaths> {
+export async function ensureTools(
+  config: LabConfig,
+  sink: ProgressSink,
+  needed: readonly ToolName[],
+): Promise<ToolPaths> {
   const paths = toolPaths(config);
   const want = new Set(needed);
   if (want.has('db')) {
-    await ensureApt(config, sink, path.join(paths.postgresBin, 'postgres'), `postgresql-${config.versions.postgresMajor}`);
+    await ensureApt(
+      config,
+      sink,
+      path.join(paths.postgresBin, 'postgres'),
+      `postgresql-${config.versions.postgresMajor}`,
+    );
   }
   if (want.has('redis')) await ensureApt(config, sink, paths.redisServer, 'redis-server');
   if (want.has('prometheus')) await ensureApt(config, sink, paths.prometheus, 'prometheus');

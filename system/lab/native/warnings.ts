@@ -5,6 +5,7 @@
 export function silenceKafkajsTimerWarning(): void {
   process.removeAllListeners('warning');
   process.on('warning', (warning) => {
-    if (warning.name !== 'TimeoutNegativeWarning') process.stderr.write(`${warning.name}: ${warning.message}\n`);
+    if (warning.name !== 'TimeoutNegativeWarning')
+      process.stderr.write(`${warning.name}: ${warning.message}\n`);
   });
 }
