@@ -319,6 +319,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   fs.rmSync(latest, { force: true });
   fs.symlinkSync(path.basename(runDir), latest);
 
+  // The lab is shared: a naive strategy or odd instance count must not outlive the run.
+  const robust = Object.entries(ROBUST_STRATEGY).every(([k, v]) => strategy[k as keyof StrategyKnobs] === v);
+  const defaultInstances = scenario.instances.relay === config.instances.relay && scenario.instances.worker === config.instances.worker;
+  if (!robust || !defaultInstances) {
+    phase('restore');
+    await runtime
+      .up({ stack: true, strategy: ROBUST_STRATEGY, instances: config.instances, onProgress: (line) => log(line.trim()) })
+      .catch((error: unknown) => log(`could not restore the robust stack: ${String(error)}`));
+  }
   // The gauge must be scraped at 0 after healing before its endpoint disappears.
   await sleep(1500);
   await metrics.close();

@@ -1,0 +1,80 @@
+/**
+ * End to end: the scenario CLI against the real lab and stack, with short durations. Each test
+ * runs `npm run scenario` as a user would, then reads the report folder it wrote and the lab's
+ * state afterwards (no toxic left, every proxy enabled, PG faults off).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../system/src/config.ts';
+import { loadSecrets } from '../../system/src/secrets.ts';
+import { NO_FAULTS } from '../../system/pg-mock/contract.ts';
+import type { RunReport } from '../../chaos/report/model.ts';
+
+const config = loadConfig();
+const CLI = path.join(config.paths.repoRoot, 'scenarios', 'runner', 'cli.ts');
+
+function runScenario(args: string[]): { code: number | null; output: string; report: RunReport; dir: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--plain'], {
+    cwd: config.paths.repoRoot,
+    encoding: 'utf8',
+    timeout: 400_000,
+    env: process.env,
+  });
+  const dir = fs.realpathSync(path.join(config.paths.reportsDir, 'latest'));
+  const report = JSON.parse(fs.readFileSync(path.join(dir, 'result.json'), 'utf8')) as RunReport;
+  return { code: result.status, output: `${result.stdout}\n${result.stderr}`, report, dir };
+}
+
+async function labIsHealed(): Promise<void> {
+  const { host, port } = config.services.toxiproxyApi;
+  const proxies = (await (await fetch(`http://${host}:${port}/proxies`)).json()) as Record<string, { enabled: boolean; toxics: unknown[] }>;
+  for (const [name, p] of Object.entries(proxies)) {
+    expect({ name, enabled: p.enabled, toxics: p.toxics.length }).toEqual({ name, enabled: true, toxics: 0 });
+  }
+  const token = loadSecrets(config).pgMockAdminToken;
+  const pg = config.services.pgMock;
+  const faults = (await (await fetch(`http://${pg.host}:${pg.port}/admin/faults`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+  expect({ declineRate: faults.declineRate, errorRate: faults.errorRate, chargeThenTimeoutRate: faults.chargeThenTimeoutRate }).toEqual({
+    declineRate: NO_FAULTS.declineRate,
+    errorRate: NO_FAULTS.errorRate,
+    chargeThenTimeoutRate: NO_FAULTS.chargeThenTimeoutRate,
+  });
+}
+
+describe('npm run scenario, end to end', () => {
+  it('smoke: every verdict holds, exit 0, and the report folder is complete', async () => {
+    const { code, output, report, dir } = runScenario(['smoke']);
+    expect(code, output).toBe(0);
+    expect(report.passed).toBe(true);
+    expect(report.checks.every((c) => c.valid === true)).toBe(true);
+    expect(report.k6?.createsAccepted).toBeGreaterThan(0);
+    for (const file of ['scenario.json', 'timeline.jsonl', 'k6-summary.json', 'result.json', 'report.md', 'report.html']) {
+      expect(fs.existsSync(path.join(dir, file)), file).toBe(true);
+    }
+    expect(fs.readFileSync(path.join(dir, 'report.html'), 'utf8')).toContain('<svg');
+    expect(output).toContain('smoke: PASSED');
+    await labIsHealed();
+  }, 300_000);
+
+  it('decline-storm: the fault is recorded, invariants hold, recovery is measured, the lab is healed', async () => {
+    const { code, output, report } = runScenario(['decline-storm', '--duration', '40']);
+    expect(report.windows).toHaveLength(1);
+    expect(report.windows[0]?.end).not.toBeNull();
+    for (const c of report.checks.filter((x) => x.name !== 'duplicate-delivery')) expect([c.name, c.valid]).toEqual([c.name, true]);
+    expect(report.recoveries[0]?.recovery.status).toBe('recovered');
+    expect(code, output).toBe(0);
+    await labIsHealed();
+  }, 300_000);
+
+  it('naive-retry-double-charge: the double charges are caught, and that is a pass', async () => {
+    const { code, output, report } = runScenario(['naive-retry-double-charge', '--duration', '45']);
+    const doubleCharge = report.checks.find((c) => c.name === 'double-charge');
+    expect(doubleCharge?.valid).toBe(false);
+    expect(doubleCharge?.problemCount).toBeGreaterThan(0);
+    expect(report.verdicts.find((v) => v.name === 'double-charge (naive)')?.pass).toBe(true);
+    expect(code, output).toBe(0);
+    await labIsHealed();
+  }, 300_000);
+});
