@@ -64,8 +64,10 @@ WITH claim AS (
     FROM payment
   RETURNING id
 ), outbox_row AS (
-  INSERT INTO outbox (event_id, aggregate_id, event_type, partition_key, payload, created_at)
-  SELECT $18, payment.id, 'payment.requested', payment.id::text, $19::jsonb, $7 FROM payment
+  -- created_at stays the database's clock: the relay orders one payment's events by it, and the
+  -- later cancel event gets its time from the database too.
+  INSERT INTO outbox (event_id, aggregate_id, event_type, partition_key, payload)
+  SELECT $18, payment.id, 'payment.requested', payment.id::text, $19::jsonb FROM payment
   RETURNING event_id
 )
 SELECT (SELECT count(*) FROM payment) AS payments,
