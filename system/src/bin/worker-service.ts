@@ -10,6 +10,7 @@ import { createPool } from '../db/pool.ts';
 import { createHttpPgClient } from '../gateway/pg-client.ts';
 import type { PgClient } from '../gateway/pg-client-types.ts';
 import { readConsumerLag } from '../worker/consumer-lag.ts';
+import { committableOffset, groupByKey, runGroups } from '../worker/key-batches.ts';
 import { makeMessageHandler } from '../worker/message-handler.ts';
 import { createWorkerMetrics, type WorkerMetrics } from '../worker/metrics.ts';
 import { makeEventProcessor, type WorkerStore } from '../worker/process-event.ts';
@@ -71,7 +72,7 @@ export async function startWorkerService(
   const pool = createPool({
     connectionString,
     applicationName: `paylab-${workerId}`,
-    max: tunables.partitionsConsumedConcurrently + 2,
+    max: Math.min(16, tunables.partitionsConsumedConcurrently * tunables.keysConcurrentlyPerPartition + 2),
     onIdleError: (error) => log(`db idle client error: ${error.message}`),
   });
 
@@ -150,11 +151,37 @@ export async function startWorkerService(
   );
   await consumer.run({
     partitionsConsumedConcurrently: tunables.partitionsConsumedConcurrently,
-    eachMessage: async ({ topic, partition, message, heartbeat }) => {
-      await handle(
-        { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers },
-        heartbeat,
-      );
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      const messages = batch.messages;
+      const done = new Set<string>();
+      try {
+        await runGroups(
+          groupByKey(messages),
+          tunables.keysConcurrentlyPerPartition,
+          (message) =>
+            handle(
+              {
+                topic: batch.topic,
+                partition: batch.partition,
+                offset: message.offset,
+                key: message.key,
+                value: message.value,
+                headers: message.headers,
+              },
+              heartbeat,
+            ),
+          () => isRunning() && !isStale() && !stopping,
+          done,
+        );
+      } finally {
+        // Commit what was handled in order, even when stopping or failing part-way.
+        const last = committableOffset(messages, done);
+        if (last !== undefined) {
+          resolveOffset(last);
+          await commitOffsetsIfNecessary().catch((error: unknown) => log(`commit failed: ${String(error)}`));
+        }
+      }
     },
   });
   log(`started: pgRetry=${workerPgRetry} guard=${workerGuard} group=${config.kafka.consumerGroup}`);
@@ -174,7 +201,7 @@ export async function startWorkerService(
     async stop() {
       stopping = true;
       clearInterval(lagTimer);
-      // Waits for running eachMessage calls; a message waiting for its retry time aborts (the
+      // Waits for running batches; a message waiting for its retry time aborts (the
       // handler throws StoppingError) and is redelivered to whoever owns the partition next.
       await consumer.disconnect().catch((error: unknown) => log(`consumer disconnect: ${String(error)}`));
       await producer.disconnect().catch(() => {});

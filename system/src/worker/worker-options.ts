@@ -4,6 +4,8 @@ import type { BackoffPolicy } from '../relay/backoff.ts';
 export interface WorkerTunables {
   /** Partitions processed at once by one worker (each partition stays sequential). Default 6. */
   partitionsConsumedConcurrently: number;
+  /** Payments (message keys) processed at once within one partition's batch; each key stays in order. Default 4. */
+  keysConcurrentlyPerPartition: number;
   /** Retries through the retry topic before the dead-letter topic. Default 8 (≈ 90 s in total). */
   maxAttempts: number;
   backoff: BackoffPolicy;
@@ -15,6 +17,7 @@ export interface WorkerTunables {
 
 export const WORKER_DEFAULTS: WorkerTunables = {
   partitionsConsumedConcurrently: 6,
+  keysConcurrentlyPerPartition: 4,
   maxAttempts: 8,
   backoff: { baseMs: 500, maxMs: 30_000 },
   pgTimeoutMs: 3_000,
