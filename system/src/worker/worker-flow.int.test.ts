@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS } from '../metric-names.ts';
 import type { RelayService } from '../bin/relay-service.ts';
 import type { WorkerService } from '../bin/worker-service.ts';
+import { createHttpPgClient } from '../gateway/pg-client.ts';
 import { EVENT_ID_HEADER } from '../relay/kafka-publisher.ts';
 import { HEADERS, headerString } from './retry-headers.ts';
 import { counterValue, startTestStack, type TestStack, waitFor } from './testing/stack.ts';
@@ -25,6 +26,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
+
+function pgBaseUrl(): string {
+  const { host, port } = stack.config.links['pg-mock'].listen;
+  return `http://${host}:${port}`;
+}
 
 const captures = (entries: { status: string }[]) => entries.filter((e) => e.status !== 'declined').length;
 
@@ -86,6 +92,50 @@ describe('when the PG books the charge but the answer is lost (charge then time 
     const { paymentId } = await stack.createPayment('order-CONN_RESET-1');
     expect(await stack.waitForState(paymentId, ['completed', 'failed'], 40_000)).toBe('completed');
     expect(captures(await stack.ledger(paymentId))).toBe(1);
+  });
+});
+
+describe('when a worker crashed after recording its PG key (payment found in processing)', () => {
+  async function crashAfterRecoveryPoint(): Promise<{ paymentId: string; key: string }> {
+    // Relay stopped so the event waits while the crash is staged.
+    await relay.stop();
+    const { paymentId } = await stack.createPayment();
+    const key = `pay_${paymentId}_1`;
+    await stack.pool.query(
+      `UPDATE payments SET state = 'processing', pg_idempotency_key = $2, version = version + 1 WHERE id = $1`,
+      [paymentId, key],
+    );
+    return { paymentId, key };
+  }
+
+  it('and the PG had charged before the crash, then the redelivery settles from the inquiry without a new charge', async () => {
+    const { paymentId, key } = await crashAfterRecoveryPoint();
+    const pg = createHttpPgClient({ baseUrl: pgBaseUrl(), timeoutMs: 3_000 });
+    const charged = await pg.capture({
+      paymentId,
+      orderId: 'crashed',
+      pgIdempotencyKey: key,
+      amount: 12_000,
+      currency: 'KRW',
+      method: 'card',
+      methodReference: 'tok_visa_4242',
+    });
+    pg.close();
+    expect(charged.kind).toBe('captured');
+    relay = await stack.startRelay();
+    expect(await stack.waitForState(paymentId, ['completed', 'failed'])).toBe('completed');
+    const ledger = await stack.ledger(paymentId);
+    expect(ledger).toHaveLength(1);
+    const { rows } = await stack.pool.query('SELECT pg_transaction_id FROM payments WHERE id = $1', [paymentId]);
+    expect(rows[0]?.pg_transaction_id).toBe(ledger[0]?.transactionId);
+  });
+
+  it('and the PG never heard of it, then the redelivery charges once, under the same key', async () => {
+    const { paymentId, key } = await crashAfterRecoveryPoint();
+    relay = await stack.startRelay();
+    expect(await stack.waitForState(paymentId, ['completed', 'failed'])).toBe('completed');
+    const ledger = await stack.ledger(paymentId);
+    expect(ledger.map((e) => [e.status, e.pgIdempotencyKey])).toEqual([['captured', key]]);
   });
 });
 
