@@ -39,11 +39,26 @@ export async function waitForRedis(redis: Redis, timeoutMs = 5_000): Promise<voi
 
 export async function startTestApi(
   label: string,
-  options: { redisEndpoint?: Endpoint; cache?: (redis: Redis) => IdempotencyCache } = {},
+  options: {
+    redisEndpoint?: Endpoint;
+    /** Reach the test database through another link (a test's own Toxiproxy proxy). */
+    dbEndpoint?: Endpoint;
+    cache?: (redis: Redis) => IdempotencyCache;
+  } = {},
 ): Promise<TestApi> {
   const config = loadConfig();
   const db = await createTestDatabase(config, label);
-  const pool = createPool({ connectionString: db.url, applicationName: `paylab-test-${label}`, max: 30 });
+  const url = new URL(db.url);
+  if (options.dbEndpoint) {
+    url.hostname = options.dbEndpoint.host;
+    url.port = String(options.dbEndpoint.port);
+  }
+  const pool = createPool({
+    connectionString: url.toString(),
+    applicationName: `paylab-test-${label}`,
+    max: 30,
+    onIdleError: () => {},
+  });
   const redis = createRedisClient(options.redisEndpoint ?? config.links.redis.listen, () => {});
   await waitForRedis(redis);
   const keys = {
