@@ -79,7 +79,10 @@ export const kafkaWorker: DashboardSpec = {
           unit: 'ops',
           queries: [
             { expr: sumRate(M.workerPgCalls, ['operation', 'outcome']), legend: '{{operation}} {{outcome}}' },
-            { expr: sumRate(M.workerUnknownOutcomes), legend: 'unknown outcome' },
+            {
+              expr: sumRate(M.workerUnknownOutcomes, ['operation']),
+              legend: 'unknown outcome {{operation}}',
+            },
           ],
         },
         {
