@@ -1,0 +1,209 @@
+/**
+ * The event processor's races and knobs with a scripted PG and a small in-memory store that keeps
+ * the same rules as the SQL (conditional on state and version; the processed-event record commits
+ * with the change or not at all). The real SQL is exercised in the *.int.test.ts files.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CaptureRequest, CaptureResult } from '../../pg-mock/contract.ts';
+import type { WorkerGuardMode, WorkerPgRetryMode } from '../config.ts';
+import type { PaymentCancelRequested, PaymentRequested } from '../domain/events.ts';
+import type { CaptureOutcome, InquiryOutcome, PgClient, RefundOutcome } from '../gateway/pg-client-types.ts';
+import type { WorkerPayment } from './payment-record.ts';
+import { makeEventProcessor, type WorkerStore } from './process-event.ts';
+import type { TransitionInput } from './sql/transition-payment.ts';
+
+const paymentId = '0b7e3f5e-4d6a-4b8e-9a43-5b0d2f1b9c22';
+const requested: PaymentRequested = {
+  eventId: '6f1c2a56-9a53-4f57-9d0c-8c1c6f0f8a11',
+  type: 'payment.requested',
+  paymentId,
+  merchantId: 'merchant-a',
+  occurredAt: '2026-11-25T20:00:00.000Z',
+  sequence: 1,
+  amount: 1000,
+  currency: 'KRW',
+  method: 'card',
+  methodReference: 'tok',
+};
+const cancel: PaymentCancelRequested = {
+  eventId: '7f1c2a56-9a53-4f57-9d0c-8c1c6f0f8a11',
+  type: 'payment.cancel_requested',
+  paymentId,
+  merchantId: 'merchant-a',
+  occurredAt: '2026-11-25T20:00:01.000Z',
+  sequence: 2,
+  reason: 'customer',
+};
+
+function memoryStore(initial: Partial<WorkerPayment> = {}) {
+  const payment: WorkerPayment = {
+    id: paymentId,
+    orderId: 'o-1',
+    amount: 1000,
+    currency: 'KRW',
+    method: 'card',
+    methodReference: 'tok',
+    createdAt: new Date(0),
+    state: 'requested',
+    version: 0,
+    captured: false,
+    pgIdempotencyKey: null,
+    pgTransactionId: null,
+    ...initial,
+  };
+  const processed = new Set<string>();
+  const transitions: string[] = [];
+  const store: WorkerStore = {
+    load: async (_id, eventId) => ({ payment: { ...payment }, alreadyProcessed: processed.has(eventId), processedEvents: processed.size }),
+    transition: async (input: TransitionInput) => {
+      if (input.processedEvent && processed.has(input.processedEvent.eventId)) return { kind: 'duplicate' };
+      if (payment.state !== input.from || payment.version !== input.version) return { kind: 'conflict' };
+      if (input.processedEvent) processed.add(input.processedEvent.eventId);
+      Object.assign(payment, { state: input.to, version: payment.version + 1 });
+      const s = input.set ?? {};
+      if (s.pgIdempotencyKey !== undefined) payment.pgIdempotencyKey = s.pgIdempotencyKey;
+      if (s.pgTransactionId !== undefined) payment.pgTransactionId = s.pgTransactionId;
+      if (s.captured !== undefined) payment.captured = s.captured;
+      transitions.push(`${input.from}->${input.to}`);
+      return { kind: 'applied', payment: { ...payment } };
+    },
+    recordProcessed: async (event) => {
+      if (processed.has(event.eventId)) return false;
+      processed.add(event.eventId);
+      return true;
+    },
+  };
+  return { store, payment, processed, transitions };
+}
+
+const result = (key: string, status: CaptureResult['status'] = 'captured'): CaptureResult => ({
+  transactionId: `tx-${key}`,
+  paymentId,
+  pgIdempotencyKey: key,
+  status,
+  amount: 1000,
+  currency: 'KRW',
+});
+
+/** A PG that answers from a script, and keeps a ledger of what it really booked. */
+function scriptedPg(script: {
+  capture?: ((req: CaptureRequest) => CaptureOutcome)[];
+  inquire?: InquiryOutcome[];
+  refund?: RefundOutcome[];
+  beforeCaptureAnswer?: () => void;
+}) {
+  const calls: string[] = [];
+  const pg: PgClient = {
+    capture: async (req) => {
+      calls.push(`capture ${req.pgIdempotencyKey}`);
+      const answer = (script.capture?.shift() ?? ((r: CaptureRequest) => ({ kind: 'captured', result: result(r.pgIdempotencyKey) })))(req);
+      script.beforeCaptureAnswer?.();
+      return answer;
+    },
+    inquire: async (key) => {
+      calls.push(`inquire ${key}`);
+      return script.inquire?.shift() ?? { kind: 'not-found' };
+    },
+    refund: async (tx) => {
+      calls.push(`refund ${tx}`);
+      return script.refund?.shift() ?? { kind: 'refunded', result: result('k', 'refunded') };
+    },
+  };
+  return { pg, calls };
+}
+
+function processor(store: WorkerStore, pg: PgClient, pgRetry: WorkerPgRetryMode = 'inquire-first', guard: WorkerGuardMode = 'processed-in-transaction') {
+  const counts: Record<string, number> = {};
+  const add = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
+  const run = makeEventProcessor({ workerId: 'w', pgRetry, guard }, store, pg, {
+    duplicate: () => add('duplicate'),
+    reorder: () => add('reorder'),
+    unknownOutcome: (op) => add(`unknown:${op}`),
+    settled: (state) => add(`settled:${state}`),
+  });
+  return { run, counts };
+}
+
+const key1 = `pay_${paymentId}_1`;
+
+describe('event processor', () => {
+  it('when the capture times out, then it inquires with the same key and settles from the answer', async () => {
+    const m = memoryStore();
+    const { pg, calls } = scriptedPg({
+      capture: [() => ({ kind: 'unknown', reason: 'timeout', detail: '' })],
+      inquire: [{ kind: 'found', result: result(key1) }],
+    });
+    const { run, counts } = processor(m.store, pg);
+    expect(await run(requested)).toEqual({ kind: 'done', outcome: 'completed' });
+    expect(calls).toEqual([`capture ${key1}`, `inquire ${key1}`]);
+    expect(counts['unknown:capture']).toBe(1);
+    expect(m.payment).toMatchObject({ state: 'completed', captured: true, pgTransactionId: `tx-${key1}` });
+  });
+
+  it('naive: the same timeout is retried later, and the retry charges under a new key', async () => {
+    const m = memoryStore();
+    const { pg, calls } = scriptedPg({ capture: [() => ({ kind: 'unknown', reason: 'timeout', detail: '' })] });
+    const { run } = processor(m.store, pg, 'naive');
+    expect((await run(requested)).kind).toBe('retry');
+    expect(await run(requested)).toEqual({ kind: 'done', outcome: 'completed' });
+    expect(calls).toEqual([`capture ${key1}`, `capture pay_${paymentId}_2`]);
+  });
+
+  it('a second delivery after completion is a counted duplicate with no PG call', async () => {
+    const m = memoryStore();
+    const { pg, calls } = scriptedPg({});
+    const { run, counts } = processor(m.store, pg);
+    await run(requested);
+    expect(await run(requested)).toEqual({ kind: 'duplicate' });
+    expect(calls).toHaveLength(1);
+    expect(counts.duplicate).toBe(1);
+  });
+
+  it('when a cancel lands while the charge is in flight, then the capture is recorded for the cancel to refund', async () => {
+    const m = memoryStore();
+    const { pg } = scriptedPg({
+      // The API's cancel commits while the PG is answering.
+      beforeCaptureAnswer: () => Object.assign(m.payment, { state: 'cancel_requested', version: m.payment.version + 1 }),
+    });
+    const { run } = processor(m.store, pg);
+    expect(await run(requested)).toEqual({ kind: 'done', outcome: 'captured while cancel requested' });
+    expect(m.payment).toMatchObject({ state: 'cancel_requested', captured: true, pgTransactionId: `tx-${key1}` });
+    const after = scriptedPg({});
+    const cancelRun = processor(m.store, after.pg).run;
+    expect(await cancelRun(cancel)).toEqual({ kind: 'done', outcome: 'canceled' });
+    expect(after.calls).toEqual([`refund tx-${key1}`]);
+    expect(m.payment).toMatchObject({ state: 'canceled', captured: false });
+  });
+
+  it('when the cancel finished first and a late capture lands, then the orphan capture is refunded', async () => {
+    const m = memoryStore();
+    const { pg, calls } = scriptedPg({
+      beforeCaptureAnswer: () => Object.assign(m.payment, { state: 'canceled', version: m.payment.version + 2 }),
+    });
+    const { run } = processor(m.store, pg);
+    expect((await run(requested)).kind).toBe('done');
+    expect(calls).toEqual([`capture ${key1}`, `refund tx-${key1}`]);
+  });
+
+  it('a cancel that arrives before its request was applied is held back as a reorder', async () => {
+    const m = memoryStore({ state: 'cancel_requested' });
+    const { pg, calls } = scriptedPg({});
+    const { run, counts } = processor(m.store, pg);
+    expect(await run(cancel)).toMatchObject({ kind: 'retry', reason: expect.stringContaining('reorder') });
+    expect(counts.reorder).toBe(1);
+    expect(calls).toHaveLength(0);
+    expect(await run(requested)).toMatchObject({ kind: 'done', outcome: expect.stringContaining('skipped') });
+    expect(await run(cancel)).toEqual({ kind: 'done', outcome: 'canceled' });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('guard-before-process: after a transient failure the retry hits its own guard and the payment stays processing', async () => {
+    const m = memoryStore();
+    const { pg } = scriptedPg({ capture: [() => ({ kind: 'rejected', reason: '503', retryAfterMs: 1000 })] });
+    const { run, counts } = processor(m.store, pg, 'inquire-first', 'guard-before-process');
+    expect((await run(requested)).kind).toBe('retry');
+    expect(await run(requested)).toEqual({ kind: 'duplicate' });
+    expect(counts.duplicate).toBe(1);
+    expect(m.payment.state).toBe('processing');
+  });
+});
