@@ -13,6 +13,7 @@ import { waitUntil } from '../lab/native/backoff.ts';
 import { applyMigrations } from '../lab/native/db.ts';
 import { ensureTopics } from '../lab/native/infra-services.ts';
 import { NativeRuntime } from '../lab/native/runtime.ts';
+import { silenceKafkajsTimerWarning } from '../lab/native/warnings.ts';
 import { redisPing, sqlSelectOne, kafkaBrokerAddresses, httpOk } from '../lab/native/probes.ts';
 import { databaseUrl, kafkaBrokers } from '../src/config.ts';
 import type { ServiceRef } from '../lab/runtime.ts';
@@ -83,6 +84,7 @@ async function dockerSetup(): Promise<() => Promise<void>> {
 }
 
 export default async function setup(): Promise<() => Promise<void>> {
+  silenceKafkajsTimerWarning();
   const wantsDocker = process.env.PAYLAB_TEST_RUNTIME !== 'native' && (await dockerEngineAnswers());
   return wantsDocker ? dockerSetup() : nativeSetup();
 }
