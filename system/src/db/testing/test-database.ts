@@ -58,14 +58,28 @@ async function ensureTemplate(admin: pg.Client, config: LabConfig): Promise<stri
   }
 }
 
+/** A database with nothing in it (no migrations): for testing the migrator itself. */
+export async function createEmptyDatabase(config: LabConfig, label: string): Promise<TestDatabase> {
+  return createDatabase(config, label, undefined);
+}
+
 export async function createTestDatabase(config: LabConfig, label: string): Promise<TestDatabase> {
+  return createDatabase(config, label, ensureTemplate);
+}
+
+async function createDatabase(
+  config: LabConfig,
+  label: string,
+  template: ((admin: pg.Client, config: LabConfig) => Promise<string>) | undefined,
+): Promise<TestDatabase> {
   const admin = new pg.Client({ connectionString: adminUrl(config), application_name: 'paylab-test-admin' });
   await admin.connect();
   const name = `paylab_test_${label.replace(/\W/g, '_').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
   try {
-    const template = await ensureTemplate(admin, config);
+    // template0 for an empty one: the default template1 may carry whatever someone added to it.
+    const source = template ? await template(admin, config) : 'template0';
     await admin.query(
-      `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)} OWNER ${pg.escapeIdentifier(config.db.user)}`,
+      `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(source)} OWNER ${pg.escapeIdentifier(config.db.user)}`,
     );
   } finally {
     await admin.end();
