@@ -13,9 +13,12 @@ export interface RelayOptions {
   leaseMs: number;
   /** A publish that has not been acknowledged by then counts as failed. Default 10 s. */
   publishTimeoutMs: number;
-  /** Failed publishes before a row goes dead. Default 10. */
+  /** Failed publishes before a row goes dead. Default 50: with the backoff below that is about
+   *  8 minutes of broker outage, longer than any lab fault, so an outage delays rows but never
+   *  parks them (dead rows need an operator: `ops outbox-requeue`). */
   maxAttempts: number;
-  /** Backoff between failed publishes of one row. Default 500 ms doubling to 60 s. */
+  /** Backoff between failed publishes of one row. Default 500 ms doubling to 10 s: the cap bounds
+   *  how long a failed row lingers after the broker is back, which is part of recovery time. */
   backoff: BackoffPolicy;
   /** Polling fallback when no NOTIFY arrives. Default 1 s. */
   pollIntervalMs: number;
@@ -29,8 +32,8 @@ export const RELAY_DEFAULTS: Omit<RelayOptions, 'relayId' | 'ackMode' | 'orderMo
   batchSize: 100,
   leaseMs: 30_000,
   publishTimeoutMs: 10_000,
-  maxAttempts: 10,
-  backoff: { baseMs: 500, maxMs: 60_000 },
+  maxAttempts: 50,
+  backoff: { baseMs: 500, maxMs: 10_000 },
   pollIntervalMs: 1_000,
   retentionMs: 60 * 60_000,
   retentionSweepMs: 60_000,

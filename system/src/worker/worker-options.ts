@@ -6,7 +6,8 @@ export interface WorkerTunables {
   partitionsConsumedConcurrently: number;
   /** Payments (message keys) processed at once within one partition's batch; each key stays in order. Default 4. */
   keysConcurrentlyPerPartition: number;
-  /** Retries through the retry topic before the dead-letter topic. Default 8 (≈ 90 s in total). */
+  /** Retries through the retry topic before the dead-letter topic. Default 12: with the backoff
+   *  below about 2 minutes, so a PG outage of that length still ends in settled payments. */
   maxAttempts: number;
   backoff: BackoffPolicy;
   /** Whole-call deadline of a PG call; past it the outcome is unknown. Default 3 s. */
@@ -18,8 +19,8 @@ export interface WorkerTunables {
 export const WORKER_DEFAULTS: WorkerTunables = {
   partitionsConsumedConcurrently: 6,
   keysConcurrentlyPerPartition: 4,
-  maxAttempts: 8,
-  backoff: { baseMs: 500, maxMs: 30_000 },
+  maxAttempts: 12,
+  backoff: { baseMs: 500, maxMs: 15_000 },
   pgTimeoutMs: 3_000,
   lagIntervalMs: 2_000,
 };
