@@ -164,6 +164,12 @@ describe('duplicate effect and terminal stability', () => {
     h.history.push({ paymentId: 'p1', previousState: 'requested', newState: 'completed', changedBy: 'worker:1', at: T0 + 60 });
     expect(verdict(duplicateEffect, h).valid).toBe(false);
   });
+  it('when the history notes retries without a state change, then that is not a duplicate effect', () => {
+    const h = healthy();
+    h.history.push({ paymentId: 'p1', previousState: 'processing', newState: 'processing', changedBy: 'worker:0', at: T0 + 20 });
+    h.history.push({ paymentId: 'p1', previousState: 'processing', newState: 'processing', changedBy: 'worker:0', at: T0 + 30 });
+    expect(verdict(duplicateEffect, h).valid).toBe(true);
+  });
   it('when a terminal state is left, then terminal-stable fails', () => {
     const h = healthy();
     h.history.push({ paymentId: 'p1', previousState: 'completed', newState: 'failed', changedBy: 'worker:1', at: T0 + 60 });

@@ -177,14 +177,17 @@ export const mismatch: Check = {
   },
 };
 
-/** The same state change applied twice to one payment is a duplicate effect of a redelivery. */
+/** The same state change applied twice to one payment is a duplicate effect of a redelivery.
+ *  A row whose state does not change (processing → processing: a retry noted in the history) is
+ *  a record, not a change, and is not counted. */
 export const duplicateEffect: Check = {
   name: 'duplicate-effect',
   title: 'no state change applied twice',
   run(h) {
     const payments = byId(h.payments);
     const problems: Problem[] = [];
-    for (const [, rows] of groupBy(h.history, (r) => `${r.paymentId}|${r.previousState ?? ''}|${r.newState}`)) {
+    const changes = h.history.filter((r) => r.previousState !== r.newState);
+    for (const [, rows] of groupBy(changes, (r) => `${r.paymentId}|${r.previousState ?? ''}|${r.newState}`)) {
       if (rows.length <= 1) continue;
       const first = rows[0]!;
       problems.push({
