@@ -145,4 +145,18 @@ describe('relayAck = fire-and-forget, when the relay cannot reach Kafka', () => 
     expect(await stack.state(paymentId)).toBe('requested');
     await relay.stop();
   });
+
+  it('while the ack relay (the default) on the same unreachable link marks nothing, and delivers everything once Kafka is reachable', async () => {
+    await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
+    const port = proxy.listen.slice(proxy.listen.lastIndexOf(':') + 1);
+    const { paymentId } = await stack.createPayment();
+    const starting = stack.startRelay({ relayAck: 'ack' }, {}, { PAYLAB_KAFKA_PROXY_PORT: port });
+    await sleep(3_000);
+    const outbox = await stack.pool.query('SELECT status FROM outbox WHERE aggregate_id = $1', [paymentId]);
+    expect(outbox.rows[0]?.status).toBe('pending');
+    proxy = await proxy.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream });
+    const relay = await starting;
+    expect(await stack.waitForState(paymentId, ['completed', 'failed'], 30_000)).toBe('completed');
+    await relay.stop();
+  });
 });
