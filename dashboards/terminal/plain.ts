@@ -67,7 +67,7 @@ export function startPlainView(options: PlainViewOptions): LiveView {
       .then(
         (sample) => apply({ type: 'sample', sample }),
         (error: unknown) =>
-          apply({ type: 'sample', sample: { at: now(), values: {}, faults: [], error: String(error) } }),
+          apply({ type: 'sample', sample: { at: now(), values: {}, error: String(error) } }),
       )
       .then(() => {
         if (state.now - lastProgressAt >= (options.progressEveryMs ?? PLAIN_PROGRESS_EVERY_MS)) {

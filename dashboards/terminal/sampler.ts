@@ -17,7 +17,8 @@ export interface Sample {
   at: number;
   /** Missing: no series (no data yet) or NaN. */
   values: Partial<Record<ScalarId, number>>;
-  faults: ActiveFaultSample[];
+  /** Absent when the active-faults query failed: unknown is not "no faults". */
+  faults?: ActiveFaultSample[];
   /** Per-series counter values, keyed by the series' labels; absent when the query failed. */
   counters?: Partial<Record<CounterId, Record<string, number>>>;
   /** First failure of the round, if any query failed. */
@@ -54,7 +55,7 @@ export async function sampleLab(prometheusUrl: string, options: SampleOptions = 
     Promise.allSettled([query(ACTIVE_FAULTS_QUERY)]),
     Promise.allSettled(COUNTER_QUERIES.map((q) => query(q.promql))),
   ]);
-  const sample: Sample = { at: now(), values: {}, faults: [], counters: {} };
+  const sample: Sample = { at: now(), values: {}, counters: {} };
   const failures: string[] = [];
   scalars.forEach((result, i) => {
     const id = SCALAR_QUERIES[i]?.id;

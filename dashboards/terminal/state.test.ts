@@ -212,6 +212,17 @@ describe('viewReducer', () => {
     expect(state.log.map((l) => l.tone)).toEqual(['fault', 'heal']);
   });
 
+  it('when the active-faults query fails, then gauge faults stay active', () => {
+    const withFault: ViewAction = {
+      type: 'sample',
+      sample: { at: T0, values: {}, faults: [{ target: 'db', kind: 'down' }] },
+    };
+    const failed: ViewAction = { type: 'sample', sample: { at: T0 + 1000, values: {}, error: 'timeout' } };
+    const state = run([withFault, failed]);
+    expect(state.activeFaults.map((f) => f.faultId)).toEqual(['db/down']);
+    expect(state.recoveries).toEqual([]);
+  });
+
   it('when the runner reports faults, then gauge series no longer start faults of their own', () => {
     const state = run([
       { type: 'fault-started', at: T0, faultId: 'run-1', label: 'redis down', target: 'redis', kind: 'down' },

@@ -187,7 +187,8 @@ function gaugeFaultId(target: string, kind: string): string {
 }
 
 function applyGaugeFaults(state: ViewState, sample: Sample): ViewState {
-  if (state.faultSource !== 'gauge') return state;
+  // A failed read says nothing about faults; ending them all would start bogus recovery timers.
+  if (state.faultSource !== 'gauge' || sample.faults === undefined) return state;
   const seen = new Set<string>();
   let next = state;
   for (const f of sample.faults) {

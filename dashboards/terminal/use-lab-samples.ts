@@ -31,7 +31,7 @@ export function useLabSamples(
       } catch (error) {
         if (!controller.signal.aborted) {
           const message = error instanceof Error ? error.message : String(error);
-          onSampleRef.current({ at: Date.now(), values: {}, faults: [], error: message });
+          onSampleRef.current({ at: Date.now(), values: {}, error: message });
         }
       } finally {
         inFlight = false;
