@@ -17,7 +17,11 @@ export async function grafanaAnnotator(config: LabConfig, runId: string): Promis
       void fetch(`${base}/api/annotations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ time: e.t, tags: ['paylab', 'fault', e.event, e.target, runId], text: `${e.event}: ${e.label}` }),
+        body: JSON.stringify({
+          time: e.t,
+          tags: ['paylab', 'fault', e.event, e.target, runId],
+          text: `${e.event}: ${e.label}`,
+        }),
         signal: AbortSignal.timeout(2000),
       }).catch(() => undefined);
     },

@@ -14,7 +14,12 @@ export interface LabMetricsServer extends FaultGauge {
 
 export async function startLabMetrics(config: LabConfig): Promise<LabMetricsServer> {
   const registry = new Registry();
-  const gauge = new Gauge({ name: METRICS.faultActive, help: '1 while a fault injected by the scenario runner is on', labelNames: ['target', 'kind'], registers: [registry] });
+  const gauge = new Gauge({
+    name: METRICS.faultActive,
+    help: '1 while a fault injected by the scenario runner is on',
+    labelNames: ['target', 'kind'],
+    registers: [registry],
+  });
   const server = http.createServer((req, res) => {
     if (req.url !== '/metrics') {
       res.writeHead(404).end();
@@ -28,7 +33,13 @@ export async function startLabMetrics(config: LabConfig): Promise<LabMetricsServ
   const { host, port } = config.services.labMetrics;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} (lab metrics) is in use: is another scenario running? The lab runs one scenario at a time.`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${port} (lab metrics) is in use: is another scenario running? The lab runs one scenario at a time.`,
+            )
+          : error,
+      ),
     );
     server.listen(port, host, resolve);
   });

@@ -40,9 +40,19 @@ export class TimelineRecorder {
     this.clock = clock;
   }
 
-  record(event: TimelineEventType, fault: { faultId: string; target: string; kind: string; label: string }, detail?: string): TimelineEvent {
+  record(
+    event: TimelineEventType,
+    fault: { faultId: string; target: string; kind: string; label: string },
+    detail?: string,
+  ): TimelineEvent {
     const t = this.clock();
-    const entry: TimelineEvent = { t, time: new Date(t).toISOString(), event, ...fault, ...(detail === undefined ? {} : { detail }) };
+    const entry: TimelineEvent = {
+      t,
+      time: new Date(t).toISOString(),
+      event,
+      ...fault,
+      ...(detail === undefined ? {} : { detail }),
+    };
     this.events.push(entry);
     fs.appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
     if (event === 'start') this.gauge.set(fault.target, fault.kind, true);
@@ -68,7 +78,14 @@ export function windowsOf(events: readonly TimelineEvent[]): Window[] {
   const done: Window[] = [];
   for (const e of events) {
     if (e.event === 'start') {
-      open.set(e.faultId, { id: e.faultId, label: e.label, target: e.target, kind: e.kind, start: e.t, end: null });
+      open.set(e.faultId, {
+        id: e.faultId,
+        label: e.label,
+        target: e.target,
+        kind: e.kind,
+        start: e.t,
+        end: null,
+      });
     } else if (e.event === 'end' || e.event === 'heal') {
       const w = open.get(e.faultId);
       if (w) {

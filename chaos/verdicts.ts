@@ -35,7 +35,14 @@ export function checkVerdicts(scenario: Scenario, checks: readonly CheckResult[]
     out.push({
       name,
       expected: 'holds',
-      actual: c === undefined ? 'not run' : c.valid === true ? 'holds' : c.valid === false ? `violated (${c.problemCount})` : `unknown: ${c.note ?? ''}`,
+      actual:
+        c === undefined
+          ? 'not run'
+          : c.valid === true
+            ? 'holds'
+            : c.valid === false
+              ? `violated (${c.problemCount})`
+              : `unknown: ${c.note ?? ''}`,
       pass: c?.valid === true,
     });
   }
@@ -44,7 +51,14 @@ export function checkVerdicts(scenario: Scenario, checks: readonly CheckResult[]
     out.push({
       name: `${name} (naive)`,
       expected: 'violation caught',
-      actual: c === undefined ? 'not run' : c.valid === false ? `caught (${c.problemCount})` : c.valid === true ? 'not caught: the invariant held' : `unknown: ${c.note ?? ''}`,
+      actual:
+        c === undefined
+          ? 'not run'
+          : c.valid === false
+            ? `caught (${c.problemCount})`
+            : c.valid === true
+              ? 'not caught: the invariant held'
+              : `unknown: ${c.note ?? ''}`,
       pass: c?.valid === false,
     });
   }
@@ -56,7 +70,12 @@ export function recoveryVerdicts(scenario: Scenario, records: readonly FaultReco
   return records.map((r) => ({
     name: `recovery ${r.faultId}`,
     expected: 'recovers before the drain deadline',
-    actual: r.recovery.status === 'recovered' ? `${fmt(r.recovery.seconds, 1)} s` : r.recovery.status === 'unknown' ? 'unknown (no steady state or no samples)' : 'did not recover',
+    actual:
+      r.recovery.status === 'recovered'
+        ? `${fmt(r.recovery.seconds, 1)} s`
+        : r.recovery.status === 'unknown'
+          ? 'unknown (no steady state or no samples)'
+          : 'did not recover',
     pass: r.recovery.status === 'recovered',
   }));
 }
@@ -64,16 +83,34 @@ export function recoveryVerdicts(scenario: Scenario, records: readonly FaultReco
 export function sloVerdicts(scenario: Scenario, k6: K6Numbers | null, planned: number): Verdict[] {
   const slo = scenario.expect.slo;
   const out: Verdict[] = [];
-  const missing = (name: string, expected: string): Verdict => ({ name, expected, actual: 'no k6 summary', pass: false });
+  const missing = (name: string, expected: string): Verdict => ({
+    name,
+    expected,
+    actual: 'no k6 summary',
+    pass: false,
+  });
   if (slo.createP95Ms !== undefined) {
     const name = 'create p95 (k6)';
     const expected = `≤ ${slo.createP95Ms} ms`;
-    out.push(k6 === null || k6.createP95Ms === null ? missing(name, expected) : { name, expected, actual: `${fmt(k6.createP95Ms, 1)} ms`, pass: k6.createP95Ms <= slo.createP95Ms });
+    out.push(
+      k6 === null || k6.createP95Ms === null
+        ? missing(name, expected)
+        : { name, expected, actual: `${fmt(k6.createP95Ms, 1)} ms`, pass: k6.createP95Ms <= slo.createP95Ms },
+    );
   }
   if (slo.createErrorRate !== undefined) {
     const name = 'create error rate (k6)';
     const expected = `≤ ${slo.createErrorRate}`;
-    out.push(k6 === null || k6.createErrorRate === null ? missing(name, expected) : { name, expected, actual: fmt(k6.createErrorRate, 4), pass: k6.createErrorRate <= slo.createErrorRate });
+    out.push(
+      k6 === null || k6.createErrorRate === null
+        ? missing(name, expected)
+        : {
+            name,
+            expected,
+            actual: fmt(k6.createErrorRate, 4),
+            pass: k6.createErrorRate <= slo.createErrorRate,
+          },
+    );
   }
   if (slo.droppedIterationsRatio !== undefined) {
     const name = 'dropped iterations';
@@ -81,7 +118,12 @@ export function sloVerdicts(scenario: Scenario, k6: K6Numbers | null, planned: n
     if (k6 === null) out.push(missing(name, expected));
     else {
       const ratio = planned === 0 ? 0 : k6.droppedIterations / planned;
-      out.push({ name, expected, actual: `${k6.droppedIterations} (${fmt(ratio * 100, 2)} %)`, pass: ratio <= slo.droppedIterationsRatio });
+      out.push({
+        name,
+        expected,
+        actual: `${k6.droppedIterations} (${fmt(ratio * 100, 2)} %)`,
+        pass: ratio <= slo.droppedIterationsRatio,
+      });
     }
   }
   if (slo.achievedRateRatio !== undefined) {
@@ -90,7 +132,12 @@ export function sloVerdicts(scenario: Scenario, k6: K6Numbers | null, planned: n
     if (k6 === null) out.push(missing(name, expected));
     else {
       const ratio = planned === 0 ? 1 : k6.iterations / planned;
-      out.push({ name, expected, actual: `${k6.iterations} of ${planned} iterations (${fmt(ratio * 100, 1)} %)`, pass: ratio >= slo.achievedRateRatio });
+      out.push({
+        name,
+        expected,
+        actual: `${k6.iterations} of ${planned} iterations (${fmt(ratio * 100, 1)} %)`,
+        pass: ratio >= slo.achievedRateRatio,
+      });
     }
   }
   return out;

@@ -6,6 +6,8 @@ export default defineScenario({
   description: 'The API is restarted gracefully under load: in-flight creates finish or fail cleanly',
   load: FAULT_LOAD,
   warmUpSeconds: FAULT_WARMUP,
-  faults: [{ fault: { kind: 'process', target: 'api', action: 'restart' }, atSeconds: FAULT_AT, durationSeconds: 0 }],
+  faults: [
+    { fault: { kind: 'process', target: 'api', action: 'restart' }, atSeconds: FAULT_AT, durationSeconds: 0 },
+  ],
   drainDeadlineSeconds: 90,
 });

@@ -7,5 +7,7 @@ export default defineScenario({
   load: steady(20, 60),
   warmUpSeconds: 0,
   drainDeadlineSeconds: 60,
-  expect: { slo: { createP95Ms: 500, createErrorRate: 0.01, droppedIterationsRatio: 0.01, achievedRateRatio: 0.95 } },
+  expect: {
+    slo: { createP95Ms: 500, createErrorRate: 0.01, droppedIterationsRatio: 0.01, achievedRateRatio: 0.95 },
+  },
 });

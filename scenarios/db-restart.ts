@@ -6,6 +6,8 @@ export default defineScenario({
   description: 'PostgreSQL restarted under load: requests fail briefly, no accepted payment lost',
   load: FAULT_LOAD,
   warmUpSeconds: FAULT_WARMUP,
-  faults: [{ fault: { kind: 'process', target: 'db', action: 'restart' }, atSeconds: FAULT_AT, durationSeconds: 0 }],
+  faults: [
+    { fault: { kind: 'process', target: 'db', action: 'restart' }, atSeconds: FAULT_AT, durationSeconds: 0 },
+  ],
   drainDeadlineSeconds: 90,
 });

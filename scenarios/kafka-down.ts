@@ -6,6 +6,8 @@ export default defineScenario({
   description: 'The Kafka link is down for 20 s: the outbox holds events, nothing lost, lag drains after',
   load: FAULT_LOAD,
   warmUpSeconds: FAULT_WARMUP,
-  faults: [{ fault: { kind: 'link', target: 'kafka', toxic: 'down' }, atSeconds: FAULT_AT, durationSeconds: 20 }],
+  faults: [
+    { fault: { kind: 'link', target: 'kafka', toxic: 'down' }, atSeconds: FAULT_AT, durationSeconds: 20 },
+  ],
   drainDeadlineSeconds: 90,
 });

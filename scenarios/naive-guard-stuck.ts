@@ -3,7 +3,8 @@ import { FAULT_AT, FAULT_LOAD, FAULT_WARMUP } from './lib/profiles.ts';
 
 export default defineScenario({
   name: 'naive-guard-stuck',
-  description: 'Naive: the idempotency guard commits before processing; transient PG errors leave payments stuck',
+  description:
+    'Naive: the idempotency guard commits before processing; transient PG errors leave payments stuck',
   load: FAULT_LOAD,
   warmUpSeconds: FAULT_WARMUP,
   strategy: { workerGuard: 'guard-before-process' },

@@ -7,7 +7,9 @@ export default defineScenario({
   load: FAULT_LOAD,
   warmUpSeconds: FAULT_WARMUP,
   strategy: { relayAck: 'fire-and-forget' },
-  faults: [{ fault: { kind: 'link', target: 'kafka', toxic: 'down' }, atSeconds: FAULT_AT, durationSeconds: 15 }],
+  faults: [
+    { fault: { kind: 'link', target: 'kafka', toxic: 'down' }, atSeconds: FAULT_AT, durationSeconds: 15 },
+  ],
   drainDeadlineSeconds: 60,
   // A lost event leaves its payment non-terminal: stuck is the consequence, lost is the verdict.
   expect: { catch: ['lost'], tolerate: ['stuck'] },

@@ -7,7 +7,13 @@ export default defineScenario({
   load: FAULT_LOAD,
   warmUpSeconds: FAULT_WARMUP,
   strategy: { workerPgRetry: 'naive' },
-  faults: [{ fault: { kind: 'pg', settings: { chargeThenTimeoutRate: 0.3, chargeThenTimeoutMs: 3000 } }, atSeconds: FAULT_AT, durationSeconds: 20 }],
+  faults: [
+    {
+      fault: { kind: 'pg', settings: { chargeThenTimeoutRate: 0.3, chargeThenTimeoutMs: 3000 } },
+      atSeconds: FAULT_AT,
+      durationSeconds: 20,
+    },
+  ],
   drainDeadlineSeconds: 60,
   expect: { catch: ['double-charge'], tolerate: ['mismatch'] },
 });

@@ -6,6 +6,8 @@ export default defineScenario({
   description: 'The pg-mock link is down for 20 s: payments wait and settle once it is back',
   load: FAULT_LOAD,
   warmUpSeconds: FAULT_WARMUP,
-  faults: [{ fault: { kind: 'link', target: 'pg-mock', toxic: 'down' }, atSeconds: FAULT_AT, durationSeconds: 20 }],
+  faults: [
+    { fault: { kind: 'link', target: 'pg-mock', toxic: 'down' }, atSeconds: FAULT_AT, durationSeconds: 20 },
+  ],
   drainDeadlineSeconds: 90,
 });

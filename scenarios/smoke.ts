@@ -7,5 +7,7 @@ export default defineScenario({
   load: steady(10, 20),
   warmUpSeconds: 0,
   drainDeadlineSeconds: 30,
-  expect: { slo: { createP95Ms: 1000, createErrorRate: 0.01, droppedIterationsRatio: 0.02, achievedRateRatio: 0.9 } },
+  expect: {
+    slo: { createP95Ms: 1000, createErrorRate: 0.01, droppedIterationsRatio: 0.02, achievedRateRatio: 0.9 },
+  },
 });

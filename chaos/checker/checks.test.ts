@@ -1,17 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../system/pg-mock/contract.ts';
-import { ALL_CHECKS, acceptedVersusCreated, deadLetter, deadOutbox, doubleCharge, duplicateDelivery, duplicateEffect, lost, mismatch, reorder, stuck, terminalStable } from './checks.ts';
+import {
+  ALL_CHECKS,
+  acceptedVersusCreated,
+  deadLetter,
+  deadOutbox,
+  doubleCharge,
+  duplicateDelivery,
+  duplicateEffect,
+  lost,
+  mismatch,
+  reorder,
+  stuck,
+  terminalStable,
+} from './checks.ts';
 import { runChecks, type Check } from './compose.ts';
 import type { DbPayment, RunHistory } from './history.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 function payment(id: string, state: DbPayment['state'], at = T0): DbPayment {
-  return { id, idempotencyKey: `run-${id}`, state, captured: state === 'completed', createdAt: at, updatedAt: at };
+  return {
+    id,
+    idempotencyKey: `run-${id}`,
+    state,
+    captured: state === 'completed',
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 function capture(paymentId: string, tx: string, status: LedgerEntry['status'] = 'captured'): LedgerEntry {
-  return { paymentId, transactionId: tx, pgIdempotencyKey: `pg-${paymentId}`, status, amount: 1000, currency: 'KRW', createdAt: new Date(T0).toISOString() };
+  return {
+    paymentId,
+    transactionId: tx,
+    pgIdempotencyKey: `pg-${paymentId}`,
+    status,
+    amount: 1000,
+    currency: 'KRW',
+    createdAt: new Date(T0).toISOString(),
+  };
 }
 
 /** A healthy run of two payments: one completed with its capture, one canceled before capture. */
@@ -26,9 +54,33 @@ function healthy(): RunHistory {
     ],
     payments: [payment('p1', 'completed'), payment('p2', 'canceled', T0 + 1000)],
     outbox: [
-      { eventId: 'e1', paymentId: 'p1', eventType: 'payment.requested', status: 'sent', sequence: 1, createdAt: T0, sentAt: T0 + 10 },
-      { eventId: 'e2', paymentId: 'p2', eventType: 'payment.requested', status: 'sent', sequence: 1, createdAt: T0 + 1000, sentAt: T0 + 1010 },
-      { eventId: 'e3', paymentId: 'p2', eventType: 'payment.cancel_requested', status: 'sent', sequence: 2, createdAt: T0 + 1100, sentAt: T0 + 1110 },
+      {
+        eventId: 'e1',
+        paymentId: 'p1',
+        eventType: 'payment.requested',
+        status: 'sent',
+        sequence: 1,
+        createdAt: T0,
+        sentAt: T0 + 10,
+      },
+      {
+        eventId: 'e2',
+        paymentId: 'p2',
+        eventType: 'payment.requested',
+        status: 'sent',
+        sequence: 1,
+        createdAt: T0 + 1000,
+        sentAt: T0 + 1010,
+      },
+      {
+        eventId: 'e3',
+        paymentId: 'p2',
+        eventType: 'payment.cancel_requested',
+        status: 'sent',
+        sequence: 2,
+        createdAt: T0 + 1100,
+        sentAt: T0 + 1110,
+      },
     ],
     processed: [
       { eventId: 'e1', paymentId: 'p1', eventType: 'payment.requested', processedAt: T0 + 50 },
@@ -37,9 +89,21 @@ function healthy(): RunHistory {
     ],
     history: [
       { paymentId: 'p1', previousState: null, newState: 'requested', changedBy: 'api', at: T0 },
-      { paymentId: 'p1', previousState: 'requested', newState: 'completed', changedBy: 'worker:0', at: T0 + 50 },
+      {
+        paymentId: 'p1',
+        previousState: 'requested',
+        newState: 'completed',
+        changedBy: 'worker:0',
+        at: T0 + 50,
+      },
       { paymentId: 'p2', previousState: null, newState: 'requested', changedBy: 'api', at: T0 + 1000 },
-      { paymentId: 'p2', previousState: 'requested', newState: 'canceled', changedBy: 'worker:1', at: T0 + 1150 },
+      {
+        paymentId: 'p2',
+        previousState: 'requested',
+        newState: 'canceled',
+        changedBy: 'worker:1',
+        at: T0 + 1150,
+      },
     ],
     ledger: [capture('p1', 'tx1')],
     counters: { duplicateDeliveries: 0, deadLetters: 0 },
@@ -161,24 +225,60 @@ describe('mismatch', () => {
 describe('duplicate effect and terminal stability', () => {
   it('when the same transition is applied twice, then it is a duplicate effect', () => {
     const h = healthy();
-    h.history.push({ paymentId: 'p1', previousState: 'requested', newState: 'completed', changedBy: 'worker:1', at: T0 + 60 });
+    h.history.push({
+      paymentId: 'p1',
+      previousState: 'requested',
+      newState: 'completed',
+      changedBy: 'worker:1',
+      at: T0 + 60,
+    });
     expect(verdict(duplicateEffect, h).valid).toBe(false);
   });
   it('when the history notes retries without a state change, then that is not a duplicate effect', () => {
     const h = healthy();
-    h.history.push({ paymentId: 'p1', previousState: 'processing', newState: 'processing', changedBy: 'worker:0', at: T0 + 20 });
-    h.history.push({ paymentId: 'p1', previousState: 'processing', newState: 'processing', changedBy: 'worker:0', at: T0 + 30 });
+    h.history.push({
+      paymentId: 'p1',
+      previousState: 'processing',
+      newState: 'processing',
+      changedBy: 'worker:0',
+      at: T0 + 20,
+    });
+    h.history.push({
+      paymentId: 'p1',
+      previousState: 'processing',
+      newState: 'processing',
+      changedBy: 'worker:0',
+      at: T0 + 30,
+    });
     expect(verdict(duplicateEffect, h).valid).toBe(true);
   });
   it('when a terminal state is left, then terminal-stable fails', () => {
     const h = healthy();
-    h.history.push({ paymentId: 'p1', previousState: 'completed', newState: 'failed', changedBy: 'worker:1', at: T0 + 60 });
+    h.history.push({
+      paymentId: 'p1',
+      previousState: 'completed',
+      newState: 'failed',
+      changedBy: 'worker:1',
+      at: T0 + 60,
+    });
     expect(verdict(terminalStable, h).valid).toBe(false);
   });
   it('when a completed payment is canceled through a refund, then that is the one allowed exit', () => {
     const h = healthy();
-    h.history.push({ paymentId: 'p1', previousState: 'completed', newState: 'cancel_requested', changedBy: 'api', at: T0 + 60 });
-    h.history.push({ paymentId: 'p1', previousState: 'cancel_requested', newState: 'canceled', changedBy: 'worker:1', at: T0 + 70 });
+    h.history.push({
+      paymentId: 'p1',
+      previousState: 'completed',
+      newState: 'cancel_requested',
+      changedBy: 'api',
+      at: T0 + 60,
+    });
+    h.history.push({
+      paymentId: 'p1',
+      previousState: 'cancel_requested',
+      newState: 'canceled',
+      changedBy: 'worker:1',
+      at: T0 + 70,
+    });
     expect(verdict(terminalStable, h).valid).toBe(true);
   });
 });
@@ -245,7 +345,13 @@ describe('duplicate delivery', () => {
 
 describe('compose', () => {
   it('when a check throws, then its verdict is unknown and the others still run', () => {
-    const boom: Check = { name: 'stuck', title: 'boom', run: () => { throw new Error('kaput'); } };
+    const boom: Check = {
+      name: 'stuck',
+      title: 'boom',
+      run: () => {
+        throw new Error('kaput');
+      },
+    };
     const [a, b] = runChecks([boom, doubleCharge], healthy());
     expect(a?.valid).toBe('unknown');
     expect(a?.note).toContain('kaput');

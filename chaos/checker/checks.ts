@@ -5,7 +5,7 @@
 import type { LedgerEntry } from '../../system/pg-mock/contract.ts';
 import { TERMINAL_STATES } from '../../system/src/domain/events.ts';
 import type { Check, CheckOutcome } from './compose.ts';
-import type { DbPayment, RunHistory } from './history.ts';
+import type { DbPayment } from './history.ts';
 import type { Problem } from './result.ts';
 
 const terminal = new Set<string>(TERMINAL_STATES);
@@ -39,11 +39,19 @@ export const acceptedVersusCreated: Check = {
     const problems: Problem[] = [];
     for (const a of h.accepted) {
       if (!payments.has(a.paymentId)) {
-        problems.push({ paymentId: a.paymentId, at: a.at, severity: 2, detail: `accepted at ${iso(a.at)} (key ${a.idempotencyKey}) but absent from the DB` });
+        problems.push({
+          paymentId: a.paymentId,
+          at: a.at,
+          severity: 2,
+          detail: `accepted at ${iso(a.at)} (key ${a.idempotencyKey}) but absent from the DB`,
+        });
       }
     }
     if (h.payments.length > h.createsAttempted) {
-      problems.push({ severity: 1, detail: `${h.payments.length} run payments in the DB but k6 attempted only ${h.createsAttempted} creates` });
+      problems.push({
+        severity: 1,
+        detail: `${h.payments.length} run payments in the DB but k6 attempted only ${h.createsAttempted} creates`,
+      });
     }
     const counts = {
       attempted: h.createsAttempted,
@@ -54,7 +62,12 @@ export const acceptedVersusCreated: Check = {
     };
     if (problems.length > 0) return { valid: false, counts, problems };
     if (h.accepted.length !== h.createsAcceptedByK6) {
-      return { valid: 'unknown', counts, problems, note: `k6 counted ${h.createsAcceptedByK6} accepted creates but logged ${h.accepted.length} payment ids; the missing ones cannot be checked` };
+      return {
+        valid: 'unknown',
+        counts,
+        problems,
+        note: `k6 counted ${h.createsAcceptedByK6} accepted creates but logged ${h.accepted.length} payment ids; the missing ones cannot be checked`,
+      };
     }
     return { valid: true, counts, problems };
   },
@@ -72,10 +85,19 @@ export const stuck: Check = {
       if (!p) continue; // absent payments are reported as lost
       if (!terminal.has(p.state)) {
         byState[p.state] = (byState[p.state] ?? 0) + 1;
-        problems.push({ paymentId: p.id, at: p.createdAt, severity: h.drainDeadline - p.createdAt, detail: `still ${p.state} at the drain deadline (created ${iso(p.createdAt)})` });
+        problems.push({
+          paymentId: p.id,
+          at: p.createdAt,
+          severity: h.drainDeadline - p.createdAt,
+          detail: `still ${p.state} at the drain deadline (created ${iso(p.createdAt)})`,
+        });
       }
     }
-    return { valid: problems.length === 0, counts: { stuck: problems.length, ...prefixed('state.', byState) }, problems };
+    return {
+      valid: problems.length === 0,
+      counts: { stuck: problems.length, ...prefixed('state.', byState) },
+      problems,
+    };
   },
 };
 
@@ -96,7 +118,12 @@ export const lost: Check = {
     for (const a of h.accepted) {
       if (!payments.has(a.paymentId)) {
         missingFromDb += 1;
-        problems.push({ paymentId: a.paymentId, at: a.at, severity: 2, detail: `accepted at ${iso(a.at)} but absent from the DB` });
+        problems.push({
+          paymentId: a.paymentId,
+          at: a.at,
+          severity: 2,
+          detail: `accepted at ${iso(a.at)} but absent from the DB`,
+        });
       }
     }
     let unprocessedEvents = 0;
@@ -149,7 +176,11 @@ export const doubleCharge: Check = {
         detail: `${captures.length} captures: ${captures.map((c) => `${c.transactionId} (${c.status}, key ${c.pgIdempotencyKey})`).join(', ')}`,
       });
     }
-    return { valid: problems.length === 0, counts: { doubleCharged: problems.length, extraCaptures, ledgerEntries: h.ledger.length }, problems };
+    return {
+      valid: problems.length === 0,
+      counts: { doubleCharged: problems.length, extraCaptures, ledgerEntries: h.ledger.length },
+      problems,
+    };
   },
 };
 
@@ -167,13 +198,27 @@ export const mismatch: Check = {
       const live = liveCaptures(ledger.get(p.id) ?? []);
       if (p.state === 'completed' && live.length === 0) {
         completedWithoutCapture += 1;
-        problems.push({ paymentId: p.id, at: p.createdAt, severity: 1, detail: 'completed in the DB but the PG holds no live capture' });
+        problems.push({
+          paymentId: p.id,
+          at: p.createdAt,
+          severity: 1,
+          detail: 'completed in the DB but the PG holds no live capture',
+        });
       } else if (p.state !== 'completed' && live.length > 0) {
         endedWithLiveCapture += 1;
-        problems.push({ paymentId: p.id, at: p.createdAt, severity: 2, detail: `${p.state} in the DB but the PG holds a live capture ${live.map((c) => c.transactionId).join(', ')}` });
+        problems.push({
+          paymentId: p.id,
+          at: p.createdAt,
+          severity: 2,
+          detail: `${p.state} in the DB but the PG holds a live capture ${live.map((c) => c.transactionId).join(', ')}`,
+        });
       }
     }
-    return { valid: problems.length === 0, counts: { completedWithoutCapture, endedWithLiveCapture }, problems };
+    return {
+      valid: problems.length === 0,
+      counts: { completedWithoutCapture, endedWithLiveCapture },
+      problems,
+    };
   },
 };
 
@@ -211,8 +256,18 @@ export const terminalStable: Check = {
   run(h) {
     const payments = byId(h.payments);
     const problems: Problem[] = h.history
-      .filter((r) => r.previousState !== null && terminal.has(r.previousState) && !ALLOWED_AFTER_TERMINAL.has(`${r.previousState}→${r.newState}`))
-      .map((r) => ({ paymentId: r.paymentId, at: payments.get(r.paymentId)?.createdAt ?? r.at, severity: 1, detail: `left terminal state ${r.previousState} for ${r.newState} at ${iso(r.at)} (by ${r.changedBy})` }));
+      .filter(
+        (r) =>
+          r.previousState !== null &&
+          terminal.has(r.previousState) &&
+          !ALLOWED_AFTER_TERMINAL.has(`${r.previousState}→${r.newState}`),
+      )
+      .map((r) => ({
+        paymentId: r.paymentId,
+        at: payments.get(r.paymentId)?.createdAt ?? r.at,
+        severity: 1,
+        detail: `left terminal state ${r.previousState} for ${r.newState} at ${iso(r.at)} (by ${r.changedBy})`,
+      }));
     return { valid: problems.length === 0, counts: { changesAfterTerminal: problems.length }, problems };
   },
 };
@@ -224,7 +279,9 @@ export const reorder: Check = {
   name: 'reorder',
   title: 'events of one payment processed in order',
   run(h) {
-    const sequenceOf = new Map(h.outbox.map((r) => [r.eventId, r.sequence ?? TYPE_RANK[r.eventType] ?? null]));
+    const sequenceOf = new Map(
+      h.outbox.map((r) => [r.eventId, r.sequence ?? TYPE_RANK[r.eventType] ?? null]),
+    );
     const payments = byId(h.payments);
     const problems: Problem[] = [];
     let paymentsWithSeveralEvents = 0;
@@ -238,14 +295,23 @@ export const reorder: Check = {
         const seq = sequenceOf.get(e.eventId) ?? TYPE_RANK[e.eventType] ?? null;
         if (seq === null) continue;
         if (seq < highest) {
-          problems.push({ paymentId, at: payments.get(paymentId)?.createdAt ?? e.processedAt, severity: highest - seq, detail: `${e.eventType} (seq ${seq}) processed at ${iso(e.processedAt)}, after ${highestType} (seq ${highest})` });
+          problems.push({
+            paymentId,
+            at: payments.get(paymentId)?.createdAt ?? e.processedAt,
+            severity: highest - seq,
+            detail: `${e.eventType} (seq ${seq}) processed at ${iso(e.processedAt)}, after ${highestType} (seq ${highest})`,
+          });
           break;
         }
         highest = seq;
         highestType = e.eventType;
       }
     }
-    return { valid: problems.length === 0, counts: { reordered: problems.length, paymentsWithSeveralEvents }, problems };
+    return {
+      valid: problems.length === 0,
+      counts: { reordered: problems.length, paymentsWithSeveralEvents },
+      problems,
+    };
   },
 };
 
@@ -255,9 +321,18 @@ export const deadOutbox: Check = {
   run(h) {
     const problems: Problem[] = h.outbox
       .filter((r) => r.status === 'dead')
-      .map((r) => ({ paymentId: r.paymentId, at: r.createdAt, severity: 1, detail: `${r.eventType} ${r.eventId} is dead` }));
+      .map((r) => ({
+        paymentId: r.paymentId,
+        at: r.createdAt,
+        severity: 1,
+        detail: `${r.eventType} ${r.eventId} is dead`,
+      }));
     const pending = h.outbox.filter((r) => r.status === 'pending').length;
-    return { valid: problems.length === 0, counts: { dead: problems.length, pendingAtDeadline: pending, rows: h.outbox.length }, problems };
+    return {
+      valid: problems.length === 0,
+      counts: { dead: problems.length, pendingAtDeadline: pending, rows: h.outbox.length },
+      problems,
+    };
   },
 };
 
@@ -267,12 +342,19 @@ export const deadLetter: Check = {
   title: 'dead-letter topic holds exactly the injected poison messages',
   run(h) {
     const n = h.counters.deadLetters;
-    if (n === null) return { valid: 'unknown', counts: { injected: h.injectedPoisonMessages }, problems: [], note: 'the worker dead-letter counter could not be read from Prometheus' };
+    if (n === null)
+      return {
+        valid: 'unknown',
+        counts: { injected: h.injectedPoisonMessages },
+        problems: [],
+        note: 'the worker dead-letter counter could not be read from Prometheus',
+      };
     const counts = { deadLetters: n, injected: h.injectedPoisonMessages };
     if (n === h.injectedPoisonMessages) return { valid: true, counts, problems: [] };
-    const detail = n > h.injectedPoisonMessages
-      ? `${n - h.injectedPoisonMessages} real events dead-lettered beyond the ${h.injectedPoisonMessages} injected poison messages`
-      : `${h.injectedPoisonMessages - n} injected poison messages never reached the dead-letter topic`;
+    const detail =
+      n > h.injectedPoisonMessages
+        ? `${n - h.injectedPoisonMessages} real events dead-lettered beyond the ${h.injectedPoisonMessages} injected poison messages`
+        : `${h.injectedPoisonMessages - n} injected poison messages never reached the dead-letter topic`;
     return { valid: false, counts, problems: [{ severity: Math.abs(n - h.injectedPoisonMessages), detail }] };
   },
 };
@@ -283,10 +365,31 @@ export const duplicateDelivery: Check = {
   title: 'duplicate deliveries absorbed',
   run(h) {
     const n = h.counters.duplicateDeliveries;
-    if (n === null) return { valid: 'unknown', counts: { injected: h.injectedRedeliveries }, problems: [], note: 'the worker duplicate-delivery counter could not be read from Prometheus' };
+    if (n === null)
+      return {
+        valid: 'unknown',
+        counts: { injected: h.injectedRedeliveries },
+        problems: [],
+        note: 'the worker duplicate-delivery counter could not be read from Prometheus',
+      };
     const counts = { absorbed: n, injected: h.injectedRedeliveries };
-    if (n >= h.injectedRedeliveries) return { valid: true, counts, problems: [], note: 'duplicates are allowed; a duplicate effect is judged by duplicate-effect and double-charge' };
-    return { valid: false, counts, problems: [{ severity: h.injectedRedeliveries - n, detail: `${h.injectedRedeliveries} events were redelivered on purpose but only ${n} were recognised as duplicates` }] };
+    if (n >= h.injectedRedeliveries)
+      return {
+        valid: true,
+        counts,
+        problems: [],
+        note: 'duplicates are allowed; a duplicate effect is judged by duplicate-effect and double-charge',
+      };
+    return {
+      valid: false,
+      counts,
+      problems: [
+        {
+          severity: h.injectedRedeliveries - n,
+          detail: `${h.injectedRedeliveries} events were redelivered on purpose but only ${n} were recognised as duplicates`,
+        },
+      ],
+    };
   },
 };
 

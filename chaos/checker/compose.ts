@@ -20,18 +20,28 @@ export interface Check {
 
 /** Attributes each timed problem to the fault window it falls in; a window's effects outlive it,
  *  so a problem up to `graceMs` after a window's end still counts for that window. */
-export function problemsPerWindow(problems: Problem[], windows: FaultWindow[], graceMs: number): Record<string, number> {
+export function problemsPerWindow(
+  problems: Problem[],
+  windows: FaultWindow[],
+  graceMs: number,
+): Record<string, number> {
   const counts: Record<string, number> = { outside: 0 };
   for (const w of windows) counts[w.id] = 0;
   for (const p of problems) {
-    const hit = p.at === undefined ? undefined : windows.find((w) => p.at! >= w.start && p.at! <= w.end + graceMs);
+    const hit =
+      p.at === undefined ? undefined : windows.find((w) => p.at! >= w.start && p.at! <= w.end + graceMs);
     const key = hit ? hit.id : 'outside';
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;
 }
 
-export function summarise(check: Pick<Check, 'name' | 'title'>, outcome: CheckOutcome, windows: FaultWindow[], graceMs: number): CheckResult {
+export function summarise(
+  check: Pick<Check, 'name' | 'title'>,
+  outcome: CheckOutcome,
+  windows: FaultWindow[],
+  graceMs: number,
+): CheckResult {
   const ordered = [...outcome.problems].sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
   let worst: Problem | undefined;
   for (const p of ordered) if (!worst || p.severity > worst.severity) worst = p;

@@ -10,12 +10,20 @@ import type { DbPayment, HistoryRow, OutboxRow, ProcessedEvent } from '../checke
 
 export function directDatabaseUrl(config: LabConfig): string {
   const { host, port } = config.services.db;
-  const auth = config.db.password ? `${encodeURIComponent(config.db.user)}:${encodeURIComponent(config.db.password)}` : encodeURIComponent(config.db.user);
+  const auth = config.db.password
+    ? `${encodeURIComponent(config.db.user)}:${encodeURIComponent(config.db.password)}`
+    : encodeURIComponent(config.db.user);
   return `postgres://${auth}@${host}:${port}/${encodeURIComponent(config.db.database)}`;
 }
 
 export function observerPool(config: LabConfig): pg.Pool {
-  return new pg.Pool({ connectionString: directDatabaseUrl(config), max: 2, connectionTimeoutMillis: 5_000, statement_timeout: 60_000, application_name: 'paylab-scenario-observer' });
+  return new pg.Pool({
+    connectionString: directDatabaseUrl(config),
+    max: 2,
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: 60_000,
+    application_name: 'paylab-scenario-observer',
+  });
 }
 
 const RUN_PAYMENTS = `SELECT id FROM payments WHERE idempotency_key LIKE $1`;
@@ -33,25 +41,58 @@ export interface DbSlice {
 
 export async function readRunSlice(pool: pg.Pool, runId: string): Promise<DbSlice> {
   const prefix = `${runId}-%`;
-  const payments = await pool.query<{ id: string; idempotency_key: string; state: PaymentState; captured: boolean; created_at: Date; updated_at: Date }>(
+  const payments = await pool.query<{
+    id: string;
+    idempotency_key: string;
+    state: PaymentState;
+    captured: boolean;
+    created_at: Date;
+    updated_at: Date;
+  }>(
     `SELECT id, idempotency_key, state, captured, created_at, updated_at FROM payments WHERE idempotency_key LIKE $1`,
     [prefix],
   );
-  const outbox = await pool.query<{ event_id: string; aggregate_id: string; event_type: string; status: OutboxRow['status']; sequence: string | null; created_at: Date; sent_at: Date | null }>(
+  const outbox = await pool.query<{
+    event_id: string;
+    aggregate_id: string;
+    event_type: string;
+    status: OutboxRow['status'];
+    sequence: string | null;
+    created_at: Date;
+    sent_at: Date | null;
+  }>(
     `SELECT event_id, aggregate_id, event_type, status, payload->>'sequence' AS sequence, created_at, sent_at
        FROM outbox WHERE aggregate_id IN (${RUN_PAYMENTS})`,
     [prefix],
   );
-  const processed = await pool.query<{ event_id: string; payment_id: string; event_type: string; processed_at: Date }>(
+  const processed = await pool.query<{
+    event_id: string;
+    payment_id: string;
+    event_type: string;
+    processed_at: Date;
+  }>(
     `SELECT event_id, payment_id, event_type, processed_at FROM processed_events WHERE payment_id IN (${RUN_PAYMENTS})`,
     [prefix],
   );
-  const history = await pool.query<{ payment_id: string; previous_state: string | null; new_state: string; changed_by: string; created_at: Date }>(
+  const history = await pool.query<{
+    payment_id: string;
+    previous_state: string | null;
+    new_state: string;
+    changed_by: string;
+    created_at: Date;
+  }>(
     `SELECT payment_id, previous_state, new_state, changed_by, created_at FROM payment_history WHERE payment_id IN (${RUN_PAYMENTS}) ORDER BY id`,
     [prefix],
   );
   return {
-    payments: payments.rows.map((r) => ({ id: r.id, idempotencyKey: r.idempotency_key, state: r.state, captured: r.captured, createdAt: r.created_at.getTime(), updatedAt: r.updated_at.getTime() })),
+    payments: payments.rows.map((r) => ({
+      id: r.id,
+      idempotencyKey: r.idempotency_key,
+      state: r.state,
+      captured: r.captured,
+      createdAt: r.created_at.getTime(),
+      updatedAt: r.updated_at.getTime(),
+    })),
     outbox: outbox.rows.map((r) => ({
       eventId: r.event_id,
       paymentId: r.aggregate_id,
@@ -61,8 +102,19 @@ export async function readRunSlice(pool: pg.Pool, runId: string): Promise<DbSlic
       createdAt: r.created_at.getTime(),
       sentAt: ms(r.sent_at),
     })),
-    processed: processed.rows.map((r) => ({ eventId: r.event_id, paymentId: r.payment_id, eventType: r.event_type, processedAt: r.processed_at.getTime() })),
-    history: history.rows.map((r) => ({ paymentId: r.payment_id, previousState: r.previous_state, newState: r.new_state, changedBy: r.changed_by, at: r.created_at.getTime() })),
+    processed: processed.rows.map((r) => ({
+      eventId: r.event_id,
+      paymentId: r.payment_id,
+      eventType: r.event_type,
+      processedAt: r.processed_at.getTime(),
+    })),
+    history: history.rows.map((r) => ({
+      paymentId: r.payment_id,
+      previousState: r.previous_state,
+      newState: r.new_state,
+      changedBy: r.changed_by,
+      at: r.created_at.getTime(),
+    })),
   };
 }
 
@@ -83,5 +135,9 @@ export async function readProgress(pool: pg.Pool, runId: string): Promise<Progre
     [prefix],
   );
   const r = rows[0];
-  return { payments: Number(r?.payments ?? 0), open: Number(r?.open ?? 0), pendingOutbox: Number(r?.pending ?? 0) };
+  return {
+    payments: Number(r?.payments ?? 0),
+    open: Number(r?.open ?? 0),
+    pendingOutbox: Number(r?.pending ?? 0),
+  };
 }

@@ -25,7 +25,14 @@ describe('k6 output', () => {
         iterations: { values: { count: 200 } },
       },
     });
-    expect(n).toMatchObject({ createsAttempted: 200, createsAccepted: 198, createP95Ms: 40, droppedIterations: 3, testRunSeconds: 20, thresholdsCrossed: ['dropped_iterations: count<=2'] });
+    expect(n).toMatchObject({
+      createsAttempted: 200,
+      createsAccepted: 198,
+      createP95Ms: 40,
+      droppedIterations: 3,
+      testRunSeconds: 20,
+      thresholdsCrossed: ['dropped_iterations: count<=2'],
+    });
   });
   it('refuses a summary without metrics', () => {
     expect(() => readK6Summary({})).toThrow(/no metrics/);
@@ -34,7 +41,21 @@ describe('k6 output', () => {
 
 describe('Prometheus range answers', () => {
   it('puts samples on the step grid and marks missing steps and NaN as null', () => {
-    const body = { status: 'success', data: { resultType: 'matrix', result: [{ metric: {}, values: [[10, '1'], [12, 'NaN']] }] } };
+    const body = {
+      status: 'success',
+      data: {
+        resultType: 'matrix',
+        result: [
+          {
+            metric: {},
+            values: [
+              [10, '1'],
+              [12, 'NaN'],
+            ],
+          },
+        ],
+      },
+    };
     expect(parseRangeResponse(body, 10_000, 13_000, 1000)).toEqual([
       { t: 10_000, v: 1 },
       { t: 11_000, v: null },
@@ -43,7 +64,10 @@ describe('Prometheus range answers', () => {
     ]);
   });
   it('refuses several series for a query meant to yield one', () => {
-    const body = { status: 'success', data: { resultType: 'matrix', result: [{ values: [] }, { values: [] }] } };
+    const body = {
+      status: 'success',
+      data: { resultType: 'matrix', result: [{ values: [] }, { values: [] }] },
+    };
     expect(() => parseRangeResponse(body, 0, 0, 1000)).toThrow(/one series/);
   });
 });

@@ -49,12 +49,14 @@ export class K6SummaryError extends Error {
 }
 
 export function readK6Summary(summary: unknown): K6Numbers {
-  if (!isRecord(summary) || !isRecord(summary.metrics)) throw new K6SummaryError('the k6 summary has no metrics object');
+  if (!isRecord(summary) || !isRecord(summary.metrics))
+    throw new K6SummaryError('the k6 summary has no metrics object');
   const m = summary.metrics;
   const crossed: string[] = [];
   for (const [name, value] of Object.entries(m)) {
     if (!isRecord(value) || !isRecord(value.thresholds)) continue;
-    for (const [expr, t] of Object.entries(value.thresholds)) if (isRecord(t) && t.ok === false) crossed.push(`${name}: ${expr}`);
+    for (const [expr, t] of Object.entries(value.thresholds))
+      if (isRecord(t) && t.ok === false) crossed.push(`${name}: ${expr}`);
   }
   const state = isRecord(summary.state) ? summary.state : {};
   return {

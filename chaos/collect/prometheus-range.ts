@@ -16,16 +16,23 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** Parses a query_range answer into samples on the step grid; steps without a value become null. */
 export function parseRangeResponse(body: unknown, startMs: number, endMs: number, stepMs: number): Sample[] {
   if (!isRecord(body)) throw new PrometheusRangeError('answer is not a JSON object');
-  if (body.status !== 'success') throw new PrometheusRangeError(`query failed: ${typeof body.error === 'string' ? body.error : 'no error message'}`);
+  if (body.status !== 'success')
+    throw new PrometheusRangeError(
+      `query failed: ${typeof body.error === 'string' ? body.error : 'no error message'}`,
+    );
   const data = body.data;
-  if (!isRecord(data) || data.resultType !== 'matrix' || !Array.isArray(data.result)) throw new PrometheusRangeError('expected a matrix result');
-  if (data.result.length > 1) throw new PrometheusRangeError(`expected one series, got ${data.result.length}`);
+  if (!isRecord(data) || data.resultType !== 'matrix' || !Array.isArray(data.result))
+    throw new PrometheusRangeError('expected a matrix result');
+  if (data.result.length > 1)
+    throw new PrometheusRangeError(`expected one series, got ${data.result.length}`);
   const values = new Map<number, number>();
   const series = data.result[0];
   if (series !== undefined) {
-    if (!isRecord(series) || !Array.isArray(series.values)) throw new PrometheusRangeError('series without values');
+    if (!isRecord(series) || !Array.isArray(series.values))
+      throw new PrometheusRangeError('series without values');
     for (const pair of series.values) {
-      if (!Array.isArray(pair) || typeof pair[0] !== 'number' || typeof pair[1] !== 'string') throw new PrometheusRangeError(`bad sample ${JSON.stringify(pair)}`);
+      if (!Array.isArray(pair) || typeof pair[0] !== 'number' || typeof pair[1] !== 'string')
+        throw new PrometheusRangeError(`bad sample ${JSON.stringify(pair)}`);
       const v = Number(pair[1]);
       values.set(Math.round(pair[0] * 1000), v);
     }
@@ -38,13 +45,26 @@ export function parseRangeResponse(body: unknown, startMs: number, endMs: number
   return grid;
 }
 
-export async function queryRange(baseUrl: string, promql: string, startMs: number, endMs: number, stepSeconds = 1): Promise<Sample[]> {
+export async function queryRange(
+  baseUrl: string,
+  promql: string,
+  startMs: number,
+  endMs: number,
+  stepSeconds = 1,
+): Promise<Sample[]> {
   const start = Math.floor(startMs / 1000);
   const end = Math.ceil(endMs / 1000);
-  const params = new URLSearchParams({ query: promql, start: String(start), end: String(end), step: `${stepSeconds}s` });
+  const params = new URLSearchParams({
+    query: promql,
+    start: String(start),
+    end: String(end),
+    step: `${stepSeconds}s`,
+  });
   let res: Response;
   try {
-    res = await fetch(`${baseUrl}/api/v1/query_range?${params.toString()}`, { signal: AbortSignal.timeout(15_000) });
+    res = await fetch(`${baseUrl}/api/v1/query_range?${params.toString()}`, {
+      signal: AbortSignal.timeout(15_000),
+    });
   } catch (cause) {
     throw new PrometheusRangeError(`Prometheus at ${baseUrl} is not reachable`, { cause });
   }
@@ -57,17 +77,25 @@ export async function queryScalar(baseUrl: string, promql: string, atMs: number)
   const params = new URLSearchParams({ query: promql, time: String(atMs / 1000) });
   let res: Response;
   try {
-    res = await fetch(`${baseUrl}/api/v1/query?${params.toString()}`, { signal: AbortSignal.timeout(15_000) });
+    res = await fetch(`${baseUrl}/api/v1/query?${params.toString()}`, {
+      signal: AbortSignal.timeout(15_000),
+    });
   } catch (cause) {
     throw new PrometheusRangeError(`Prometheus at ${baseUrl} is not reachable`, { cause });
   }
   const body: unknown = await res.json().catch(() => null);
-  if (!isRecord(body) || body.status !== 'success' || !isRecord(body.data) || !Array.isArray(body.data.result)) {
+  if (
+    !isRecord(body) ||
+    body.status !== 'success' ||
+    !isRecord(body.data) ||
+    !Array.isArray(body.data.result)
+  ) {
     throw new PrometheusRangeError(`query failed: ${promql}`);
   }
   const first = body.data.result[0];
   if (first === undefined) return null;
-  if (!isRecord(first) || !Array.isArray(first.value) || typeof first.value[1] !== 'string') throw new PrometheusRangeError('bad instant sample');
+  if (!isRecord(first) || !Array.isArray(first.value) || typeof first.value[1] !== 'string')
+    throw new PrometheusRangeError('bad instant sample');
   const v = Number(first.value[1]);
   return Number.isNaN(v) ? null : v;
 }

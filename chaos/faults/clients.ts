@@ -11,7 +11,16 @@ import type { FaultProfile, LedgerEntry } from '../../system/pg-mock/contract.ts
 import type { PgFaultSettings, ToxicKind } from './spec.ts';
 
 export interface LinkControl {
-  addToxic(proxy: string, toxic: { name: string; type: Exclude<ToxicKind, 'down'>; stream: 'upstream' | 'downstream'; toxicity: number; attributes: Record<string, number> }): Promise<void>;
+  addToxic(
+    proxy: string,
+    toxic: {
+      name: string;
+      type: Exclude<ToxicKind, 'down'>;
+      stream: 'upstream' | 'downstream';
+      toxicity: number;
+      attributes: Record<string, number>;
+    },
+  ): Promise<void>;
   removeToxic(proxy: string, name: string): Promise<void>;
   setEnabled(proxy: string, enabled: boolean): Promise<void>;
   /** Every proxy enabled, every toxic removed. */
@@ -52,7 +61,12 @@ export interface PgAdmin {
 function isLedgerEntry(v: unknown): v is LedgerEntry {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as Record<string, unknown>;
-  return typeof e.paymentId === 'string' && typeof e.transactionId === 'string' && typeof e.status === 'string' && typeof e.createdAt === 'string';
+  return (
+    typeof e.paymentId === 'string' &&
+    typeof e.transactionId === 'string' &&
+    typeof e.status === 'string' &&
+    typeof e.createdAt === 'string'
+  );
 }
 
 export function pgAdmin(config: LabConfig, token: string, fetchImpl: typeof fetch = fetch): PgAdmin {
@@ -62,7 +76,10 @@ export function pgAdmin(config: LabConfig, token: string, fetchImpl: typeof fetc
     try {
       res = await fetchImpl(`${base}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(10_000),
       });
@@ -70,7 +87,8 @@ export function pgAdmin(config: LabConfig, token: string, fetchImpl: typeof fetc
       throw new PgAdminError(`pg-mock admin API at ${base} is not reachable`, { cause });
     }
     const text = await res.text();
-    if (!res.ok) throw new PgAdminError(`pg-mock ${method} ${path} answered HTTP ${res.status}: ${text.slice(0, 200)}`);
+    if (!res.ok)
+      throw new PgAdminError(`pg-mock ${method} ${path} answered HTTP ${res.status}: ${text.slice(0, 200)}`);
     return text === '' ? null : (JSON.parse(text) as unknown);
   }
   return {
@@ -82,7 +100,8 @@ export function pgAdmin(config: LabConfig, token: string, fetchImpl: typeof fetc
     },
     async ledger() {
       const body = await call('GET', '/admin/ledger');
-      if (!Array.isArray(body) || !body.every(isLedgerEntry)) throw new PgAdminError('pg-mock /admin/ledger did not answer a list of ledger entries');
+      if (!Array.isArray(body) || !body.every(isLedgerEntry))
+        throw new PgAdminError('pg-mock /admin/ledger did not answer a list of ledger entries');
       return body;
     },
   };
@@ -97,7 +116,11 @@ export interface MessageInjector {
 }
 
 export function kafkaInjector(config: LabConfig, pool: pg.Pool, runId: string): MessageInjector {
-  const kafka = new Kafka({ clientId: `${config.kafka.clientId}-chaos`, brokers: kafkaBrokers(config), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: `${config.kafka.clientId}-chaos`,
+    brokers: kafkaBrokers(config),
+    logLevel: logLevel.NOTHING,
+  });
   let producer: Producer | null = null;
   async function connected(): Promise<Producer> {
     if (!producer) {
@@ -110,13 +133,21 @@ export function kafkaInjector(config: LabConfig, pool: pg.Pool, runId: string): 
   return {
     async poison(count) {
       const p = await connected();
-      const messages = Array.from({ length: count }, (_, i) => ({ key: `poison-${runId}-${i}`, value: `{"not":"a payment event" ${i}` }));
+      const messages = Array.from({ length: count }, (_, i) => ({
+        key: `poison-${runId}-${i}`,
+        value: `{"not":"a payment event" ${i}`,
+      }));
       await p.send({ topic, acks: -1, messages });
       return count;
     },
     async redeliver(count) {
       // The same key, value and headers the relay publishes, so the worker cannot tell them apart.
-      const { rows } = await pool.query<{ event_id: string; event_type: string; partition_key: string; payload: unknown }>(
+      const { rows } = await pool.query<{
+        event_id: string;
+        event_type: string;
+        partition_key: string;
+        payload: unknown;
+      }>(
         `SELECT o.event_id, o.event_type, o.partition_key, o.payload
            FROM outbox o
            JOIN payments p ON p.id = o.aggregate_id
@@ -131,7 +162,11 @@ export function kafkaInjector(config: LabConfig, pool: pg.Pool, runId: string): 
       await p.send({
         topic,
         acks: -1,
-        messages: rows.map((r) => ({ key: r.partition_key, value: JSON.stringify(r.payload), headers: { 'event-id': r.event_id, 'event-type': r.event_type } })),
+        messages: rows.map((r) => ({
+          key: r.partition_key,
+          value: JSON.stringify(r.payload),
+          headers: { 'event-id': r.event_id, 'event-type': r.event_type },
+        })),
       });
       return rows.length;
     },
@@ -143,5 +178,11 @@ export function kafkaInjector(config: LabConfig, pool: pg.Pool, runId: string): 
 }
 
 export function labPool(config: LabConfig, connectionString: string): pg.Pool {
-  return new pg.Pool({ connectionString, max: 2, connectionTimeoutMillis: 5_000, statement_timeout: 30_000, application_name: `${config.kafka.clientId}-scenario` });
+  return new pg.Pool({
+    connectionString,
+    max: 2,
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: 30_000,
+    application_name: `${config.kafka.clientId}-scenario`,
+  });
 }

@@ -34,14 +34,27 @@ function fakes() {
     pause: async (r: ServiceRef) => void calls.push(`pause ${ref(r)}`),
     resume: async (r: ServiceRef) => void calls.push(`resume ${ref(r)}`),
   } as unknown as LabRuntime;
-  const injector: MessageInjector = { poison: async (n) => n, redeliver: async (n) => Math.min(n, 3), close: async () => undefined };
+  const injector: MessageInjector = {
+    poison: async (n) => n,
+    redeliver: async (n) => Math.min(n, 3),
+    close: async () => undefined,
+  };
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paylab-chaos-')), 'timeline.jsonl');
-  const timeline = new TimelineRecorder(file, { set: (t, k, a) => void gauge.set(`${t}|${k}`, a) }, { annotate: () => undefined });
+  const timeline = new TimelineRecorder(
+    file,
+    { set: (t, k, a) => void gauge.set(`${t}|${k}`, a) },
+    { annotate: () => undefined },
+  );
   const engine = new ChaosEngine({ links, pg, runtime, injector, timeline, seed: 9, log: () => undefined });
   return { engine, calls, gauge, timeline, file };
 }
 
-function at(id: string, startSeconds: number, durationSeconds: number, fault: ScheduledFault['fault']): ScheduledFault {
+function at(
+  id: string,
+  startSeconds: number,
+  durationSeconds: number,
+  fault: ScheduledFault['fault'],
+): ScheduledFault {
   return { id, fault, atSeconds: startSeconds, startSeconds, durationSeconds };
 }
 
@@ -50,7 +63,12 @@ describe('chaos engine', () => {
     const { engine, calls, gauge, timeline, file } = fakes();
     await engine.play(
       [
-        at('f1', 0.01, 0.05, { kind: 'link', target: 'kafka', toxic: 'latency', attributes: { latency: 50 } }),
+        at('f1', 0.01, 0.05, {
+          kind: 'link',
+          target: 'kafka',
+          toxic: 'latency',
+          attributes: { latency: 50 },
+        }),
         at('f2', 0.02, 0.03, { kind: 'pg', settings: { declineRate: 0.5 } }),
         at('f3', 0.02, 0, { kind: 'redeliver', count: 10 }),
       ],
@@ -72,7 +90,11 @@ describe('chaos engine', () => {
   it('when the run is aborted mid-fault, then heal brings the process back and resets links and PG', async () => {
     const { engine, calls, timeline } = fakes();
     const abort = new AbortController();
-    const playing = engine.play([at('f1', 0, 60, { kind: 'process', target: 'worker', instance: 1, action: 'kill' })], Date.now(), abort.signal);
+    const playing = engine.play(
+      [at('f1', 0, 60, { kind: 'process', target: 'worker', instance: 1, action: 'kill' })],
+      Date.now(),
+      abort.signal,
+    );
     await new Promise((r) => setTimeout(r, 20));
     abort.abort();
     await playing;
@@ -87,7 +109,11 @@ describe('chaos engine', () => {
     broken.deps.links.setEnabled = async () => {
       throw new Error('no such proxy');
     };
-    await engine.play([at('f1', 0, 0.01, { kind: 'link', target: 'db', toxic: 'down' })], Date.now(), new AbortController().signal);
+    await engine.play(
+      [at('f1', 0, 0.01, { kind: 'link', target: 'db', toxic: 'down' })],
+      Date.now(),
+      new AbortController().signal,
+    );
     expect(timeline.events[0]).toMatchObject({ event: 'error', faultId: 'f1' });
   });
 });

@@ -6,7 +6,14 @@
  */
 import type { LabRuntime, ServiceRef } from '../../system/lab/runtime.ts';
 import type { LinkControl, MessageInjector, PgAdmin } from './clients.ts';
-import { faultKind, faultLabel, faultTarget, type FaultSpec, type ToxicAttributes, type ToxicKind } from './spec.ts';
+import {
+  faultKind,
+  faultLabel,
+  faultTarget,
+  type FaultSpec,
+  type ToxicAttributes,
+  type ToxicKind,
+} from './spec.ts';
 import type { TimelineRecorder } from '../timeline.ts';
 import type { ScheduledFault } from '../../scenarios/lib/overrides.ts';
 
@@ -56,7 +63,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 function processRef(spec: Extract<FaultSpec, { kind: 'process' }>): ServiceRef {
-  return spec.instance === undefined ? { service: spec.target } : { service: spec.target, instance: spec.instance };
+  return spec.instance === undefined
+    ? { service: spec.target }
+    : { service: spec.target, instance: spec.instance };
 }
 
 export class ChaosEngine {
@@ -85,7 +94,13 @@ export class ChaosEngine {
           return () => links.setEnabled(spec.target, true);
         }
         const attributes = { ...TOXIC_DEFAULTS[spec.toxic], ...spec.attributes } as Record<string, number>;
-        await links.addToxic(spec.target, { name: toxicName, type: spec.toxic, stream: spec.stream ?? 'downstream', toxicity: spec.toxicity ?? 1, attributes });
+        await links.addToxic(spec.target, {
+          name: toxicName,
+          type: spec.toxic,
+          stream: spec.stream ?? 'downstream',
+          toxicity: spec.toxicity ?? 1,
+          attributes,
+        });
         return () => links.removeToxic(spec.target, toxicName);
       }
       case 'process': {
@@ -124,7 +139,10 @@ export class ChaosEngine {
       case 'redeliver': {
         const n = await injector.redeliver(spec.count);
         this.injected.redelivered += n;
-        if (n < spec.count) this.deps.log(`  redeliver: only ${n} processed events of this run were available (asked for ${spec.count})`);
+        if (n < spec.count)
+          this.deps.log(
+            `  redeliver: only ${n} processed events of this run were available (asked for ${spec.count})`,
+          );
         return async () => undefined;
       }
     }
@@ -139,7 +157,11 @@ export class ChaosEngine {
       this.deps.log(`fault ${id} on: ${meta.label}`);
       return true;
     } catch (error) {
-      this.deps.timeline.record('error', meta, `start failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.timeline.record(
+        'error',
+        meta,
+        `start failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       this.deps.log(`fault ${id} could not start: ${error instanceof Error ? error.message : String(error)}`);
       return false;
     }
@@ -155,7 +177,11 @@ export class ChaosEngine {
       this.deps.timeline.record(event, meta);
       this.deps.log(`fault ${id} off: ${meta.label}`);
     } catch (error) {
-      this.deps.timeline.record('error', meta, `stop failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.timeline.record(
+        'error',
+        meta,
+        `stop failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       throw error;
     }
   }
@@ -170,7 +196,9 @@ export class ChaosEngine {
         if (!(await this.startFault(f.id, f.fault))) return;
         await sleep(startedAt + f.durationSeconds * 1000 - Date.now(), signal);
         if (signal.aborted) return; // heal() ends it, and records that it was healed, not ended
-        await this.endFault(f.id, 'end').catch((error: unknown) => this.deps.log(`fault ${f.id} stop failed, heal will retry: ${String(error)}`));
+        await this.endFault(f.id, 'end').catch((error: unknown) =>
+          this.deps.log(`fault ${f.id} stop failed, heal will retry: ${String(error)}`),
+        );
       }),
     );
   }
@@ -182,8 +210,12 @@ export class ChaosEngine {
       await this.endFault(id, 'heal').catch((error: unknown) => problems.push(`${id}: ${String(error)}`));
     }
     // Belt and braces: leftovers of an earlier, interrupted run are healed too.
-    await this.deps.links.resetAll().catch((error: unknown) => problems.push(`toxiproxy reset: ${String(error)}`));
-    await this.deps.pg.resetFaults().catch((error: unknown) => problems.push(`pg-mock fault reset: ${String(error)}`));
+    await this.deps.links
+      .resetAll()
+      .catch((error: unknown) => problems.push(`toxiproxy reset: ${String(error)}`));
+    await this.deps.pg
+      .resetFaults()
+      .catch((error: unknown) => problems.push(`pg-mock fault reset: ${String(error)}`));
     for (const [key, { ref, paused }] of this.touched) {
       try {
         await (paused ? this.deps.runtime.resume(ref) : this.deps.runtime.start(ref));

@@ -5,7 +5,16 @@
 import type { LinkName } from '../../system/src/config.ts';
 import type { FaultProfile } from '../../system/pg-mock/contract.ts';
 
-export const TOXIC_KINDS = ['latency', 'bandwidth', 'timeout', 'reset_peer', 'slow_close', 'slicer', 'limit_data', 'down'] as const;
+export const TOXIC_KINDS = [
+  'latency',
+  'bandwidth',
+  'timeout',
+  'reset_peer',
+  'slow_close',
+  'slicer',
+  'limit_data',
+  'down',
+] as const;
 export type ToxicKind = (typeof TOXIC_KINDS)[number];
 
 /** Attributes per Toxiproxy toxic type (Toxiproxy's own names and units). */
@@ -92,13 +101,17 @@ export function faultKind(f: FaultSpec): string {
 export function faultLabel(f: FaultSpec): string {
   switch (f.kind) {
     case 'link': {
-      const attrs = Object.entries(f.attributes ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+      const attrs = Object.entries(f.attributes ?? {})
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(' ');
       return `${f.toxic === 'down' ? 'link down' : f.toxic} on ${f.target} link${attrs ? ` (${attrs})` : ''}`;
     }
     case 'process':
       return `${f.action} ${faultTarget(f)}`;
     case 'pg':
-      return `PG ${Object.entries(f.settings).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ')}`;
+      return `PG ${Object.entries(f.settings)
+        .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+        .join(' ')}`;
     case 'poison':
       return `${f.count} poison messages`;
     case 'redeliver':

@@ -41,15 +41,31 @@ describe('recovery time of one SLI', () => {
     expect(r).toEqual({ status: 'recovered', seconds: 4, at: faultEnd + 4000 });
   });
   it('when the lag never drains before the deadline, then it did not recover', () => {
-    const r = sliRecovery(lag, band, series(Array.from({ length: 61 }, () => 900), faultEnd), window);
+    const r = sliRecovery(
+      lag,
+      band,
+      series(
+        Array.from({ length: 61 }, () => 900),
+        faultEnd,
+      ),
+      window,
+    );
     expect(r.status).toBe('not-recovered');
   });
   it('when it flaps back into band for fewer samples than required, then the later stable streak counts', () => {
-    const r = sliRecovery(lag, band, series([500, 10, 10, 10, 400, 10, 10, 10, 10, 10, 10], faultEnd), window);
+    const r = sliRecovery(
+      lag,
+      band,
+      series([500, 10, 10, 10, 400, 10, 10, 10, 10, 10, 10], faultEnd),
+      window,
+    );
     expect(r).toMatchObject({ status: 'recovered', seconds: 5 });
   });
   it('when the streak is cut by the deadline, then it did not recover', () => {
-    const r = sliRecovery(lag, band, series([500, 500, 10, 10], faultEnd), { ...window, deadline: faultEnd + 3000 });
+    const r = sliRecovery(lag, band, series([500, 500, 10, 10], faultEnd), {
+      ...window,
+      deadline: faultEnd + 3000,
+    });
     expect(r.status).toBe('not-recovered');
   });
   it('when a latency has no value during the load (no answers), then that sample is out of band', () => {
@@ -60,26 +76,38 @@ describe('recovery time of one SLI', () => {
   it('when every payment has settled, then a zero completion rate is no longer out of band', () => {
     const b = steadyBand(completion, series([10, 10, 10, 10, 10]))!;
     const w = { ...window, observability: observabilityOf('completion_rate', faultEnd, faultEnd + 1000) };
-    expect(sliRecovery(completion, b, series([0, 0, 0, 0, 0, 0, 0], faultEnd), w)).toMatchObject({ status: 'recovered', seconds: 1 });
+    expect(sliRecovery(completion, b, series([0, 0, 0, 0, 0, 0, 0], faultEnd), w)).toMatchObject({
+      status: 'recovered',
+      seconds: 1,
+    });
   });
   it('when payments never settle, then a zero completion rate never recovers', () => {
     const b = steadyBand(completion, series([10, 10, 10, 10, 10]))!;
     const w = { ...window, observability: observabilityOf('completion_rate', faultEnd, null) };
-    expect(sliRecovery(completion, b, series([0, 0, 0, 0, 0, 0, 0], faultEnd), w).status).toBe('not-recovered');
+    expect(sliRecovery(completion, b, series([0, 0, 0, 0, 0, 0, 0], faultEnd), w).status).toBe(
+      'not-recovered',
+    );
   });
   it('when the load ends while latency is still out of band, then recovery is unknown, not a pass', () => {
     const b = steadyBand(latency, series([0.01, 0.01, 0.01, 0.01, 0.01]))!;
     const w = { ...window, observability: observabilityOf('accept_p95_latency', faultEnd + 3000, null) };
-    expect(sliRecovery(latency, b, series([0.9, 0.9, 0.9, null, null, null, null, null], faultEnd), w).status).toBe('unknown');
+    expect(
+      sliRecovery(latency, b, series([0.9, 0.9, 0.9, null, null, null, null, null], faultEnd), w).status,
+    ).toBe('unknown');
   });
   it('when latency is back in band as the load ends, then the streak in progress counts', () => {
     const b = steadyBand(latency, series([0.01, 0.01, 0.01, 0.01, 0.01]))!;
     const w = { ...window, observability: observabilityOf('accept_p95_latency', faultEnd + 3000, null) };
-    expect(sliRecovery(latency, b, series([0.9, 0.01, 0.01, null, null, null], faultEnd), w)).toMatchObject({ status: 'recovered', seconds: 1 });
+    expect(sliRecovery(latency, b, series([0.9, 0.01, 0.01, null, null, null], faultEnd), w)).toMatchObject({
+      status: 'recovered',
+      seconds: 1,
+    });
   });
   it('lags are judged after the load too', () => {
     const w = { ...window, observability: observabilityOf('consumer_lag', faultEnd + 1000, faultEnd + 1000) };
-    expect(sliRecovery(lag, band, series([900, 900, 900, 900, 900, 900, 900], faultEnd), w).status).toBe('not-recovered');
+    expect(sliRecovery(lag, band, series([900, 900, 900, 900, 900, 900, 900], faultEnd), w).status).toBe(
+      'not-recovered',
+    );
   });
   it('without a band, then the answer is unknown', () => {
     expect(sliRecovery(lag, null, series([1]), window).status).toBe('unknown');

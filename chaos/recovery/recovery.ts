@@ -102,8 +102,17 @@ export interface RecoveryWindow {
 }
 
 /** Finds the first run of `consecutive` in-band samples at or after the fault's end. */
-export function sliRecovery(sli: Pick<SliDefinition, 'id' | 'bad'>, band: Band | null, samples: readonly Sample[], w: RecoveryWindow): SliRecovery {
-  if (band === null) return { status: 'unknown', reason: `fewer than ${MIN_WARMUP_SAMPLES} warm-up samples: no steady state to return to` };
+export function sliRecovery(
+  sli: Pick<SliDefinition, 'id' | 'bad'>,
+  band: Band | null,
+  samples: readonly Sample[],
+  w: RecoveryWindow,
+): SliRecovery {
+  if (band === null)
+    return {
+      status: 'unknown',
+      reason: `fewer than ${MIN_WARMUP_SAMPLES} warm-up samples: no steady state to return to`,
+    };
   const need = w.consecutive ?? DEFAULT_CONSECUTIVE;
   const after = samples.filter((s) => s.t >= w.faultEnd && s.t <= w.deadline).sort((a, b) => a.t - b.t);
   if (after.length === 0) return { status: 'unknown', reason: 'no samples after the fault ended' };
@@ -115,14 +124,26 @@ export function sliRecovery(sli: Pick<SliDefinition, 'id' | 'bad'>, band: Band |
     const observable = unobservableFrom === null || s.t < unobservableFrom;
     if (!observable && afterwards === 'continue-streak') {
       // Nothing more can be seen: a streak in progress is taken as kept, otherwise we cannot tell.
-      if (streakStart) return { status: 'recovered', seconds: Math.max(0, (streakStart.t - w.faultEnd) / 1000), at: streakStart.t };
-      return { status: 'unknown', reason: `still outside the band when it stopped being observable at ${new Date(unobservableFrom ?? s.t).toISOString()} (the load ended)` };
+      if (streakStart)
+        return {
+          status: 'recovered',
+          seconds: Math.max(0, (streakStart.t - w.faultEnd) / 1000),
+          at: streakStart.t,
+        };
+      return {
+        status: 'unknown',
+        reason: `still outside the band when it stopped being observable at ${new Date(unobservableFrom ?? s.t).toISOString()} (the load ended)`,
+      };
     }
     if (!observable || inBand(band, s)) {
       if (streak === 0) streakStart = s;
       streak += 1;
       if (streak >= need && streakStart) {
-        return { status: 'recovered', seconds: Math.max(0, (streakStart.t - w.faultEnd) / 1000), at: streakStart.t };
+        return {
+          status: 'recovered',
+          seconds: Math.max(0, (streakStart.t - w.faultEnd) / 1000),
+          at: streakStart.t,
+        };
       }
     } else {
       streak = 0;
@@ -133,7 +154,10 @@ export function sliRecovery(sli: Pick<SliDefinition, 'id' | 'bad'>, band: Band |
   return {
     status: 'not-recovered',
     lastOutOfBand: lastOut,
-    reason: lastOut === null ? `only ${after.length} samples before the deadline, fewer than ${need}` : `still outside the band at ${new Date(lastOut).toISOString()}`,
+    reason:
+      lastOut === null
+        ? `only ${after.length} samples before the deadline, fewer than ${need}`
+        : `still outside the band at ${new Date(lastOut).toISOString()}`,
   };
 }
 
@@ -147,8 +171,10 @@ export interface FaultRecovery {
 /** A fault has recovered when every SLI has; one that did not recover outweighs one unknown. */
 export function combineRecoveries(perSli: Partial<Record<SliId, SliRecovery>>): FaultRecovery {
   const all = Object.values(perSli);
-  if (all.some((r) => r.status === 'not-recovered')) return { status: 'not-recovered', seconds: null, perSli };
-  if (all.length === 0 || all.some((r) => r.status === 'unknown')) return { status: 'unknown', seconds: null, perSli };
+  if (all.some((r) => r.status === 'not-recovered'))
+    return { status: 'not-recovered', seconds: null, perSli };
+  if (all.length === 0 || all.some((r) => r.status === 'unknown'))
+    return { status: 'unknown', seconds: null, perSli };
   const seconds = Math.max(...all.map((r) => (r.status === 'recovered' ? r.seconds : 0)));
   return { status: 'recovered', seconds, perSli };
 }

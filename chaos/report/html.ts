@@ -14,15 +14,34 @@ function markdownToHtml(md: string): string {
   const flush = () => {
     if (!table) return;
     const [head, , ...rows] = table;
-    html.push('<table><thead><tr>' + (head ?? []).map((c) => `<th>${inline(c)}</th>`).join('') + '</tr></thead><tbody>');
-    for (const row of rows) html.push('<tr>' + row.map((c) => `<td class="${/^(FAIL|VIOLATED|\*\*did not recover\*\*)/.test(c.trim()) ? 'bad' : c.trim() === 'PASS' || c.trim() === 'holds' ? 'good' : ''}">${inline(c)}</td>`).join('') + '</tr>');
+    html.push(
+      '<table><thead><tr>' +
+        (head ?? []).map((c) => `<th>${inline(c)}</th>`).join('') +
+        '</tr></thead><tbody>',
+    );
+    for (const row of rows)
+      html.push(
+        '<tr>' +
+          row
+            .map(
+              (c) =>
+                `<td class="${/^(FAIL|VIOLATED|\*\*did not recover\*\*)/.test(c.trim()) ? 'bad' : c.trim() === 'PASS' || c.trim() === 'holds' ? 'good' : ''}">${inline(c)}</td>`,
+            )
+            .join('') +
+          '</tr>',
+      );
     html.push('</tbody></table>');
     table = null;
   };
   for (const line of lines) {
     if (line.startsWith('|')) {
       table ??= [];
-      table.push(line.slice(1, -1).split(' | ').map((c) => c.replace(/^\|?\s*|\s*\|?$/g, '')));
+      table.push(
+        line
+          .slice(1, -1)
+          .split(' | ')
+          .map((c) => c.replace(/^\|?\s*|\s*\|?$/g, '')),
+      );
       continue;
     }
     flush();
@@ -44,10 +63,15 @@ function inline(text: string): string {
 
 export function renderHtml(r: RunReport, markdown: string): string {
   const start = r.loadStart ?? r.startedAt;
-  const end = Math.max(start + 1000, r.drainDeadline === null ? r.finishedAt : Math.min(r.finishedAt, r.drainDeadline));
+  const end = Math.max(
+    start + 1000,
+    r.drainDeadline === null ? r.finishedAt : Math.min(r.finishedAt, r.drainDeadline),
+  );
   const windows = r.windows.map((w) => ({ start: w.start, end: w.end ?? end, label: `${w.id}: ${w.label}` }));
   const marks = r.loadEnd === null ? [] : [{ t: r.loadEnd, label: 'load ends' }];
-  const charts = r.charts.map((c) => lineChart({ title: c.title, unit: c.unit, series: c.series, windows, start, end, marks })).join('\n');
+  const charts = r.charts
+    .map((c) => lineChart({ title: c.title, unit: c.unit, series: c.series, windows, start, end, marks }))
+    .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.scenario.name)} — ${r.passed ? 'passed' : 'failed'}</title>
 <style>

@@ -21,7 +21,9 @@ function validity(c: CheckResult): string {
 }
 
 export function verdictTable(r: RunReport): string {
-  const rows = r.verdicts.map((v) => `| ${v.pass ? 'PASS' : 'FAIL'} | ${cell(v.name)} | ${cell(v.expected)} | ${cell(v.actual)} |`);
+  const rows = r.verdicts.map(
+    (v) => `| ${v.pass ? 'PASS' : 'FAIL'} | ${cell(v.name)} | ${cell(v.expected)} | ${cell(v.actual)} |`,
+  );
   return ['| | verdict | expected | actual |', '|---|---|---|---|', ...rows].join('\n');
 }
 
@@ -33,8 +35,14 @@ export function renderMarkdown(r: RunReport): string {
   out.push(`${s.description}`);
   out.push('');
   out.push(`- run id \`${r.runId}\`, seed **${r.seed}**, started ${iso(r.startedAt)}`);
-  out.push(`- strategy: ${Object.entries(r.strategy).map(([k, v]) => `${k}=${v}`).join(', ')}; instances: relay ${s.instances.relay}, worker ${s.instances.worker}`);
-  out.push(`- load: ${s.load.executor}, ${s.load.executor === 'constant-arrival-rate' ? `${s.load.rate}/s for ${s.load.durationSeconds} s` : `from ${s.load.startRate ?? 0}/s through ${(s.load.stages ?? []).map((st) => `${st.target}/s in ${st.durationSeconds} s`).join(', ')}`}, cancel ratio ${s.load.cancelRatio}; warm-up ${s.warmUpSeconds} s; drain deadline ${s.drainDeadlineSeconds} s`);
+  out.push(
+    `- strategy: ${Object.entries(r.strategy)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}; instances: relay ${s.instances.relay}, worker ${s.instances.worker}`,
+  );
+  out.push(
+    `- load: ${s.load.executor}, ${s.load.executor === 'constant-arrival-rate' ? `${s.load.rate}/s for ${s.load.durationSeconds} s` : `from ${s.load.startRate ?? 0}/s through ${(s.load.stages ?? []).map((st) => `${st.target}/s in ${st.durationSeconds} s`).join(', ')}`}, cancel ratio ${s.load.cancelRatio}; warm-up ${s.warmUpSeconds} s; drain deadline ${s.drainDeadlineSeconds} s`,
+  );
   out.push('');
   out.push('## Verdicts');
   out.push('');
@@ -46,23 +54,30 @@ export function renderMarkdown(r: RunReport): string {
     for (const n of r.notes) out.push(`- ${n}`);
     out.push('');
   }
-  out.push('## Load (k6, the client\'s view)');
+  out.push("## Load (k6, the client's view)");
   out.push('');
   if (r.k6 === null) out.push(`No k6 summary (k6 exit code ${r.k6ExitCode ?? 'n/a'}).`);
   else {
     const k = r.k6;
     const achieved = r.plannedIterations === 0 ? 0 : (k.iterations / r.plannedIterations) * 100;
-    out.push('| planned iterations | started | achieved | dropped | creates attempted | accepted (2xx) | create error rate | create p50 / p95 / p99 | cancels accepted / refused / errors | max VUs |');
+    out.push(
+      '| planned iterations | started | achieved | dropped | creates attempted | accepted (2xx) | create error rate | create p50 / p95 / p99 | cancels accepted / refused / errors | max VUs |',
+    );
     out.push('|---|---|---|---|---|---|---|---|---|---|');
-    out.push(`| ${r.plannedIterations} | ${k.iterations} | ${achieved.toFixed(1)} % | **${k.droppedIterations}** | ${k.createsAttempted} | ${k.createsAccepted} | ${k.createErrorRate === null ? 'n/a' : (k.createErrorRate * 100).toFixed(2) + ' %'} | ${[k.createMedMs, k.createP95Ms, k.createP99Ms].map((v) => (v === null ? 'n/a' : `${v.toFixed(1)} ms`)).join(' / ')} | ${k.cancelsAccepted} / ${k.cancelsRefused} / ${k.cancelErrors} | ${k.maxVUs ?? 'n/a'} |`);
-    if (k.thresholdsCrossed.length > 0) out.push(`\nk6 thresholds crossed: ${k.thresholdsCrossed.join('; ')}`);
+    out.push(
+      `| ${r.plannedIterations} | ${k.iterations} | ${achieved.toFixed(1)} % | **${k.droppedIterations}** | ${k.createsAttempted} | ${k.createsAccepted} | ${k.createErrorRate === null ? 'n/a' : (k.createErrorRate * 100).toFixed(2) + ' %'} | ${[k.createMedMs, k.createP95Ms, k.createP99Ms].map((v) => (v === null ? 'n/a' : `${v.toFixed(1)} ms`)).join(' / ')} | ${k.cancelsAccepted} / ${k.cancelsRefused} / ${k.cancelErrors} | ${k.maxVUs ?? 'n/a'} |`,
+    );
+    if (k.thresholdsCrossed.length > 0)
+      out.push(`\nk6 thresholds crossed: ${k.thresholdsCrossed.join('; ')}`);
   }
   out.push('');
   if (r.capacity) {
     out.push('## Capacity');
     out.push('');
     const c = r.capacity;
-    out.push(`Highest accepted rate sustained with accept p95 ≤ ${c.limits.maxP95Seconds} s, outbox lag ≤ ${c.limits.maxOutboxLagSeconds} s and consumer lag ≤ ${c.limits.maxConsumerLag}: **${c.sustainedRate === null ? 'n/a' : `${c.sustainedRate.toFixed(1)} payments/s`}**${c.firstBreach === null ? ' (bounds never broken: the ramp did not reach saturation)' : `; bounds first broken at ${rel(r, c.firstBreach)}`}.`);
+    out.push(
+      `Highest accepted rate sustained with accept p95 ≤ ${c.limits.maxP95Seconds} s, outbox lag ≤ ${c.limits.maxOutboxLagSeconds} s and consumer lag ≤ ${c.limits.maxConsumerLag}: **${c.sustainedRate === null ? 'n/a' : `${c.sustainedRate.toFixed(1)} payments/s`}**${c.firstBreach === null ? ' (bounds never broken: the ramp did not reach saturation)' : `; bounds first broken at ${rel(r, c.firstBreach)}`}.`,
+    );
     out.push('');
   }
   out.push('## Invariants (checker)');
@@ -70,8 +85,12 @@ export function renderMarkdown(r: RunReport): string {
   out.push('| check | result | counts | first example | worst example |');
   out.push('|---|---|---|---|---|');
   for (const c of r.checks) {
-    const counts = Object.entries(c.counts).map(([k, v]) => `${k} ${v}`).join(', ');
-    out.push(`| ${c.name} | ${cell(`${validity(c)}${c.note ? ` — ${c.note}` : ''}`)} | ${counts} | ${cell(c.first ? `${c.first.paymentId ?? ''} ${c.first.detail}` : '')} | ${cell(c.worst && c.worst !== c.first ? `${c.worst.paymentId ?? ''} ${c.worst.detail}` : '')} |`);
+    const counts = Object.entries(c.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    out.push(
+      `| ${c.name} | ${cell(`${validity(c)}${c.note ? ` — ${c.note}` : ''}`)} | ${counts} | ${cell(c.first ? `${c.first.paymentId ?? ''} ${c.first.detail}` : '')} | ${cell(c.worst && c.worst !== c.first ? `${c.worst.paymentId ?? ''} ${c.worst.detail}` : '')} |`,
+    );
   }
   out.push('');
   if (r.windows.length > 0) {
@@ -80,7 +99,9 @@ export function renderMarkdown(r: RunReport): string {
     out.push(`| check | ${r.windows.map((w) => w.id).join(' | ')} | outside |`);
     out.push(`|---|${r.windows.map(() => '---').join('|')}|---|`);
     for (const c of r.checks.filter((x) => x.problemCount > 0)) {
-      out.push(`| ${c.name} | ${r.windows.map((w) => c.perWindow[w.id] ?? 0).join(' | ')} | ${c.perWindow.outside ?? 0} |`);
+      out.push(
+        `| ${c.name} | ${r.windows.map((w) => c.perWindow[w.id] ?? 0).join(' | ')} | ${c.perWindow.outside ?? 0} |`,
+      );
     }
     out.push('');
   }
@@ -95,12 +116,22 @@ export function renderMarkdown(r: RunReport): string {
       let what = 'n/a';
       let why = '';
       if (rec) {
-        what = rec.recovery.status === 'recovered' ? `${rec.recovery.seconds?.toFixed(1)} s` : rec.recovery.status === 'unknown' ? 'unknown' : '**did not recover**';
+        what =
+          rec.recovery.status === 'recovered'
+            ? `${rec.recovery.seconds?.toFixed(1)} s`
+            : rec.recovery.status === 'unknown'
+              ? 'unknown'
+              : '**did not recover**';
         why = Object.entries(rec.recovery.perSli)
-          .map(([id, x]) => `${id}: ${x.status === 'recovered' ? `${x.seconds.toFixed(1)} s` : x.status === 'unknown' ? `unknown (${x.reason})` : `not recovered (${x.reason})`}`)
+          .map(
+            ([id, x]) =>
+              `${id}: ${x.status === 'recovered' ? `${x.seconds.toFixed(1)} s` : x.status === 'unknown' ? `unknown (${x.reason})` : `not recovered (${x.reason})`}`,
+          )
           .join('; ');
       }
-      out.push(`| ${w.id} | ${cell(w.label)} | ${rel(r, w.start)} | ${rel(r, w.end)} | ${what} | ${cell(why)} |`);
+      out.push(
+        `| ${w.id} | ${cell(w.label)} | ${rel(r, w.start)} | ${rel(r, w.end)} | ${what} | ${cell(why)} |`,
+      );
     }
   }
   out.push('');
@@ -109,10 +140,16 @@ export function renderMarkdown(r: RunReport): string {
   out.push('| SLI | mean | stddev | samples | limit (bad side) |');
   out.push('|---|---|---|---|---|');
   for (const [id, b] of Object.entries(r.bands)) {
-    out.push(b ? `| ${id} | ${b.mean.toPrecision(3)} | ${b.stddev.toPrecision(3)} | ${b.samples} | ${b.bad === 'high' ? '≤' : '≥'} ${b.limit.toPrecision(3)} |` : `| ${id} | – | – | – | no band (too few warm-up samples) |`);
+    out.push(
+      b
+        ? `| ${id} | ${b.mean.toPrecision(3)} | ${b.stddev.toPrecision(3)} | ${b.samples} | ${b.bad === 'high' ? '≤' : '≥'} ${b.limit.toPrecision(3)} |`
+        : `| ${id} | – | – | – | no band (too few warm-up samples) |`,
+    );
   }
   out.push('');
-  out.push('Files: `scenario.json` (what ran), `timeline.jsonl` (fault starts/ends), `k6-summary.json`, `result.json` (verdicts, checks, recoveries, series), `report.html` (charts).');
+  out.push(
+    'Files: `scenario.json` (what ran), `timeline.jsonl` (fault starts/ends), `k6-summary.json`, `result.json` (verdicts, checks, recoveries, series), `report.html` (charts).',
+  );
   out.push('');
   return out.join('\n');
 }

@@ -10,21 +10,100 @@ import { lineChart } from './svg-chart.ts';
 const T0 = 1_700_000_000_000;
 
 function report(): RunReport {
-  const scenario = defineScenario({ name: 'demo', description: 'a <demo> run', load: steady(10, 60), warmUpSeconds: 20, faults: [{ fault: { kind: 'link', target: 'kafka', toxic: 'down' }, atSeconds: 30, durationSeconds: 10 }], drainDeadlineSeconds: 30 });
+  const scenario = defineScenario({
+    name: 'demo',
+    description: 'a <demo> run',
+    load: steady(10, 60),
+    warmUpSeconds: 20,
+    faults: [{ fault: { kind: 'link', target: 'kafka', toxic: 'down' }, atSeconds: 30, durationSeconds: 10 }],
+    drainDeadlineSeconds: 30,
+  });
   return {
-    runId: 'r1', scenario, seed: 1, strategy: ROBUST_STRATEGY, startedAt: T0, loadStart: T0, loadEnd: T0 + 60_000, drainDeadline: T0 + 90_000, finishedAt: T0 + 70_000,
+    runId: 'r1',
+    scenario,
+    seed: 1,
+    strategy: ROBUST_STRATEGY,
+    startedAt: T0,
+    loadStart: T0,
+    loadEnd: T0 + 60_000,
+    drainDeadline: T0 + 90_000,
+    finishedAt: T0 + 70_000,
     plannedIterations: 600,
-    k6: { createsAttempted: 600, createsAccepted: 600, createErrorRate: 0, createP95Ms: 20, createP99Ms: 40, createMedMs: 5, iterations: 600, droppedIterations: 7, cancelsAccepted: 50, cancelsRefused: 2, cancelErrors: 0, maxVUs: 50, testRunSeconds: 60, thresholdsCrossed: [] },
+    k6: {
+      createsAttempted: 600,
+      createsAccepted: 600,
+      createErrorRate: 0,
+      createP95Ms: 20,
+      createP99Ms: 40,
+      createMedMs: 5,
+      iterations: 600,
+      droppedIterations: 7,
+      cancelsAccepted: 50,
+      cancelsRefused: 2,
+      cancelErrors: 0,
+      maxVUs: 50,
+      testRunSeconds: 60,
+      thresholdsCrossed: [],
+    },
     k6ExitCode: 0,
     timeline: [],
-    windows: [{ id: 'f1', label: 'link down on kafka link', target: 'kafka', kind: 'link:down', start: T0 + 30_000, end: T0 + 40_000 }],
-    checks: [{ name: 'lost', title: 'lost', valid: false, counts: { unprocessedEvents: 2 }, problemCount: 2, examples: [], perWindow: { f1: 2, outside: 0 }, first: { paymentId: 'p1', detail: 'never processed', severity: 1 } }],
+    windows: [
+      {
+        id: 'f1',
+        label: 'link down on kafka link',
+        target: 'kafka',
+        kind: 'link:down',
+        start: T0 + 30_000,
+        end: T0 + 40_000,
+      },
+    ],
+    checks: [
+      {
+        name: 'lost',
+        title: 'lost',
+        valid: false,
+        counts: { unprocessedEvents: 2 },
+        problemCount: 2,
+        examples: [],
+        perWindow: { f1: 2, outside: 0 },
+        first: { paymentId: 'p1', detail: 'never processed', severity: 1 },
+      },
+    ],
     bands: { consumer_lag: { mean: 1, stddev: 0.5, samples: 15, limit: 21, bad: 'high' }, outbox_lag: null },
-    recoveries: [{ faultId: 'f1', label: 'x', start: T0 + 30_000, end: T0 + 40_000, recovery: { status: 'recovered', seconds: 4, perSli: { consumer_lag: { status: 'recovered', seconds: 4, at: T0 + 44_000 } } } }],
+    recoveries: [
+      {
+        faultId: 'f1',
+        label: 'x',
+        start: T0 + 30_000,
+        end: T0 + 40_000,
+        recovery: {
+          status: 'recovered',
+          seconds: 4,
+          perSli: { consumer_lag: { status: 'recovered', seconds: 4, at: T0 + 44_000 } },
+        },
+      },
+    ],
     capacity: null,
     verdicts: [{ name: 'lost', expected: 'holds', actual: 'violated (2)', pass: false }],
     passed: false,
-    charts: [{ id: 'lag', title: 'consumer lag', unit: 'messages', series: [{ name: 'lag', color: '#1f77b4', samples: [{ t: T0, v: 1 }, { t: T0 + 1000, v: null }, { t: T0 + 2000, v: 30 }] }] }],
+    charts: [
+      {
+        id: 'lag',
+        title: 'consumer lag',
+        unit: 'messages',
+        series: [
+          {
+            name: 'lag',
+            color: '#1f77b4',
+            samples: [
+              { t: T0, v: 1 },
+              { t: T0 + 1000, v: null },
+              { t: T0 + 2000, v: 30 },
+            ],
+          },
+        ],
+      },
+    ],
     notes: [],
   };
 }
@@ -47,7 +126,24 @@ describe('report', () => {
     expect(html).toContain('a &lt;demo&gt; run');
   });
   it('a chart breaks its line where samples are missing', () => {
-    const svg = lineChart({ title: 't', unit: 'u', series: [{ name: 's', color: '#000', samples: [{ t: 0, v: 1 }, { t: 1000, v: null }, { t: 2000, v: 2 }] }], windows: [], start: 0, end: 2000 });
+    const svg = lineChart({
+      title: 't',
+      unit: 'u',
+      series: [
+        {
+          name: 's',
+          color: '#000',
+          samples: [
+            { t: 0, v: 1 },
+            { t: 1000, v: null },
+            { t: 2000, v: 2 },
+          ],
+        },
+      ],
+      windows: [],
+      start: 0,
+      end: 2000,
+    });
     expect((svg.match(/M/g) ?? []).length).toBeGreaterThanOrEqual(2);
   });
 });

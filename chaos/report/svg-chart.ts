@@ -54,33 +54,49 @@ export function lineChart(spec: ChartSpec): string {
   const w = width - pad.left - pad.right;
   const h = height - pad.top - pad.bottom;
   const span = Math.max(1, spec.end - spec.start);
-  const values = spec.series.flatMap((s) => s.samples.map((p) => p.v)).filter((v): v is number => v !== null && Number.isFinite(v));
+  const values = spec.series
+    .flatMap((s) => s.samples.map((p) => p.v))
+    .filter((v): v is number => v !== null && Number.isFinite(v));
   const yMax = niceMax(values.length === 0 ? 1 : Math.max(...values));
   const x = (t: number) => pad.left + ((t - spec.start) / span) * w;
   const y = (v: number) => pad.top + h - (Math.min(v, yMax) / yMax) * h;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(spec.title)}">`);
-  parts.push(`<text x="${pad.left}" y="16" font-size="13" font-weight="600">${esc(spec.title)} <tspan font-weight="400" fill="#666">(${esc(spec.unit)})</tspan></text>`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(spec.title)}">`,
+  );
+  parts.push(
+    `<text x="${pad.left}" y="16" font-size="13" font-weight="600">${esc(spec.title)} <tspan font-weight="400" fill="#666">(${esc(spec.unit)})</tspan></text>`,
+  );
   for (const win of spec.windows) {
     const x1 = x(Math.max(win.start, spec.start));
     const x2 = x(Math.min(win.end, spec.end));
-    parts.push(`<rect x="${x1.toFixed(1)}" y="${pad.top}" width="${Math.max(1, x2 - x1).toFixed(1)}" height="${h}" fill="#f4a261" fill-opacity="0.25"><title>${esc(win.label)}</title></rect>`);
+    parts.push(
+      `<rect x="${x1.toFixed(1)}" y="${pad.top}" width="${Math.max(1, x2 - x1).toFixed(1)}" height="${h}" fill="#f4a261" fill-opacity="0.25"><title>${esc(win.label)}</title></rect>`,
+    );
   }
   for (let i = 0; i <= 4; i += 1) {
     const v = (yMax * i) / 4;
     const yy = y(v).toFixed(1);
-    parts.push(`<line x1="${pad.left}" x2="${pad.left + w}" y1="${yy}" y2="${yy}" stroke="#ddd" stroke-width="1"/>`);
-    parts.push(`<text x="${pad.left - 6}" y="${yy}" font-size="10" text-anchor="end" dominant-baseline="middle" fill="#555">${formatValue(v)}</text>`);
+    parts.push(
+      `<line x1="${pad.left}" x2="${pad.left + w}" y1="${yy}" y2="${yy}" stroke="#ddd" stroke-width="1"/>`,
+    );
+    parts.push(
+      `<text x="${pad.left - 6}" y="${yy}" font-size="10" text-anchor="end" dominant-baseline="middle" fill="#555">${formatValue(v)}</text>`,
+    );
   }
   const seconds = span / 1000;
   const tickEvery = [5, 10, 15, 30, 60, 120, 300, 600].find((s) => seconds / s <= 10) ?? 1200;
   for (let s = 0; s <= seconds; s += tickEvery) {
     const xx = x(spec.start + s * 1000).toFixed(1);
-    parts.push(`<text x="${xx}" y="${height - 10}" font-size="10" text-anchor="middle" fill="#555">${s}s</text>`);
+    parts.push(
+      `<text x="${xx}" y="${height - 10}" font-size="10" text-anchor="middle" fill="#555">${s}s</text>`,
+    );
   }
   for (const m of spec.marks ?? []) {
     const xx = x(m.t).toFixed(1);
-    parts.push(`<line x1="${xx}" x2="${xx}" y1="${pad.top}" y2="${pad.top + h}" stroke="#888" stroke-dasharray="4 3"><title>${esc(m.label)}</title></line>`);
+    parts.push(
+      `<line x1="${xx}" x2="${xx}" y1="${pad.top}" y2="${pad.top + h}" stroke="#888" stroke-dasharray="4 3"><title>${esc(m.label)}</title></line>`,
+    );
   }
   spec.series.forEach((s, i) => {
     let d = '';
@@ -95,7 +111,9 @@ export function lineChart(spec: ChartSpec): string {
     }
     if (d !== '') parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.6"/>`);
     const lx = pad.left + w - 150;
-    parts.push(`<rect x="${lx}" y="${pad.top + 4 + i * 14}" width="10" height="3" fill="${s.color}"/><text x="${lx + 14}" y="${pad.top + 8 + i * 14}" font-size="10">${esc(s.name)}</text>`);
+    parts.push(
+      `<rect x="${lx}" y="${pad.top + 4 + i * 14}" width="10" height="3" fill="${s.color}"/><text x="${lx + 14}" y="${pad.top + 8 + i * 14}" font-size="10">${esc(s.name)}</text>`,
+    );
   });
   parts.push(`<rect x="${pad.left}" y="${pad.top}" width="${w}" height="${h}" fill="none" stroke="#999"/>`);
   parts.push('</svg>');

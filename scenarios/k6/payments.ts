@@ -30,12 +30,17 @@ const cancelsRefused = new Counter('paylab_cancels_refused');
 const cancelErrors = new Counter('paylab_cancel_errors');
 
 function headers(extra: Record<string, string> = {}): Record<string, string> {
-  return { Authorization: `Bearer ${__ENV.PAYLAB_API_KEY ?? ''}`, 'Content-Type': 'application/json', ...extra };
+  return {
+    Authorization: `Bearer ${__ENV.PAYLAB_API_KEY ?? ''}`,
+    'Content-Type': 'application/json',
+    ...extra,
+  };
 }
 
 export function setup(): void {
   const res = http.get(`${apiUrl}/health/ready`, { timeout: '5s', tags: { name: 'ready' } });
-  if (res.status !== 200) exec.test.abort(`the API at ${apiUrl} is not ready (HTTP ${res.status}): is the stack up?`);
+  if (res.status !== 200)
+    exec.test.abort(`the API at ${apiUrl} is not ready (HTTP ${res.status}): is the stack up?`);
   if (!__ENV.PAYLAB_API_KEY) exec.test.abort('PAYLAB_API_KEY is not set');
   // The arrival-rate clock starts right after setup: the runner plays the fault timeline from here.
   console.log(`paylab-load-start ${Date.now()}`);

@@ -27,10 +27,15 @@ export async function loadScenario(name: string, dir = SCENARIOS_DIR): Promise<S
     throw new UnknownScenarioError(`unknown scenario "${name}". Known scenarios:\n  ${known.join('\n  ')}`);
   }
   const mod: unknown = await import(pathToFileURL(path.join(dir, `${name}.ts`)).href);
-  const exported = typeof mod === 'object' && mod !== null ? (mod as Record<string, unknown>).default : undefined;
-  if (exported === undefined) throw new ScenarioError(`scenarios/${name}.ts: expected a default export made with defineScenario()`);
+  const exported =
+    typeof mod === 'object' && mod !== null ? (mod as Record<string, unknown>).default : undefined;
+  if (exported === undefined)
+    throw new ScenarioError(`scenarios/${name}.ts: expected a default export made with defineScenario()`);
   const scenario = validateScenario(exported);
-  if (scenario.name !== name) throw new ScenarioError(`scenarios/${name}.ts: name is "${scenario.name}", expected "${name}" (the file's name)`);
+  if (scenario.name !== name)
+    throw new ScenarioError(
+      `scenarios/${name}.ts: name is "${scenario.name}", expected "${name}" (the file's name)`,
+    );
   return scenario;
 }
 

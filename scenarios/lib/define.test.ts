@@ -37,12 +37,42 @@ describe('scenario validation', () => {
   });
   it.each([
     [{ load: { ...steady(10, 60), rate: -1 } }, 'load.rate: expected a number from 1 to 2000, got -1'],
-    [{ load: { ...steady(10, 60), executor: 'shared-iterations' } }, 'load.executor: expected one of constant-arrival-rate, ramping-arrival-rate'],
-    [{ faults: [{ fault: { kind: 'link', target: 'mysql', toxic: 'down' }, atSeconds: 30, durationSeconds: 5 }] }, 'faults[0].fault.target: expected one of db, kafka, redis, pg-mock'],
-    [{ faults: [{ fault: { kind: 'link', target: 'db', toxic: 'down' }, atSeconds: 10, durationSeconds: 5 }] }, 'faults[0].atSeconds: expected a start after the warm-up (20 s)'],
-    [{ faults: [{ fault: { kind: 'link', target: 'db', toxic: 'down' }, atSeconds: 50, durationSeconds: 20 }] }, 'faults[0].durationSeconds: expected a window that ends before the load does (60 s)'],
-    [{ faults: [{ fault: { kind: 'pg', settings: { declineRate: 2 } }, atSeconds: 30, durationSeconds: 5 }] }, 'faults[0].fault.settings.declineRate: expected a number from 0 to 1'],
-    [{ faults: [{ fault: { kind: 'meteor' }, atSeconds: 30, durationSeconds: 5 }] }, 'faults[0].fault.kind: expected one of link, process, pg, poison, redeliver'],
+    [
+      { load: { ...steady(10, 60), executor: 'shared-iterations' } },
+      'load.executor: expected one of constant-arrival-rate, ramping-arrival-rate',
+    ],
+    [
+      {
+        faults: [
+          { fault: { kind: 'link', target: 'mysql', toxic: 'down' }, atSeconds: 30, durationSeconds: 5 },
+        ],
+      },
+      'faults[0].fault.target: expected one of db, kafka, redis, pg-mock',
+    ],
+    [
+      {
+        faults: [{ fault: { kind: 'link', target: 'db', toxic: 'down' }, atSeconds: 10, durationSeconds: 5 }],
+      },
+      'faults[0].atSeconds: expected a start after the warm-up (20 s)',
+    ],
+    [
+      {
+        faults: [
+          { fault: { kind: 'link', target: 'db', toxic: 'down' }, atSeconds: 50, durationSeconds: 20 },
+        ],
+      },
+      'faults[0].durationSeconds: expected a window that ends before the load does (60 s)',
+    ],
+    [
+      {
+        faults: [{ fault: { kind: 'pg', settings: { declineRate: 2 } }, atSeconds: 30, durationSeconds: 5 }],
+      },
+      'faults[0].fault.settings.declineRate: expected a number from 0 to 1',
+    ],
+    [
+      { faults: [{ fault: { kind: 'meteor' }, atSeconds: 30, durationSeconds: 5 }] },
+      'faults[0].fault.kind: expected one of link, process, pg, poison, redeliver',
+    ],
     [{ description: 'two\nlines' }, 'description: expected one line'],
     [{ expect: { catch: ['lots'] } }, 'expect.catch[0]: expected one of accepted-created'],
     [{ strategy: { relayAck: 'maybe' } }, 'strategy.relayAck: expected one of ack, fire-and-forget'],
@@ -61,7 +91,15 @@ describe('catalogue', () => {
   it('every scenario file loads, validates and has a one-line description', async () => {
     const all = await loadCatalogue();
     expect(all.map((s) => s.name)).toEqual(scenarioNames());
-    for (const name of ['smoke', 'baseline', 'capacity', 'naive-relay-lost', 'naive-retry-double-charge', 'naive-guard-stuck', 'naive-parallel-reorder']) {
+    for (const name of [
+      'smoke',
+      'baseline',
+      'capacity',
+      'naive-relay-lost',
+      'naive-retry-double-charge',
+      'naive-guard-stuck',
+      'naive-parallel-reorder',
+    ]) {
       expect(all.map((s) => s.name)).toContain(name);
     }
   });
@@ -97,12 +135,23 @@ describe('overrides and the seeded schedule', () => {
     expect(message(() => applyOverrides(defineScenario(base), { workers: 0 }))).toContain('instances.worker');
   });
   it('the same seed gives the same schedule; jitter stays within its bound', () => {
-    const faults = [{ fault: { kind: 'poison', count: 1 } as const, atSeconds: 30, durationSeconds: 0, jitterSeconds: 5 }];
+    const faults = [
+      { fault: { kind: 'poison', count: 1 } as const, atSeconds: 30, durationSeconds: 0, jitterSeconds: 5 },
+    ];
     const a = scheduleFaults(faults, 7);
     expect(scheduleFaults(faults, 7)).toEqual(a);
     expect(Math.abs(a[0]!.startSeconds - 30)).toBeLessThanOrEqual(5);
   });
   it('planned iterations of a ramp are the area under its rate curve', () => {
-    expect(plannedIterations({ ...steady(1, 1), executor: 'ramping-arrival-rate', rate: undefined, durationSeconds: undefined, startRate: 0, stages: [{ target: 10, durationSeconds: 10 }] })).toBe(50);
+    expect(
+      plannedIterations({
+        ...steady(1, 1),
+        executor: 'ramping-arrival-rate',
+        rate: undefined,
+        durationSeconds: undefined,
+        startRate: 0,
+        stages: [{ target: 10, durationSeconds: 10 }],
+      }),
+    ).toBe(50);
   });
 });

@@ -3,7 +3,14 @@
  * timeline, the strategy knobs, and what must be true afterwards. defineScenario() validates on
  * load and names the field and what was expected, so a typo in a file is one clear message.
  */
-import { LINK_NAMES, RELAY_ACK_MODES, RELAY_ORDER_MODES, WORKER_GUARD_MODES, WORKER_PG_RETRY_MODES, type StrategyKnobs } from '../../system/src/config.ts';
+import {
+  LINK_NAMES,
+  RELAY_ACK_MODES,
+  RELAY_ORDER_MODES,
+  WORKER_GUARD_MODES,
+  WORKER_PG_RETRY_MODES,
+  type StrategyKnobs,
+} from '../../system/src/config.ts';
 import { CHECK_NAMES, type CheckName } from '../../chaos/checker/result.ts';
 import { PROCESS_ACTIONS, PROCESS_TARGETS, TOXIC_KINDS, type TimedFault } from '../../chaos/faults/spec.ts';
 
@@ -100,7 +107,8 @@ export function loadDurationSeconds(load: LoadProfile): number {
 
 /** Iterations k6 is asked to start: what "achieved" and "dropped" are measured against. */
 export function plannedIterations(load: LoadProfile): number {
-  if (load.executor === 'constant-arrival-rate') return Math.round((load.rate ?? 0) * (load.durationSeconds ?? 0));
+  if (load.executor === 'constant-arrival-rate')
+    return Math.round((load.rate ?? 0) * (load.durationSeconds ?? 0));
   let previous = load.startRate ?? 0;
   let total = 0;
   for (const s of load.stages ?? []) {
@@ -117,14 +125,21 @@ function fail(path: Path, expected: string, got: unknown): never {
 }
 
 function num(path: Path, value: unknown, min: number, max: number, integer = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
     fail(path, `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`, value);
   }
   return value;
 }
 
 function oneOf<T extends string>(path: Path, value: unknown, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) fail(path, `one of ${allowed.join(', ')}`, value);
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+    fail(path, `one of ${allowed.join(', ')}`, value);
   return value as T;
 }
 
@@ -134,27 +149,41 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function noUnknownKeys(path: Path, value: Record<string, unknown>, allowed: readonly string[]): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) fail(`${path}.${key}`, `no such field (allowed: ${allowed.join(', ')})`, value[key]);
+    if (!allowed.includes(key))
+      fail(`${path}.${key}`, `no such field (allowed: ${allowed.join(', ')})`, value[key]);
   }
 }
 
 function validateLoad(load: unknown): void {
   if (!isRecord(load)) fail('load', 'an object', load);
-  noUnknownKeys('load', load, ['executor', 'rate', 'durationSeconds', 'startRate', 'stages', 'preAllocatedVUs', 'maxVUs', 'cancelRatio', 'requestTimeoutSeconds']);
+  noUnknownKeys('load', load, [
+    'executor',
+    'rate',
+    'durationSeconds',
+    'startRate',
+    'stages',
+    'preAllocatedVUs',
+    'maxVUs',
+    'cancelRatio',
+    'requestTimeoutSeconds',
+  ]);
   const executor = oneOf('load.executor', load.executor, EXECUTORS);
   if (executor === 'constant-arrival-rate') {
     num('load.rate', load.rate, 1, 2000);
     num('load.durationSeconds', load.durationSeconds, 1, 3600, true);
-    if (load.stages !== undefined) fail('load.stages', 'nothing for constant-arrival-rate (use rate and durationSeconds)', load.stages);
+    if (load.stages !== undefined)
+      fail('load.stages', 'nothing for constant-arrival-rate (use rate and durationSeconds)', load.stages);
   } else {
     num('load.startRate', load.startRate ?? 0, 0, 2000);
-    if (!Array.isArray(load.stages) || load.stages.length === 0) fail('load.stages', 'a non-empty list of { target, durationSeconds }', load.stages);
+    if (!Array.isArray(load.stages) || load.stages.length === 0)
+      fail('load.stages', 'a non-empty list of { target, durationSeconds }', load.stages);
     load.stages.forEach((s: unknown, i) => {
       if (!isRecord(s)) fail(`load.stages[${i}]`, 'an object', s);
       num(`load.stages[${i}].target`, s.target, 0, 2000);
       num(`load.stages[${i}].durationSeconds`, s.durationSeconds, 1, 3600, true);
     });
-    if (load.rate !== undefined) fail('load.rate', 'nothing for ramping-arrival-rate (use stages)', load.rate);
+    if (load.rate !== undefined)
+      fail('load.rate', 'nothing for ramping-arrival-rate (use stages)', load.rate);
   }
   const pre = num('load.preAllocatedVUs', load.preAllocatedVUs, 1, 2000, true);
   const max = num('load.maxVUs', load.maxVUs, 1, 2000, true);
@@ -167,11 +196,22 @@ function validateFault(path: Path, timed: unknown, loadSeconds: number, warmUp: 
   if (!isRecord(timed)) fail(path, 'an object { fault, atSeconds, durationSeconds }', timed);
   noUnknownKeys(path, timed, ['fault', 'atSeconds', 'durationSeconds', 'jitterSeconds']);
   const at = num(`${path}.atSeconds`, timed.atSeconds, 0, loadSeconds);
-  if (at < warmUp) fail(`${path}.atSeconds`, `a start after the warm-up (${warmUp} s) — the band is measured before the first fault`, at);
+  if (at < warmUp)
+    fail(
+      `${path}.atSeconds`,
+      `a start after the warm-up (${warmUp} s) — the band is measured before the first fault`,
+      at,
+    );
   const duration = num(`${path}.durationSeconds`, timed.durationSeconds, 0, 3600);
   const jitter = num(`${path}.jitterSeconds`, timed.jitterSeconds ?? 0, 0, 600);
-  if (at - jitter < warmUp) fail(`${path}.jitterSeconds`, `at most ${at - warmUp} so the fault cannot start inside the warm-up`, jitter);
-  if (at + jitter + duration > loadSeconds) fail(`${path}.durationSeconds`, `a window that ends before the load does (${loadSeconds} s)`, duration);
+  if (at - jitter < warmUp)
+    fail(
+      `${path}.jitterSeconds`,
+      `at most ${at - warmUp} so the fault cannot start inside the warm-up`,
+      jitter,
+    );
+  if (at + jitter + duration > loadSeconds)
+    fail(`${path}.durationSeconds`, `a window that ends before the load does (${loadSeconds} s)`, duration);
   const f = timed.fault;
   const fp = `${path}.fault`;
   if (!isRecord(f)) fail(fp, 'an object with kind link | process | pg | poison | redeliver', f);
@@ -180,7 +220,8 @@ function validateFault(path: Path, timed: unknown, loadSeconds: number, warmUp: 
       noUnknownKeys(fp, f, ['kind', 'target', 'toxic', 'attributes', 'stream', 'toxicity']);
       oneOf(`${fp}.target`, f.target, LINK_NAMES);
       oneOf(`${fp}.toxic`, f.toxic, TOXIC_KINDS);
-      if (f.attributes !== undefined && !isRecord(f.attributes)) fail(`${fp}.attributes`, 'an object of toxic attributes', f.attributes);
+      if (f.attributes !== undefined && !isRecord(f.attributes))
+        fail(`${fp}.attributes`, 'an object of toxic attributes', f.attributes);
       for (const [k, v] of Object.entries(f.attributes ?? {})) num(`${fp}.attributes.${k}`, v, 0, 10_000_000);
       if (f.stream !== undefined) oneOf(`${fp}.stream`, f.stream, ['upstream', 'downstream'] as const);
       if (f.toxicity !== undefined) num(`${fp}.toxicity`, f.toxicity, 0.01, 1);
@@ -194,11 +235,13 @@ function validateFault(path: Path, timed: unknown, loadSeconds: number, warmUp: 
       break;
     case 'pg':
       noUnknownKeys(fp, f, ['kind', 'settings']);
-      if (!isRecord(f.settings) || Object.keys(f.settings).length === 0) fail(`${fp}.settings`, 'a non-empty partial PG fault profile', f.settings);
+      if (!isRecord(f.settings) || Object.keys(f.settings).length === 0)
+        fail(`${fp}.settings`, 'a non-empty partial PG fault profile', f.settings);
       for (const rate of ['declineRate', 'errorRate', 'unavailableRate', 'chargeThenTimeoutRate'] as const) {
         if (f.settings[rate] !== undefined) num(`${fp}.settings.${rate}`, f.settings[rate], 0, 1);
       }
-      if (f.settings.seed !== undefined) fail(`${fp}.settings.seed`, 'nothing: the PG seed comes from the run seed', f.settings.seed);
+      if (f.settings.seed !== undefined)
+        fail(`${fp}.settings.seed`, 'nothing: the PG seed comes from the run seed', f.settings.seed);
       if (duration === 0) fail(`${path}.durationSeconds`, 'more than 0 for a PG fault', duration);
       break;
     case 'poison':
@@ -219,23 +262,48 @@ function checkList(path: Path, value: unknown): CheckName[] {
 /** Validates a complete scenario (after defaults and CLI overrides). Throws ScenarioError. */
 export function validateScenario(s: unknown): Scenario {
   if (!isRecord(s)) fail('scenario', 'an object', s);
-  noUnknownKeys('scenario', s, ['name', 'description', 'load', 'warmUpSeconds', 'faults', 'strategy', 'instances', 'drainDeadlineSeconds', 'expect', 'capacity']);
-  if (typeof s.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(s.name)) fail('name', 'lower-case words joined by dashes', s.name);
-  if (typeof s.description !== 'string' || s.description.length === 0 || s.description.includes('\n') || s.description.length > 110) {
+  noUnknownKeys('scenario', s, [
+    'name',
+    'description',
+    'load',
+    'warmUpSeconds',
+    'faults',
+    'strategy',
+    'instances',
+    'drainDeadlineSeconds',
+    'expect',
+    'capacity',
+  ]);
+  if (typeof s.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(s.name))
+    fail('name', 'lower-case words joined by dashes', s.name);
+  if (
+    typeof s.description !== 'string' ||
+    s.description.length === 0 ||
+    s.description.includes('\n') ||
+    s.description.length > 110
+  ) {
     fail('description', 'one line of at most 110 characters', s.description);
   }
   validateLoad(s.load);
   const loadSeconds = loadDurationSeconds(s.load as LoadProfile);
   const warmUp = num('warmUpSeconds', s.warmUpSeconds, 0, loadSeconds);
   if (!Array.isArray(s.faults)) fail('faults', 'a list', s.faults);
-  if (s.faults.length > 0 && warmUp < 15) fail('warmUpSeconds', 'at least 15 when there are faults (the SLI rate window must fill before the band is measured)', warmUp);
+  if (s.faults.length > 0 && warmUp < 15)
+    fail(
+      'warmUpSeconds',
+      'at least 15 when there are faults (the SLI rate window must fill before the band is measured)',
+      warmUp,
+    );
   s.faults.forEach((f: unknown, i) => validateFault(`faults[${i}]`, f, loadSeconds, warmUp));
   if (!isRecord(s.strategy)) fail('strategy', 'an object of strategy knobs', s.strategy);
   noUnknownKeys('strategy', s.strategy, ['relayAck', 'relayOrder', 'workerPgRetry', 'workerGuard']);
   if (s.strategy.relayAck !== undefined) oneOf('strategy.relayAck', s.strategy.relayAck, RELAY_ACK_MODES);
-  if (s.strategy.relayOrder !== undefined) oneOf('strategy.relayOrder', s.strategy.relayOrder, RELAY_ORDER_MODES);
-  if (s.strategy.workerPgRetry !== undefined) oneOf('strategy.workerPgRetry', s.strategy.workerPgRetry, WORKER_PG_RETRY_MODES);
-  if (s.strategy.workerGuard !== undefined) oneOf('strategy.workerGuard', s.strategy.workerGuard, WORKER_GUARD_MODES);
+  if (s.strategy.relayOrder !== undefined)
+    oneOf('strategy.relayOrder', s.strategy.relayOrder, RELAY_ORDER_MODES);
+  if (s.strategy.workerPgRetry !== undefined)
+    oneOf('strategy.workerPgRetry', s.strategy.workerPgRetry, WORKER_PG_RETRY_MODES);
+  if (s.strategy.workerGuard !== undefined)
+    oneOf('strategy.workerGuard', s.strategy.workerGuard, WORKER_GUARD_MODES);
   if (!isRecord(s.instances)) fail('instances', 'an object { relay, worker }', s.instances);
   num('instances.relay', s.instances.relay, 1, 9, true);
   num('instances.worker', s.instances.worker, 1, 9, true);
@@ -246,8 +314,14 @@ export function validateScenario(s: unknown): Scenario {
   const both = hold.filter((c) => caught.includes(c));
   if (both.length > 0) fail('expect.catch', `checks not also listed in expect.hold`, both);
   if (!isRecord(s.expect.slo)) fail('expect.slo', 'an object', s.expect.slo);
-  noUnknownKeys('expect.slo', s.expect.slo, ['createP95Ms', 'createErrorRate', 'droppedIterationsRatio', 'achievedRateRatio']);
-  if (s.expect.slo.createP95Ms !== undefined) num('expect.slo.createP95Ms', s.expect.slo.createP95Ms, 1, 120_000);
+  noUnknownKeys('expect.slo', s.expect.slo, [
+    'createP95Ms',
+    'createErrorRate',
+    'droppedIterationsRatio',
+    'achievedRateRatio',
+  ]);
+  if (s.expect.slo.createP95Ms !== undefined)
+    num('expect.slo.createP95Ms', s.expect.slo.createP95Ms, 1, 120_000);
   for (const k of ['createErrorRate', 'droppedIterationsRatio', 'achievedRateRatio'] as const) {
     if (s.expect.slo[k] !== undefined) num(`expect.slo.${k}`, s.expect.slo[k], 0, 1);
   }
@@ -263,9 +337,15 @@ export function validateScenario(s: unknown): Scenario {
 
 /** Every check not caught or tolerated — except duplicate-delivery, which can only fail when the
  *  scenario forces redeliveries; listing it elsewhere would be a verdict that cannot fail. */
-function defaultHold(faults: readonly TimedFault[], caught: readonly CheckName[], tolerated: readonly CheckName[]): CheckName[] {
+function defaultHold(
+  faults: readonly TimedFault[],
+  caught: readonly CheckName[],
+  tolerated: readonly CheckName[],
+): CheckName[] {
   const redelivers = faults.some((f) => f.fault.kind === 'redeliver');
-  return CHECK_NAMES.filter((c) => !caught.includes(c) && !tolerated.includes(c) && (c !== 'duplicate-delivery' || redelivers));
+  return CHECK_NAMES.filter(
+    (c) => !caught.includes(c) && !tolerated.includes(c) && (c !== 'duplicate-delivery' || redelivers),
+  );
 }
 
 /** Fills defaults and validates. hold defaults to every check not caught or tolerated. */

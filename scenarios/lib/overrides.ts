@@ -23,7 +23,10 @@ export function applyOverrides(scenario: Scenario, o: Overrides): Scenario {
       const peak = Math.max(...(s.load.stages ?? []).map((st) => st.target), s.load.startRate ?? 0, 1);
       const k = o.rate / peak;
       s.load.startRate = Math.round((s.load.startRate ?? 0) * k * 100) / 100;
-      s.load.stages = (s.load.stages ?? []).map((st) => ({ ...st, target: Math.round(st.target * k * 100) / 100 }));
+      s.load.stages = (s.load.stages ?? []).map((st) => ({
+        ...st,
+        target: Math.round(st.target * k * 100) / 100,
+      }));
     }
     s.load.maxVUs = Math.max(s.load.maxVUs, Math.ceil(o.rate * 5));
     s.load.preAllocatedVUs = Math.min(s.load.maxVUs, Math.max(s.load.preAllocatedVUs, Math.ceil(o.rate / 2)));
@@ -33,7 +36,10 @@ export function applyOverrides(scenario: Scenario, o: Overrides): Scenario {
     const k = o.durationSeconds / before;
     if (s.load.executor === 'constant-arrival-rate') s.load.durationSeconds = o.durationSeconds;
     else {
-      const stages = (s.load.stages ?? []).map((st) => ({ ...st, durationSeconds: Math.max(1, Math.round(st.durationSeconds * k)) }));
+      const stages = (s.load.stages ?? []).map((st) => ({
+        ...st,
+        durationSeconds: Math.max(1, Math.round(st.durationSeconds * k)),
+      }));
       // Rounding must not move the end: the last stage absorbs the difference.
       const sum = stages.reduce((a, st) => a + st.durationSeconds, 0);
       const last = stages.at(-1);

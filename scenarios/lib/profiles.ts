@@ -6,7 +6,11 @@
 import type { CheckName } from '../../chaos/checker/result.ts';
 import type { LoadProfile } from './define.ts';
 
-export function steady(rate: number, durationSeconds: number, options: Partial<LoadProfile> = {}): LoadProfile {
+export function steady(
+  rate: number,
+  durationSeconds: number,
+  options: Partial<LoadProfile> = {},
+): LoadProfile {
   return {
     executor: 'constant-arrival-rate',
     rate,

@@ -12,14 +12,30 @@ describe('capacity', () => {
     const rates = series([10, 10, 10, 10, 10, 20, 20, 20, 20, 20, 40, 40, 40, 40, 40]);
     const p95 = series([0.05, 0.05, 0.05, 0.05, 0.05, 0.08, 0.08, 0.08, 0.08, 0.08, 0.9, 0.9, 0.9, 0.9, 0.9]);
     const zero = series(Array.from({ length: 15 }, () => 0));
-    const r = capacityOf({ maxP95Seconds: 0.5, maxOutboxLagSeconds: 2, maxConsumerLag: 100 }, rates, p95, zero, zero, T0, T0 + 15_000);
+    const r = capacityOf(
+      { maxP95Seconds: 0.5, maxOutboxLagSeconds: 2, maxConsumerLag: 100 },
+      rates,
+      p95,
+      zero,
+      zero,
+      T0,
+      T0 + 15_000,
+    );
     expect(r.sustainedRate).toBe(20);
     expect(r.firstBreach).toBe(T0 + 10_000);
   });
   it('when no five samples in a row stay in bounds, then there is no sustained rate', () => {
     const rates = series([10, 10, 10, 10]);
     const p95 = series([0.01, 0.01, 0.01, 0.01]);
-    const r = capacityOf({ maxP95Seconds: 0.5, maxOutboxLagSeconds: 2, maxConsumerLag: 100 }, rates, p95, [], [], T0, T0 + 4000);
+    const r = capacityOf(
+      { maxP95Seconds: 0.5, maxOutboxLagSeconds: 2, maxConsumerLag: 100 },
+      rates,
+      p95,
+      [],
+      [],
+      T0,
+      T0 + 4000,
+    );
     expect(r.sustainedRate).toBeNull();
   });
 });

@@ -4,7 +4,15 @@
  */
 import { SLIS, SLI_WINDOW, type SliId } from '../../dashboards/sli.ts';
 import { METRICS } from '../../system/src/metric-names.ts';
-import { combineRecoveries, observabilityOf, sliRecovery, steadyBand, type Band, type Sample, type SliRecovery } from '../../chaos/recovery/recovery.ts';
+import {
+  combineRecoveries,
+  observabilityOf,
+  sliRecovery,
+  steadyBand,
+  type Band,
+  type Sample,
+  type SliRecovery,
+} from '../../chaos/recovery/recovery.ts';
 import type { Window } from '../../chaos/timeline.ts';
 import type { FaultRecoveryRecord } from '../../chaos/verdicts.ts';
 import type { CapacityResult } from '../../chaos/report/model.ts';
@@ -17,7 +25,11 @@ export function warmUpRange(loadStart: number, warmUpSeconds: number): { from: n
   return { from: loadStart + SLI_WINDOW_SECONDS * 1000, to: loadStart + warmUpSeconds * 1000 };
 }
 
-export function bandsFromWarmUp(series: Partial<Record<SliId, Sample[]>>, loadStart: number, warmUpSeconds: number): Partial<Record<SliId, Band | null>> {
+export function bandsFromWarmUp(
+  series: Partial<Record<SliId, Sample[]>>,
+  loadStart: number,
+  warmUpSeconds: number,
+): Partial<Record<SliId, Band | null>> {
   const { from, to } = warmUpRange(loadStart, warmUpSeconds);
   const bands: Partial<Record<SliId, Band | null>> = {};
   for (const sli of SLIS) {
@@ -38,11 +50,21 @@ export function recoveriesOf(
 ): FaultRecoveryRecord[] {
   return windows.map((w) => {
     if (w.end === null) {
-      return { faultId: w.id, label: w.label, start: w.start, end: null, recovery: { status: 'unknown', seconds: null, perSli: {} } };
+      return {
+        faultId: w.id,
+        label: w.label,
+        start: w.start,
+        end: null,
+        recovery: { status: 'unknown', seconds: null, perSli: {} },
+      };
     }
     const perSli: Partial<Record<SliId, SliRecovery>> = {};
     for (const sli of SLIS) {
-      perSli[sli.id] = sliRecovery(sli, bands[sli.id] ?? null, series[sli.id] ?? [], { faultEnd: w.end, deadline: observedUntil, observability: observabilityOf(sli.id, loadEnd, settledAt) });
+      perSli[sli.id] = sliRecovery(sli, bands[sli.id] ?? null, series[sli.id] ?? [], {
+        faultEnd: w.end,
+        deadline: observedUntil,
+        observability: observabilityOf(sli.id, loadEnd, settledAt),
+      });
     }
     return { faultId: w.id, label: w.label, start: w.start, end: w.end, recovery: combineRecoveries(perSli) };
   });
@@ -70,7 +92,12 @@ export function capacityOf(
     const pv = p.get(s.t) ?? null;
     const ov = o.get(s.t) ?? null;
     const cv = c.get(s.t) ?? null;
-    const ok = s.v !== null && pv !== null && pv <= settings.maxP95Seconds && (ov ?? 0) <= settings.maxOutboxLagSeconds && (cv ?? 0) <= settings.maxConsumerLag;
+    const ok =
+      s.v !== null &&
+      pv !== null &&
+      pv <= settings.maxP95Seconds &&
+      (ov ?? 0) <= settings.maxOutboxLagSeconds &&
+      (cv ?? 0) <= settings.maxConsumerLag;
     if (!ok) {
       if (firstBreach === null && s.v !== null && s.v > 0) firstBreach = s.t;
       streak = [];
@@ -107,7 +134,11 @@ export const CHART_QUERIES: readonly ChartQuery[] = [
     title: 'throughput',
     unit: 'payments/s',
     series: [
-      { name: 'accepted', color: '#1f77b4', promql: `sum(rate(${METRICS.paymentsAccepted}[${SLI_WINDOW}])) or vector(0)` },
+      {
+        name: 'accepted',
+        color: '#1f77b4',
+        promql: `sum(rate(${METRICS.paymentsAccepted}[${SLI_WINDOW}])) or vector(0)`,
+      },
       { name: 'settled', color: '#2ca02c', promql: sliQuery('completion_rate') },
     ],
   },
@@ -117,11 +148,37 @@ export const CHART_QUERIES: readonly ChartQuery[] = [
     unit: 'seconds',
     series: [
       { name: 'p95', color: '#ff7f0e', promql: sliQuery('accept_p95_latency') },
-      { name: 'p99', color: '#d62728', promql: `histogram_quantile(0.99, sum by (le) (rate(${METRICS.httpRequestDuration}_bucket{${create}}[${SLI_WINDOW}])))` },
+      {
+        name: 'p99',
+        color: '#d62728',
+        promql: `histogram_quantile(0.99, sum by (le) (rate(${METRICS.httpRequestDuration}_bucket{${create}}[${SLI_WINDOW}])))`,
+      },
     ],
   },
-  { id: 'outbox', title: 'outbox lag (oldest unpublished row)', unit: 'seconds', series: [{ name: 'outbox lag', color: '#9467bd', promql: sliQuery('outbox_lag') }] },
-  { id: 'outbox-rows', title: 'unpublished outbox rows', unit: 'rows', series: [{ name: 'pending rows', color: '#8c564b', promql: `sum(${METRICS.outboxPendingRows}) or vector(0)` }] },
-  { id: 'consumer', title: 'consumer lag', unit: 'messages', series: [{ name: 'consumer lag', color: '#17becf', promql: sliQuery('consumer_lag') }] },
-  { id: 'errors', title: 'accept error rate', unit: 'ratio', series: [{ name: '5xx + 429 share', color: '#e377c2', promql: sliQuery('accept_error_rate') }] },
+  {
+    id: 'outbox',
+    title: 'outbox lag (oldest unpublished row)',
+    unit: 'seconds',
+    series: [{ name: 'outbox lag', color: '#9467bd', promql: sliQuery('outbox_lag') }],
+  },
+  {
+    id: 'outbox-rows',
+    title: 'unpublished outbox rows',
+    unit: 'rows',
+    series: [
+      { name: 'pending rows', color: '#8c564b', promql: `sum(${METRICS.outboxPendingRows}) or vector(0)` },
+    ],
+  },
+  {
+    id: 'consumer',
+    title: 'consumer lag',
+    unit: 'messages',
+    series: [{ name: 'consumer lag', color: '#17becf', promql: sliQuery('consumer_lag') }],
+  },
+  {
+    id: 'errors',
+    title: 'accept error rate',
+    unit: 'ratio',
+    series: [{ name: '5xx + 429 share', color: '#e377c2', promql: sliQuery('accept_error_rate') }],
+  },
 ];

@@ -4,7 +4,12 @@ import { parseArgs } from './args.ts';
 describe('scenario CLI flags', () => {
   it('reads a name and overrides, in both --flag value and --flag=value forms', () => {
     expect(parseArgs(['smoke', '--rate', '5', '--duration=20', '--workers', '3', '--seed', '7'])).toEqual({
-      name: 'smoke', list: false, help: false, plain: false, seed: 7, overrides: { rate: 5, durationSeconds: 20, workers: 3 },
+      name: 'smoke',
+      list: false,
+      help: false,
+      plain: false,
+      seed: 7,
+      overrides: { rate: 5, durationSeconds: 20, workers: 3 },
     });
   });
   it.each([

@@ -26,20 +26,24 @@ flags:
   --plain           plain progress lines even on a terminal
   --list            list the scenarios, one line each`;
 
-const NUMERIC: Record<string, { key: keyof Overrides | 'seed'; min: number; max: number; integer: boolean }> = {
-  '--rate': { key: 'rate', min: 1, max: 2000, integer: false },
-  '--duration': { key: 'durationSeconds', min: 5, max: 3600, integer: true },
-  '--relays': { key: 'relays', min: 1, max: 9, integer: true },
-  '--workers': { key: 'workers', min: 1, max: 9, integer: true },
-  '--drain': { key: 'drainDeadlineSeconds', min: 5, max: 3600, integer: true },
-  '--seed': { key: 'seed', min: 0, max: 2 ** 31 - 1, integer: true },
-};
+const NUMERIC: Record<string, { key: keyof Overrides | 'seed'; min: number; max: number; integer: boolean }> =
+  {
+    '--rate': { key: 'rate', min: 1, max: 2000, integer: false },
+    '--duration': { key: 'durationSeconds', min: 5, max: 3600, integer: true },
+    '--relays': { key: 'relays', min: 1, max: 9, integer: true },
+    '--workers': { key: 'workers', min: 1, max: 9, integer: true },
+    '--drain': { key: 'drainDeadlineSeconds', min: 5, max: 3600, integer: true },
+    '--seed': { key: 'seed', min: 0, max: 2 ** 31 - 1, integer: true },
+  };
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { list: false, help: false, plain: false, overrides: {} };
   for (let i = 0; i < argv.length; i += 1) {
     const raw = argv[i]!;
-    const [flag, inlineValue] = raw.startsWith('--') && raw.includes('=') ? [raw.slice(0, raw.indexOf('=')), raw.slice(raw.indexOf('=') + 1)] : [raw, undefined];
+    const [flag, inlineValue] =
+      raw.startsWith('--') && raw.includes('=')
+        ? [raw.slice(0, raw.indexOf('=')), raw.slice(raw.indexOf('=') + 1)]
+        : [raw, undefined];
     if (flag === '--list') args.list = true;
     else if (flag === '--help' || flag === '-h') args.help = true;
     else if (flag === '--plain') args.plain = true;
@@ -47,8 +51,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       const spec = NUMERIC[flag]!;
       const value = inlineValue ?? argv[++i];
       const n = Number(value);
-      if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < spec.min || n > spec.max || (spec.integer && !Number.isInteger(n))) {
-        throw new UsageError(`${flag} expects ${spec.integer ? 'a whole number' : 'a number'} from ${spec.min} to ${spec.max}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
+      if (
+        value === undefined ||
+        value.trim() === '' ||
+        !Number.isFinite(n) ||
+        n < spec.min ||
+        n > spec.max ||
+        (spec.integer && !Number.isInteger(n))
+      ) {
+        throw new UsageError(
+          `${flag} expects ${spec.integer ? 'a whole number' : 'a number'} from ${spec.min} to ${spec.max}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+        );
       }
       if (spec.key === 'seed') args.seed = n;
       else args.overrides[spec.key] = n;

@@ -32,7 +32,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts += 1;
     if (interrupts === 1) {
-      process.stderr.write(`\n${sig}: stopping the load and healing every fault before exit (press again twice to force)\n`);
+      process.stderr.write(
+        `\n${sig}: stopping the load and healing every fault before exit (press again twice to force)\n`,
+      );
       abort.abort();
     } else if (interrupts >= 3) {
       process.stderr.write('forced exit: faults may be left behind; the next run heals them at its start\n');
@@ -68,7 +70,11 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ScenarioError || error instanceof UnknownScenarioError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof ScenarioError ||
+      error instanceof UnknownScenarioError
+    ) {
       console.error(error.message);
       process.exit(2);
     }

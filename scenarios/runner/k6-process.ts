@@ -10,7 +10,12 @@ import { fileURLToPath } from 'node:url';
 import type { LabConfig } from '../../system/src/config.ts';
 import type { LoadProfile } from '../lib/define.ts';
 
-export const K6_SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'k6', 'payments.ts');
+export const K6_SCRIPT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'k6',
+  'payments.ts',
+);
 
 export interface K6Run {
   /** Resolves with k6's exit code (null when killed by a signal). */
@@ -27,7 +32,11 @@ export interface K6Files {
 }
 
 export function k6Files(runDir: string): K6Files {
-  return { summary: path.join(runDir, 'k6-summary.json'), console: path.join(runDir, 'k6-console.log'), log: path.join(runDir, 'k6.log') };
+  return {
+    summary: path.join(runDir, 'k6-summary.json'),
+    console: path.join(runDir, 'k6-console.log'),
+    log: path.join(runDir, 'k6.log'),
+  };
 }
 
 export function startK6(options: {
@@ -61,7 +70,19 @@ export function startK6(options: {
   const log = fs.openSync(files.log, 'a');
   const child = spawn(
     options.k6Path,
-    ['run', '--no-usage-report', '--no-color', '--quiet', '--console-output', files.console, '--tag', `testid=${options.runId}`, '-o', 'experimental-prometheus-rw', K6_SCRIPT],
+    [
+      'run',
+      '--no-usage-report',
+      '--no-color',
+      '--quiet',
+      '--console-output',
+      files.console,
+      '--tag',
+      `testid=${options.runId}`,
+      '-o',
+      'experimental-prometheus-rw',
+      K6_SCRIPT,
+    ],
     { env, stdio: ['ignore', log, log] },
   );
   const exited = new Promise<number | null>((resolve, reject) => {
@@ -81,7 +102,11 @@ export function startK6(options: {
 }
 
 /** Waits for the line k6's setup() prints when the arrival-rate clock starts. */
-export async function waitForLoadStart(consoleFile: string, exited: Promise<number | null>, timeoutMs = 60_000): Promise<number | null> {
+export async function waitForLoadStart(
+  consoleFile: string,
+  exited: Promise<number | null>,
+  timeoutMs = 60_000,
+): Promise<number | null> {
   let done = false;
   void exited.then(() => (done = true));
   const deadline = Date.now() + timeoutMs;

@@ -66,17 +66,30 @@ async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (ms <= 0) return;
   await new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
 /** Counter increase over the run, or null when the worker was never scraped (then we cannot know). */
-async function counterIncrease(base: string, metric: string, from: number, to: number): Promise<number | null> {
+async function counterIncrease(
+  base: string,
+  metric: string,
+  from: number,
+  to: number,
+): Promise<number | null> {
   const seconds = Math.max(1, Math.ceil((to - from) / 1000));
-  const scraped = await queryScalar(base, `max_over_time(up{job="${SCRAPE_JOBS.worker}"}[${seconds}s])`, to).catch(() => null);
+  const scraped = await queryScalar(
+    base,
+    `max_over_time(up{job="${SCRAPE_JOBS.worker}"}[${seconds}s])`,
+    to,
+  ).catch(() => null);
   if (scraped === null) return null;
   const v = await queryScalar(base, `sum(increase(${metric}[${seconds}s]))`, to).catch(() => null);
   // No series: the counter was never incremented by a scraped worker, which is a real zero.
@@ -93,7 +106,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const runDir = path.join(config.paths.reportsDir, `${stamp(startedAt)}-${scenario.name}`);
   fs.mkdirSync(runDir, { recursive: true });
   const strategy: StrategyKnobs = { ...ROBUST_STRATEGY, ...scenario.strategy };
-  fs.writeFileSync(path.join(runDir, 'scenario.json'), `${JSON.stringify({ runId, seed: options.seed, strategy, scenario }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(runDir, 'scenario.json'),
+    `${JSON.stringify({ runId, seed: options.seed, strategy, scenario }, null, 2)}\n`,
+  );
   const notes: string[] = [];
   const secrets = loadSecrets(config);
   const merchant = secrets.merchants[0];
@@ -106,15 +122,32 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const timeline = new TimelineRecorder(timelineFile, metrics, {
     annotate(e: TimelineEvent) {
       grafana.annotate(e);
-      if (e.event === 'start') view.push({ type: 'fault-started', faultId: e.faultId, label: e.label, target: e.target, kind: e.kind, at: e.t });
-      if (e.event === 'end' || e.event === 'heal') view.push({ type: 'fault-ended', faultId: e.faultId, at: e.t });
+      if (e.event === 'start')
+        view.push({
+          type: 'fault-started',
+          faultId: e.faultId,
+          label: e.label,
+          target: e.target,
+          kind: e.kind,
+          at: e.t,
+        });
+      if (e.event === 'end' || e.event === 'heal')
+        view.push({ type: 'fault-ended', faultId: e.faultId, at: e.t });
       if (e.event === 'error') log(`fault ${e.faultId}: ${e.detail ?? 'error'}`);
     },
   });
   const runtime = new NativeRuntime(config);
   const pool = observerPool(config);
   const pg = pgAdmin(config, secrets.pgMockAdminToken);
-  const engine = new ChaosEngine({ links: toxiproxyLinks(config), pg, runtime, injector: kafkaInjector(config, pool, runId), timeline, seed: options.seed, log });
+  const engine = new ChaosEngine({
+    links: toxiproxyLinks(config),
+    pg,
+    runtime,
+    injector: kafkaInjector(config, pool, runId),
+    timeline,
+    seed: options.seed,
+    log,
+  });
   const files = k6Files(runDir);
   const prom = prometheusUrl(config);
 
@@ -130,9 +163,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   try {
     phase('prepare');
     log(`run ${runId}, seed ${options.seed}, report in ${runDir}`);
-    await runtime.up({ stack: true, strategy, instances: scenario.instances, onProgress: (line) => log(line.trim()) });
+    await runtime.up({
+      stack: true,
+      strategy,
+      instances: scenario.instances,
+      onProgress: (line) => log(line.trim()),
+    });
     const leftovers = await engine.heal();
-    if (leftovers.length > 0) throw new Error(`the lab could not be healed before the run: ${leftovers.join('; ')}`);
+    if (leftovers.length > 0)
+      throw new Error(`the lab could not be healed before the run: ${leftovers.join('; ')}`);
     // The PG's random choices come from the run's seed, fault or no fault.
     await pg.setFaults({ seed: options.seed });
     if (signal.aborted) throw new Error('interrupted before the load started');
@@ -164,11 +203,23 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const progress = setInterval(() => {
       const elapsed = (Date.now() - (loadStart ?? Date.now())) / 1000;
       void Promise.all([
-        queryScalar(prom, `sum(rate(k6_iterations_total{testid="${runId}"}[10s]))`, Date.now()).catch(() => null),
-        queryScalar(prom, `sum(k6_dropped_iterations_total{testid="${runId}"})`, Date.now()).catch(() => null),
+        queryScalar(prom, `sum(rate(k6_iterations_total{testid="${runId}"}[10s]))`, Date.now()).catch(
+          () => null,
+        ),
+        queryScalar(prom, `sum(k6_dropped_iterations_total{testid="${runId}"})`, Date.now()).catch(
+          () => null,
+        ),
         queryScalar(prom, `sum(k6_vus{testid="${runId}"})`, Date.now()).catch(() => null),
       ]).then(([achieved, dropped, vus]) =>
-        view.push({ type: 'load-progress', elapsedSeconds: Math.min(elapsed, totalSeconds), totalSeconds, targetRate: targetRateAt(scenario, elapsed), achievedRate: achieved ?? 0, vus: vus ?? 0, droppedIterations: dropped ?? 0 }),
+        view.push({
+          type: 'load-progress',
+          elapsedSeconds: Math.min(elapsed, totalSeconds),
+          totalSeconds,
+          targetRate: targetRateAt(scenario, elapsed),
+          achievedRate: achieved ?? 0,
+          vus: vus ?? 0,
+          droppedIterations: dropped ?? 0,
+        }),
       );
     }, 2000);
     try {
@@ -185,7 +236,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     phase('heal');
     const problems = await engine.heal();
     for (const p of problems) notes.push(`heal problem: ${p}`);
-    if (k6ExitCode !== 0 && k6ExitCode !== 99) notes.push(`k6 exited with code ${k6ExitCode} (99 = thresholds crossed is expected to be judged, anything else means the load did not run as planned); see k6.log`);
+    if (k6ExitCode !== 0 && k6ExitCode !== 99)
+      notes.push(
+        `k6 exited with code ${k6ExitCode} (99 = thresholds crossed is expected to be judged, anything else means the load did not run as planned); see k6.log`,
+      );
 
     phase('drain');
     drainDeadline = loadEnd + scenario.drainDeadlineSeconds * 1000;
@@ -195,14 +249,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       const now = Date.now();
       if (now >= drainDeadline) break;
       const p = await readProgress(pool, runId).catch(() => null);
-      if (p) view.push({ type: 'message', text: `drain: ${p.open} of ${p.payments} payments not terminal, ${p.pendingOutbox} outbox rows pending` });
+      if (p)
+        view.push({
+          type: 'message',
+          text: `drain: ${p.open} of ${p.payments} payments not terminal, ${p.pendingOutbox} outbox rows pending`,
+        });
       if (p && p.open === 0 && p.pendingOutbox === 0) {
         settledAt ??= now;
         if (now >= minUntil) break;
       } else settledAt = null;
       await sleep(Math.min(2000, drainDeadline - now), signal);
     }
-    if (signal.aborted) notes.push('interrupted by the user: the drain was cut short, so "stuck" counts payments that might still have settled');
+    if (signal.aborted)
+      notes.push(
+        'interrupted by the user: the drain was cut short, so "stuck" counts payments that might still have settled',
+      );
     observedUntil = Math.min(Date.now(), drainDeadline);
     // Let Prometheus scrape the last second before the range queries read it.
     await sleep(2500);
@@ -232,7 +293,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     for (const sli of SLIS) sliSeries[sli.id] = await queryRange(prom, sli.promql, seriesFrom, seriesTo);
     for (const c of CHART_QUERIES) {
       const series = [];
-      for (const s of c.series) series.push({ name: s.name, color: s.color, samples: await queryRange(prom, s.promql, seriesFrom, seriesTo) });
+      for (const s of c.series)
+        series.push({
+          name: s.name,
+          color: s.color,
+          samples: await queryRange(prom, s.promql, seriesFrom, seriesTo),
+        });
       charts.push({ id: c.id, title: c.title, unit: c.unit, series });
     }
   } catch (error) {
@@ -257,12 +323,22 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         ...slice,
         ledger: ledger === null ? null : ledger.filter((e) => ids.has(e.paymentId)),
         counters: {
-          duplicateDeliveries: await counterIncrease(prom, METRICS.workerDuplicateDeliveries, loadStart, observedUntil),
+          duplicateDeliveries: await counterIncrease(
+            prom,
+            METRICS.workerDuplicateDeliveries,
+            loadStart,
+            observedUntil,
+          ),
           deadLetters: await counterIncrease(prom, METRICS.workerDeadLetters, loadStart, observedUntil),
         },
         injectedPoisonMessages: engine.injected.poison,
         injectedRedeliveries: engine.injected.redelivered,
-        faultWindows: windows.map((w) => ({ id: w.id, label: w.label, start: w.start, end: w.end ?? observedUntil })),
+        faultWindows: windows.map((w) => ({
+          id: w.id,
+          label: w.label,
+          start: w.start,
+          end: w.end ?? observedUntil,
+        })),
         loadStart,
         loadEnd,
         drainDeadline: drainDeadline ?? observedUntil,
@@ -276,15 +352,34 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 
   phase('check');
   const bands = loadStart === null ? {} : bandsFromWarmUp(sliSeries, loadStart, scenario.warmUpSeconds);
-  const recoveries = loadEnd === null ? [] : recoveriesOf(windows, sliSeries, bands, loadEnd, observedUntil, settledAt);
-  for (const r of recoveries) view.push({ type: 'recovery-measured', faultId: r.faultId, seconds: r.recovery.status === 'recovered' ? r.recovery.seconds : null });
+  const recoveries =
+    loadEnd === null ? [] : recoveriesOf(windows, sliSeries, bands, loadEnd, observedUntil, settledAt);
+  for (const r of recoveries)
+    view.push({
+      type: 'recovery-measured',
+      faultId: r.faultId,
+      seconds: r.recovery.status === 'recovered' ? r.recovery.seconds : null,
+    });
   let capacity: RunReport['capacity'] = null;
   if (scenario.capacity && loadStart !== null && loadEnd !== null) {
     const acceptedRate = charts.find((c) => c.id === 'throughput')?.series[0]?.samples ?? [];
-    capacity = capacityOf(scenario.capacity, acceptedRate, sliSeries.accept_p95_latency ?? [], sliSeries.outbox_lag ?? [], sliSeries.consumer_lag ?? [], warmUpRange(loadStart, 0).from, loadEnd);
+    capacity = capacityOf(
+      scenario.capacity,
+      acceptedRate,
+      sliSeries.accept_p95_latency ?? [],
+      sliSeries.outbox_lag ?? [],
+      sliSeries.consumer_lag ?? [],
+      warmUpRange(loadStart, 0).from,
+      loadEnd,
+    );
   }
-  const verdicts = [...checkVerdicts(scenario, checks), ...recoveryVerdicts(scenario, recoveries), ...sloVerdicts(scenario, k6Numbers, planned)];
-  if (loadStart === null) verdicts.push({ name: 'load ran', expected: 'k6 started the load', actual: 'it did not', pass: false });
+  const verdicts = [
+    ...checkVerdicts(scenario, checks),
+    ...recoveryVerdicts(scenario, recoveries),
+    ...sloVerdicts(scenario, k6Numbers, planned),
+  ];
+  if (loadStart === null)
+    verdicts.push({ name: 'load ran', expected: 'k6 started the load', actual: 'it did not', pass: false });
 
   const report: RunReport = {
     runId,
@@ -321,11 +416,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 
   // The lab is shared: a naive strategy or odd instance count must not outlive the run.
   const robust = Object.entries(ROBUST_STRATEGY).every(([k, v]) => strategy[k as keyof StrategyKnobs] === v);
-  const defaultInstances = scenario.instances.relay === config.instances.relay && scenario.instances.worker === config.instances.worker;
+  const defaultInstances =
+    scenario.instances.relay === config.instances.relay &&
+    scenario.instances.worker === config.instances.worker;
   if (!robust || !defaultInstances) {
     phase('restore');
     await runtime
-      .up({ stack: true, strategy: ROBUST_STRATEGY, instances: config.instances, onProgress: (line) => log(line.trim()) })
+      .up({
+        stack: true,
+        strategy: ROBUST_STRATEGY,
+        instances: config.instances,
+        onProgress: (line) => log(line.trim()),
+      })
       .catch((error: unknown) => log(`could not restore the robust stack: ${String(error)}`));
   }
   // The gauge must be scraped at 0 after healing before its endpoint disappears.

@@ -15,7 +15,12 @@ import type { RunReport } from '../../chaos/report/model.ts';
 const config = loadConfig();
 const CLI = path.join(config.paths.repoRoot, 'scenarios', 'runner', 'cli.ts');
 
-function runScenario(args: string[]): { code: number | null; output: string; report: RunReport; dir: string } {
+function runScenario(args: string[]): {
+  code: number | null;
+  output: string;
+  report: RunReport;
+  dir: string;
+} {
   const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--plain'], {
     cwd: config.paths.repoRoot,
     encoding: 'utf8',
@@ -29,14 +34,25 @@ function runScenario(args: string[]): { code: number | null; output: string; rep
 
 async function labIsHealed(): Promise<void> {
   const { host, port } = config.services.toxiproxyApi;
-  const proxies = (await (await fetch(`http://${host}:${port}/proxies`)).json()) as Record<string, { enabled: boolean; toxics: unknown[] }>;
+  const proxies = (await (await fetch(`http://${host}:${port}/proxies`)).json()) as Record<
+    string,
+    { enabled: boolean; toxics: unknown[] }
+  >;
   for (const [name, p] of Object.entries(proxies)) {
     expect({ name, enabled: p.enabled, toxics: p.toxics.length }).toEqual({ name, enabled: true, toxics: 0 });
   }
   const token = loadSecrets(config).pgMockAdminToken;
   const pg = config.services.pgMock;
-  const faults = (await (await fetch(`http://${pg.host}:${pg.port}/admin/faults`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
-  expect({ declineRate: faults.declineRate, errorRate: faults.errorRate, chargeThenTimeoutRate: faults.chargeThenTimeoutRate }).toEqual({
+  const faults = (await (
+    await fetch(`http://${pg.host}:${pg.port}/admin/faults`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+  ).json()) as Record<string, unknown>;
+  expect({
+    declineRate: faults.declineRate,
+    errorRate: faults.errorRate,
+    chargeThenTimeoutRate: faults.chargeThenTimeoutRate,
+  }).toEqual({
     declineRate: NO_FAULTS.declineRate,
     errorRate: NO_FAULTS.errorRate,
     chargeThenTimeoutRate: NO_FAULTS.chargeThenTimeoutRate,
@@ -50,7 +66,14 @@ describe('npm run scenario, end to end', () => {
     expect(report.passed).toBe(true);
     expect(report.checks.every((c) => c.valid === true)).toBe(true);
     expect(report.k6?.createsAccepted).toBeGreaterThan(0);
-    for (const file of ['scenario.json', 'timeline.jsonl', 'k6-summary.json', 'result.json', 'report.md', 'report.html']) {
+    for (const file of [
+      'scenario.json',
+      'timeline.jsonl',
+      'k6-summary.json',
+      'result.json',
+      'report.md',
+      'report.html',
+    ]) {
       expect(fs.existsSync(path.join(dir, file)), file).toBe(true);
     }
     expect(fs.readFileSync(path.join(dir, 'report.html'), 'utf8')).toContain('<svg');
@@ -62,7 +85,8 @@ describe('npm run scenario, end to end', () => {
     const { code, output, report } = runScenario(['decline-storm', '--duration', '40']);
     expect(report.windows).toHaveLength(1);
     expect(report.windows[0]?.end).not.toBeNull();
-    for (const c of report.checks.filter((x) => x.name !== 'duplicate-delivery')) expect([c.name, c.valid]).toEqual([c.name, true]);
+    for (const c of report.checks.filter((x) => x.name !== 'duplicate-delivery'))
+      expect([c.name, c.valid]).toEqual([c.name, true]);
     expect(report.recoveries[0]?.recovery.status).toBe('recovered');
     expect(code, output).toBe(0);
     await labIsHealed();

@@ -33,7 +33,8 @@ function isLoadEnv(value: unknown): value is LoadEnv {
 }
 
 export function readLoad(raw: string | undefined): LoadEnv {
-  if (raw === undefined || raw === '') throw new Error('PAYLAB_LOAD is not set: run k6 through `npm run scenario <name>`');
+  if (raw === undefined || raw === '')
+    throw new Error('PAYLAB_LOAD is not set: run k6 through `npm run scenario <name>`');
   const parsed: unknown = JSON.parse(raw);
   if (!isLoadEnv(parsed)) throw new Error(`PAYLAB_LOAD is not a load profile: ${raw}`);
   return parsed;

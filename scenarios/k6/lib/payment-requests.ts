@@ -42,7 +42,9 @@ export function createBody(runId: string, seed: number, iteration: number): Crea
     amount: quantity * unitPrice,
     currency: 'KRW',
     method: card ? 'card' : 'easy_pay',
-    methodReference: card ? `tok_lab_${hash32(`${runId}${iteration}`).toString(16)}` : `wallet_lab_${iteration}`,
+    methodReference: card
+      ? `tok_lab_${hash32(`${runId}${iteration}`).toString(16)}`
+      : `wallet_lab_${iteration}`,
     items: [{ name: 'lab item', quantity, unitPrice }],
   };
 }
