@@ -30,6 +30,8 @@ export interface UpOptions {
   stack?: boolean;
   strategy?: Partial<StrategyKnobs>;
   instances?: Partial<Record<'relay' | 'worker', number>>;
+  /** Leave running services alone even when their settings differ (a shared lab in tests). */
+  keepRunning?: boolean;
   /** Progress lines for humans ("installing k6 … 42s"). */
   onProgress?: (line: string) => void;
 }

@@ -16,37 +16,42 @@ import { NativeRuntime } from '../lab/native/runtime.ts';
 import { silenceKafkajsTimerWarning } from '../lab/native/warnings.ts';
 import { redisPing, sqlSelectOne, kafkaBrokerAddresses, httpOk } from '../lab/native/probes.ts';
 import { databaseUrl, kafkaBrokers } from '../src/config.ts';
-import type { ServiceRef } from '../lab/runtime.ts';
-
-const INFRA = ['toxiproxy', 'db', 'redis', 'kafka', 'prometheus'] as const;
+import type { ServiceStatus } from '../lab/runtime.ts';
 
 const log = (line: string): void => {
   process.stderr.write(`[lab] ${line}\n`);
 };
 
+const labelOf = (s: ServiceStatus): string =>
+  s.service === 'relay' || s.service === 'worker' ? `${s.service}-${s.instance}` : s.service;
+
+/**
+ * The whole lab, payment stack included: some suites drive the lab's own api and pg-mock. Services
+ * already running are left exactly as they are (another session may be running a scenario with
+ * other strategy knobs on them).
+ */
 async function nativeSetup(): Promise<() => Promise<void>> {
   const runtime = new NativeRuntime(loadConfig());
-  const before = await runtime.status();
-  const wasRunning = new Set(before.filter((s) => s.state === 'running').map((s) => s.service));
+  const running = (statuses: ServiceStatus[]): ServiceStatus[] =>
+    statuses.filter((s) => s.state === 'running');
+  const before = new Set(running(await runtime.status()).map(labelOf));
   const started = Date.now();
-  await runtime.up({ stack: false, onProgress: log });
-  log(`infrastructure ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  const ours: ServiceRef[] = INFRA.filter((service) => !wasRunning.has(service)).map((service) => ({
-    service,
-  }));
+  await runtime.up({ stack: true, keepRunning: true, onProgress: log });
+  log(`lab ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  const ours = running(await runtime.status()).filter((s) => !before.has(labelOf(s)));
   return async () => {
     if (ours.length === 0) {
       log('the lab was up before the tests: leaving it up');
       return;
     }
-    if (ours.length === INFRA.length) {
+    if (before.size === 0) {
       await runtime.down({ onProgress: log });
       return;
     }
-    // Reverse start order: clients' dependencies go last.
-    for (const ref of [...ours].reverse()) {
-      log(`stopping ${ref.service} (started for the tests)`);
-      await runtime.stop(ref);
+    // Apps first, then infrastructure in reverse start order.
+    for (const status of [...ours].reverse()) {
+      log(`stopping ${labelOf(status)} (started for the tests)`);
+      await runtime.stop({ service: status.service, instance: status.instance });
     }
   };
 }
@@ -57,7 +62,7 @@ async function dockerSetup(): Promise<() => Promise<void>> {
   log('a Docker engine answers: starting docker-compose.yml through testcontainers');
   const environment = await new DockerComposeEnvironment(config.paths.repoRoot, 'docker-compose.yml')
     .withProjectName('paylab-test')
-    .up(['db', 'redis', 'kafka', 'toxiproxy', 'toxiproxy-config', 'prometheus']);
+    .up();
   await waitUntil(
     'db through the proxy',
     () => sqlSelectOne({ connectionString: databaseUrl(config, 'postgres') }),

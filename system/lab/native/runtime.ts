@@ -145,7 +145,11 @@ export class NativeRuntime implements LabRuntime {
   }
 
   /** Starts one service unless its own process is already running; waits for health. */
-  async startService(ctx: LabContext, def: ServiceDef): Promise<'started' | 'running' | 'missing'> {
+  async startService(
+    ctx: LabContext,
+    def: ServiceDef,
+    keepRunning = false,
+  ): Promise<'started' | 'running' | 'missing'> {
     const missing = def.missing?.(ctx);
     if (missing) {
       ctx.sink(`  ! ${def.label}: ${missing} — not started`);
@@ -157,7 +161,7 @@ export class NativeRuntime implements LabRuntime {
     const current = track(pidFile);
     if (current.record && current.ownership.kind === 'ours') {
       if (current.ownership.paused) signalGroup(current.record, 'SIGCONT');
-      if (current.record.fingerprint === undefined || current.record.fingerprint === print) {
+      if (keepRunning || current.record.fingerprint === undefined || current.record.fingerprint === print) {
         await this.waitHealthy(ctx, def, current.record);
         await def.afterStart?.(ctx);
         return 'running';
@@ -244,23 +248,29 @@ export class NativeRuntime implements LabRuntime {
     const sink = options.onProgress ?? (() => undefined);
     await withLabLock(this.config.paths.runDir, sink, async () => {
       const previous = this.readStackState();
+      const keep = options.keepRunning === true;
+      // keepRunning: a shared lab keeps the knobs and instance counts its last `up` chose.
       const state: StackState = {
-        strategy: { ...this.config.strategy, ...options.strategy },
-        instances: { ...this.config.instances, ...options.instances },
+        strategy: { ...(keep ? previous.strategy : this.config.strategy), ...options.strategy },
+        instances: { ...(keep ? previous.instances : this.config.instances), ...options.instances },
       };
       if (!options.stack) state.instances = previous.instances;
       const needed = new Set<ToolName>(['k6']);
       for (const def of infraDefs()) def.tools.forEach((t) => needed.add(t));
       const ctx = await step(sink, 'checking tools', () => this.context(sink, state, [...needed]));
       for (const def of infraDefs()) {
-        await step(sink, `${def.label} on ${def.address(this.config)}`, () => this.startService(ctx, def));
+        await step(sink, `${def.label} on ${def.address(this.config)}`, () =>
+          this.startService(ctx, def, keep),
+        );
       }
       await step(sink, 'applying migrations', () => applyMigrations(this.config, sink));
       if (options.stack) {
         fs.writeFileSync(this.stackStateFile(), `${JSON.stringify(state, null, 2)}\n`);
-        await this.stopSurplus(ctx, state.instances);
+        if (!keep) await this.stopSurplus(ctx, state.instances);
         for (const def of appDefs(state.instances)) {
-          await step(sink, `${def.label} on ${def.address(this.config)}`, () => this.startService(ctx, def));
+          await step(sink, `${def.label} on ${def.address(this.config)}`, () =>
+            this.startService(ctx, def, keep),
+          );
         }
       }
       if (await writePrometheusConfig(ctx)) await reloadPrometheus(this.config);
