@@ -84,7 +84,8 @@ export function LoadPanel({ state, width }: { state: ViewState; width: number })
   const load = state.load;
   const total = load?.totalSeconds ?? state.totalSeconds;
   if (!load && total === undefined) return null;
-  const elapsed = load?.elapsedSeconds ?? (state.now - state.startedAt) / 1000;
+  // Before k6 reports, the lab may still be starting: the load has not begun, whatever the clock says.
+  const elapsed = load?.elapsedSeconds ?? 0;
   const fraction = total ? elapsed / total : 0;
   const barWidth = Math.max(5, Math.min(30, width - LABEL_WIDTH - 22));
   const progress = `${formatClock(elapsed)}/${total !== undefined ? formatClock(total) : NO_DATA} ${progressBar(fraction, barWidth)} ${Math.round(Math.min(1, fraction) * 100)}%`;
