@@ -101,7 +101,7 @@ export function lineChart(spec: ChartSpec): string {
   spec.series.forEach((s, i) => {
     let d = '';
     let pen = false;
-    for (const p of s.samples) {
+    for (const p of s.samples.filter((q) => q.t >= spec.start && q.t <= spec.end)) {
       if (p.v === null || !Number.isFinite(p.v)) {
         pen = false;
         continue;
