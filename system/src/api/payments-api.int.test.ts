@@ -192,6 +192,7 @@ describe('idempotency', () => {
   it('when the same key and parameters come again, then the original status and body are replayed byte for byte', async () => {
     const key = randomUUID();
     const body = paymentBody();
+    const replaysBefore = await counterValue(api.registry, METRICS.idempotencyReplays, { source: 'redis' });
     const first = await create(body, key);
     // Same parameters with keys in another order: still the same request.
     const reordered = Object.fromEntries(Object.entries(body).reverse());
@@ -199,6 +200,9 @@ describe('idempotency', () => {
     expect(second.statusCode).toBe(first.statusCode);
     expect(second.body).toBe(first.body);
     expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(await counterValue(api.registry, METRICS.idempotencyReplays, { source: 'redis' })).toBe(
+      replaysBefore + 1,
+    );
     expect(await rowCount('SELECT count(*) AS n FROM payments WHERE idempotency_key = $1', [key])).toBe(1);
   });
 
@@ -258,6 +262,7 @@ describe('idempotency', () => {
   it('when 20 requests with one key race over HTTP, then exactly one payment exists and every answer is that payment or 409 in progress', async () => {
     const key = randomUUID();
     const body = JSON.stringify(paymentBody());
+    const acceptedBefore = await counterValue(api.registry, METRICS.paymentsAccepted);
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
         fetch(`${baseUrl}/payments`, {
@@ -284,6 +289,10 @@ describe('idempotency', () => {
     expect(created.length).toBeGreaterThanOrEqual(1);
     expect(new Set(created.map((r) => r.body)).size).toBe(1);
     for (const r of inProgress) expect(JSON.parse(r.body)).toMatchObject({ code: 1008 });
+    expect(await counterValue(api.registry, METRICS.paymentsAccepted)).toBe(acceptedBefore + 1);
+    expect(
+      await counterValue(api.registry, METRICS.idempotencyConflicts, { reason: 'in_progress' }),
+    ).toBeGreaterThanOrEqual(inProgress.length);
   });
 });
 
