@@ -55,7 +55,7 @@ export function lineChart(spec: ChartSpec): string {
   const h = height - pad.top - pad.bottom;
   const span = Math.max(1, spec.end - spec.start);
   const values = spec.series
-    .flatMap((s) => s.samples.map((p) => p.v))
+    .flatMap((s) => s.samples.filter((p) => p.t >= spec.start && p.t <= spec.end).map((p) => p.v))
     .filter((v): v is number => v !== null && Number.isFinite(v));
   const yMax = niceMax(values.length === 0 ? 1 : Math.max(...values));
   const x = (t: number) => pad.left + ((t - spec.start) / span) * w;
