@@ -9,18 +9,38 @@ import { buildApp } from '../api/app.ts';
 import { buildMerchantKeyTable } from '../api/auth.ts';
 import { createRedisIdempotencyCache } from '../api/idempotency-cache.ts';
 import { createRedisClient } from '../api/redis-client.ts';
+import { isTransientDbError } from '../db/db-errors.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { createMetricsRegistry } from '../observability/metrics-registry.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const MIGRATE_DEADLINE_MS = 60_000;
+
+/**
+ * A restart during a db fault must not crash-loop: wait for the database (through its link) for a
+ * while, and give up only when it stays away; a failing migration itself is fatal at once.
+ */
+async function migrateWhenReachable(connectionString: string): Promise<string[]> {
+  const deadline = Date.now() + MIGRATE_DEADLINE_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrate(connectionString, (line) => console.log(line));
+    } catch (error) {
+      if (!isTransientDbError(error) || Date.now() > deadline) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      console.warn(`api: database not reachable yet (${message}); retrying`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2_000)));
+    }
+  }
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const secrets = loadSecrets(config);
   const connectionString = databaseUrl(config);
 
-  const applied = await migrate(connectionString, (line) => console.log(line));
+  const applied = await migrateWhenReachable(connectionString);
   if (applied.length > 0) console.log(`api: migrated the database to ${applied.at(-1)}`);
 
   const pool = createPool({
