@@ -174,7 +174,7 @@ describe('LiveDashboard', () => {
 });
 
 describe('LiveApp', () => {
-  it('when samples and runner events arrive, then the frame shows them; q calls onQuit', async () => {
+  it('when samples and runner events arrive, then the frame shows them; q calls onQuit once and shows that the run is stopping', async () => {
     const bus = createActionBus();
     const onQuit = vi.fn();
     const sampler = vi.fn(async () => (sample(Date.now()) as { sample: Sample }).sample);
@@ -203,7 +203,10 @@ describe('LiveApp', () => {
     });
     expect(sampler).toHaveBeenCalledWith(URL, expect.any(AbortSignal));
     stdin.write('q');
-    await vi.waitFor(() => expect(onQuit).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(lastFrame()).toContain('stopping… (q pressed)'));
+    stdin.write('q');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(onQuit).toHaveBeenCalledTimes(1);
     unmount();
   });
 });

@@ -1,6 +1,6 @@
 /** The stateful shell of the live view: owns the reducer, the polling, the clock and the keys. */
 import { useInput, useApp, useStdin, useStdout } from 'ink';
-import { useEffect, useReducer } from 'react';
+import { useEffect, useReducer, useState } from 'react';
 import type { ActionSource } from './event-bus.ts';
 import { LiveDashboard } from './panels.tsx';
 import { initialViewState, viewReducer } from './state.ts';
@@ -11,6 +11,10 @@ export interface LiveAppProps {
   title: string;
   totalSeconds?: number;
   events?: ActionSource;
+  /**
+   * Called once on q (or Ctrl-C). With it, the view stays up showing "stopping" until its owner
+   * unmounts it (the runner heals faults meanwhile); without it, q simply exits.
+   */
   onQuit?: () => void;
   /** Overrides the terminal's width (tests; a runner that draws beside other output). */
   width?: number;
@@ -49,16 +53,20 @@ export function LiveApp(props: LiveAppProps) {
     return () => clearInterval(timer);
   }, [now]);
 
+  const [stopping, setStopping] = useState(false);
   useInput(
     (input, key) => {
-      if (input === 'q' || (key.ctrl && input === 'c')) {
-        props.onQuit?.();
-        exit();
-      }
+      if (input !== 'q' && !(key.ctrl && input === 'c')) return;
+      if (!props.onQuit) return exit();
+      if (stopping) return;
+      setStopping(true);
+      props.onQuit();
     },
     { isActive: isRawModeSupported },
   );
 
   const width = props.width ?? Math.min(MAX_WIDTH, stdout.columns || 80);
-  return <LiveDashboard state={state} width={width} prometheusUrl={props.prometheusUrl} />;
+  return (
+    <LiveDashboard state={state} width={width} prometheusUrl={props.prometheusUrl} stopping={stopping} />
+  );
 }

@@ -254,11 +254,22 @@ export function Footer({
   state,
   width,
   prometheusUrl,
+  stopping = false,
 }: {
   state: ViewState;
   width: number;
   prometheusUrl: string;
+  stopping?: boolean;
 }) {
+  if (stopping) {
+    return (
+      <Box width={width}>
+        <Text color="yellow" wrap="truncate-end">
+          stopping… (q pressed)
+        </Text>
+      </Box>
+    );
+  }
   const band = state.bandSource === 'none' ? 'no band yet' : `band ${state.bandSource}`;
   if (state.prometheusError !== undefined) {
     return (
@@ -309,10 +320,13 @@ export function LiveDashboard({
   state,
   width,
   prometheusUrl,
+  stopping = false,
 }: {
   state: ViewState;
   width: number;
   prometheusUrl: string;
+  /** The user quit and the runner is healing; the view stays until the runner stops it. */
+  stopping?: boolean;
 }) {
   return (
     <Box flexDirection="column">
@@ -328,7 +342,7 @@ export function LiveDashboard({
         <FaultsPanel state={state} width={width} />
         <RecoveryPanel state={state} width={width} />
         <Rule width={width} />
-        <Footer state={state} width={width} prometheusUrl={prometheusUrl} />
+        <Footer state={state} width={width} prometheusUrl={prometheusUrl} stopping={stopping} />
       </Box>
     </Box>
   );
