@@ -90,7 +90,7 @@ function showLogs(target: string, follow: boolean, lines: number): Promise<numbe
           .filter((f) => f.endsWith('.log'))
           .map((f) => f.slice(0, -4))
       : [];
-    throw new UsageError(
+    throw new LabError(
       `no log for ${target} in ${config.paths.logsDir}; known: ${known.join(', ') || 'none yet'}`,
     );
   }

@@ -373,7 +373,6 @@ export function prometheusService(): ServiceDef {
         `--storage.tsdb.path=${path.join(stateOf(ctx.config, 'prometheus'), 'data')}`,
         `--web.listen-address=${addr(ctx.config.services.prometheus)}`,
         '--web.enable-remote-write-receiver',
-        '--web.enable-lifecycle',
         '--enable-feature=native-histograms',
         '--storage.tsdb.retention.time=7d',
       ],
@@ -388,9 +387,5 @@ export function prometheusService(): ServiceDef {
   };
 }
 
-/** Asks a running Prometheus to re-read its config (after the instance counts changed). */
-export async function reloadPrometheus(config: LabConfig): Promise<void> {
-  const response = await fetch(`http://${addr(config.services.prometheus)}/-/reload`, { method: 'POST' });
-  if (!response.ok)
-    throw new Error(`prometheus reload answered ${response.status}: ${await response.text()}`);
-}
+/** Prometheus re-reads its config on SIGHUP; no HTTP lifecycle API is opened for it. */
+export const PROMETHEUS_RELOAD_SIGNAL: NodeJS.Signals = 'SIGHUP';

@@ -20,7 +20,7 @@ import {
   kafkaService,
   prometheusService,
   redisService,
-  reloadPrometheus,
+  PROMETHEUS_RELOAD_SIGNAL,
   toxiproxyService,
   writePrometheusConfig,
 } from './infra-services.ts';
@@ -273,7 +273,7 @@ export class NativeRuntime implements LabRuntime {
           );
         }
       }
-      if (await writePrometheusConfig(ctx)) await reloadPrometheus(this.config);
+      if (await writePrometheusConfig(ctx)) this.reloadPrometheus();
     });
   }
 
@@ -411,9 +411,25 @@ export class NativeRuntime implements LabRuntime {
 
   async start(ref: ServiceRef): Promise<void> {
     const def = this.defFor(ref);
-    const ctx = await this.context(() => undefined, this.readStackState(), def.tools);
+    const state = this.readStackState();
+    // Scaling out (relay-2 when the last `up` asked for 2): record it so Prometheus scrapes it too.
+    const grows =
+      (ref.service === 'relay' || ref.service === 'worker') && def.instance >= state.instances[ref.service];
+    if (grows && (ref.service === 'relay' || ref.service === 'worker')) {
+      state.instances[ref.service] = def.instance + 1;
+      fs.mkdirSync(this.config.paths.runDir, { recursive: true });
+      fs.writeFileSync(this.stackStateFile(), `${JSON.stringify(state, null, 2)}\n`);
+    }
+    const ctx = await this.context(() => undefined, state, def.tools);
     const result = await this.startService(ctx, def);
     if (result === 'missing') throw new LabError(`${def.label}: ${def.missing?.(ctx) ?? 'cannot start'}`);
+    if (grows && (await writePrometheusConfig(ctx))) this.reloadPrometheus();
+  }
+
+  /** Makes a running Prometheus re-read its generated config (scrape targets changed). */
+  private reloadPrometheus(): void {
+    const { record } = this.tracked({ service: 'prometheus' });
+    if (record) signalGroup(record, PROMETHEUS_RELOAD_SIGNAL);
   }
 
   async restart(ref: ServiceRef): Promise<void> {
