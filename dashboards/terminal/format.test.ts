@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatRate, formatSeconds, NO_DATA, progressBar, sparkline } from './format.ts';
+import {
+  formatClock,
+  formatRate,
+  formatSeconds,
+  formatTimer,
+  NO_DATA,
+  progressBar,
+  sparkline,
+} from './format.ts';
 
 describe('format', () => {
   it('formats seconds in the unit a reader expects', () => {
@@ -8,6 +16,12 @@ describe('format', () => {
     expect(formatSeconds(42.26)).toBe('42.3s');
     expect(formatSeconds(125)).toBe('2m05s');
     expect(formatSeconds(undefined)).toBe(NO_DATA);
+  });
+
+  it('formats timers in tenths, then minutes', () => {
+    expect(formatTimer(0.94)).toBe('0.9s');
+    expect(formatTimer(5.5)).toBe('5.5s');
+    expect(formatTimer(260)).toBe('4m20s');
   });
 
   it('formats rates and clocks', () => {

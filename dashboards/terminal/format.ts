@@ -21,6 +21,14 @@ export function formatCount(value: number | undefined): string {
   return String(Math.round(value));
 }
 
+/** A running or frozen timer: tenths of a second, so it visibly moves; minutes past a minute. */
+export function formatTimer(seconds: number): string {
+  const s = Math.max(0, seconds);
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const minutes = Math.floor(s / 60);
+  return `${minutes}m${String(Math.floor(s - minutes * 60)).padStart(2, '0')}s`;
+}
+
 /** Elapsed time as a clock, e.g. 1:05 or 12:00. */
 export function formatClock(seconds: number): string {
   const whole = Math.max(0, Math.floor(seconds));

@@ -111,8 +111,8 @@ describe('LiveDashboard', () => {
       'stuck 0',
       'lost 0',
       'dups absorbed 4',
-      '● pg-mock 5xx 30% 5.00s',
-      '✓ db latency 500ms recovered in 5.50s',
+      '● pg-mock 5xx 30% 5.0s',
+      '✓ db latency 500ms recovered in 5.5s',
       '20:00:10 fault started: db latency 500ms',
       '20:00:22 recovered in 5.5s: db latency 500ms',
     ]) {
@@ -155,10 +155,10 @@ describe('LiveDashboard', () => {
     const { lastFrame, rerender } = render(
       <LiveDashboard state={withRunning} width={80} prometheusUrl={URL} />,
     );
-    expect(lastFrame()).toContain('recovered in 5.50s');
-    expect(lastFrame()).toContain('↻ pg-mock 5xx 30% 7.00s and counting');
+    expect(lastFrame()).toContain('recovered in 5.5s');
+    expect(lastFrame()).toContain('↻ pg-mock 5xx 30% 7.0s and counting');
     rerender(<LiveDashboard state={later} width={80} prometheusUrl={URL} />);
-    expect(lastFrame()).toContain('recovered in 5.50s');
+    expect(lastFrame()).toContain('recovered in 5.5s');
     expect(lastFrame()).toContain('↻ pg-mock 5xx 30% 4m20s and counting');
   });
 

@@ -8,6 +8,7 @@ import {
   formatCount,
   formatRate,
   formatSeconds,
+  formatTimer,
   formatTimeOfDay,
   NO_DATA,
   progressBar,
@@ -215,7 +216,7 @@ export function FaultsPanel({ state, width }: { state: ViewState; width: number 
           <Box key={f.faultId}>
             <Label>{i === 0 ? 'faults' : ''}</Label>
             <Text color="red" wrap="truncate-end">
-              ● {f.label} <Text color="gray">{formatSeconds((state.now - f.startedAt) / 1000)}</Text>
+              ● {f.label} <Text color="gray">{formatTimer((state.now - f.startedAt) / 1000)}</Text>
             </Text>
           </Box>
         ))
@@ -229,7 +230,7 @@ export function RecoveryPanel({ state, width }: { state: ViewState; width: numbe
   return (
     <Box flexDirection="column" width={width}>
       {state.recoveries.map((r, i) => {
-        const seconds = formatSeconds(recoveryTimerSeconds(r, state.now));
+        const seconds = formatTimer(recoveryTimerSeconds(r, state.now));
         const text =
           r.status === 'running'
             ? `↻ ${r.label} ${seconds} and counting`
