@@ -120,3 +120,39 @@ describe('when the db link is slow', () => {
     }
   });
 });
+
+describe('when the db link black-holes the answers', () => {
+  it('then the create gives up with 503 at the query timeout, and a retry with the same key yields exactly one payment', async () => {
+    // Make sure a pooled connection exists, so the statement itself (not the connect) meets the fault.
+    await api.pool.query('SELECT 1');
+    const toxic = await proxy.addToxic({
+      name: 'blackhole',
+      type: 'timeout',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { timeout: 0 },
+    });
+    const key = randomUUID();
+    let first;
+    try {
+      const started = performance.now();
+      first = await create(key);
+      expect(performance.now() - started).toBeLessThan(10_000);
+    } finally {
+      await toxic.remove();
+    }
+    expect(first.statusCode).toBe(503);
+    expect(first.json()).toMatchObject({ code: 5003 });
+
+    // The statement may well have committed with only its answer lost: the key makes the retry safe.
+    const retried = await create(key);
+    expect(retried.statusCode).toBe(201);
+    // Here it did: the retry is a replay of the payment whose answer the black hole swallowed.
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    const { rows } = await api.pool.query(
+      'SELECT count(*)::int AS n FROM payments WHERE idempotency_key = $1',
+      [key],
+    );
+    expect(rows[0].n).toBe(1);
+  });
+});

@@ -4,7 +4,7 @@
  */
 const TRANSIENT_SQLSTATE_PREFIXES = ['08', '53', '57P'];
 const TRANSIENT_SQLSTATES = new Set(['57014', '40001', '40P01', '55P03']);
-const TRANSIENT_NODE_CODES = new Set([
+const CONNECTION_NODE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -13,7 +13,7 @@ const TRANSIENT_NODE_CODES = new Set([
   'ENOTCONN',
 ]);
 // node-postgres reports some link failures only by message.
-const TRANSIENT_MESSAGES = [
+const CONNECTION_MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',
   'Query read timeout',
@@ -21,13 +21,34 @@ const TRANSIENT_MESSAGES = [
   'Connection ended unexpectedly',
 ];
 
+function codeOf(error: Error): string | undefined {
+  const code = (error as Error & { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function causeOf(error: Error): unknown {
+  return error.cause !== undefined && error.cause !== error ? error.cause : undefined;
+}
+
+/** The link to the database failed (refused, reset, timed out): the connection cannot be trusted. */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = codeOf(error);
+  if (code !== undefined && (CONNECTION_NODE_CODES.has(code) || code.startsWith('08'))) return true;
+  if (CONNECTION_MESSAGES.some((m) => error.message.includes(m))) return true;
+  const cause = causeOf(error);
+  return cause !== undefined && isConnectionError(cause);
+}
+
+/** Worth retrying later: a connection failure, or the server refusing work for now. */
 export function isTransientDbError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const code = (error as Error & { code?: unknown }).code;
-  if (typeof code === 'string') {
-    if (TRANSIENT_NODE_CODES.has(code) || TRANSIENT_SQLSTATES.has(code)) return true;
-    if (code.length === 5 && TRANSIENT_SQLSTATE_PREFIXES.some((p) => code.startsWith(p))) return true;
+  if (isConnectionError(error)) return true;
+  const code = codeOf(error);
+  if (code !== undefined && code.length === 5) {
+    if (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_SQLSTATE_PREFIXES.some((p) => code.startsWith(p)))
+      return true;
   }
-  if (TRANSIENT_MESSAGES.some((m) => error.message.includes(m))) return true;
-  return error.cause !== undefined && error.cause !== error && isTransientDbError(error.cause);
+  const cause = causeOf(error);
+  return cause !== undefined && isTransientDbError(cause);
 }

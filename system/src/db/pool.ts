@@ -3,6 +3,7 @@
  * Toxiproxy link a request must fail fast (and be answered 503) instead of queueing forever.
  */
 import pg from 'pg';
+import { isConnectionError } from './db-errors.ts';
 
 export interface PoolOptions {
   connectionString: string;
@@ -35,8 +36,10 @@ export function createPool(options: PoolOptions): pg.Pool {
 export type Queryable = Pick<pg.Pool, 'query'>;
 
 /**
- * Runs `work` in one transaction on one client. On any error the transaction is rolled back; a
- * client whose rollback failed is destroyed rather than returned to the pool in an unknown state.
+ * Runs `work` in one transaction on one client. On an error the transaction is rolled back; when
+ * the error is the link itself (reset, timeout, refused), the client is destroyed instead — the
+ * server rolls back a transaction whose connection dies, and a ROLLBACK sent down a black-holed
+ * link would only wait for its own timeout. A client whose rollback failed is destroyed too.
  */
 export async function withTransaction<T>(
   pool: pg.Pool,
@@ -50,10 +53,14 @@ export async function withTransaction<T>(
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    try {
-      await client.query('ROLLBACK');
-    } catch (rollbackError) {
-      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    if (isConnectionError(error)) {
+      broken = error instanceof Error ? error : new Error(String(error));
+    } else {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      }
     }
     throw error;
   } finally {
