@@ -77,6 +77,27 @@ async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+type PidMap = Map<string, number | undefined>;
+
+async function pidSnapshot(runtime: NativeRuntime): Promise<PidMap> {
+  const status = await runtime.status();
+  return new Map(
+    status.map((st) => [`${st.service}-${st.instance}`, st.state === 'running' ? st.pid : undefined]),
+  );
+}
+
+/** Services whose process changed during the run although no fault of the timeline touched them:
+ *  the lab is shared, and a restart by someone else makes the run's numbers untrustworthy. */
+export function foreignRestarts(before: PidMap, after: PidMap, faulted: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const [key, pid] of before) {
+    if (faulted.has(key) || pid === undefined) continue;
+    const now = after.get(key);
+    if (now !== pid) out.push(`${key} (pid ${pid} → ${now ?? 'not running'})`);
+  }
+  return out;
+}
+
 /** Counter increase over the run, or null when the worker was never scraped (then we cannot know). */
 async function counterIncrease(
   base: string,
@@ -159,6 +180,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let k6ExitCode: number | null = null;
   let k6Numbers: K6Numbers | null = null;
   const planned = plannedIterations(scenario.load);
+  let pidsBefore: PidMap | null = null;
+  let disturbed: string[] | null = null;
+  const faulted = new Set(
+    scenario.faults.flatMap((f) =>
+      f.fault.kind === 'process' ? [`${f.fault.target}-${f.fault.instance ?? 0}`] : [],
+    ),
+  );
 
   try {
     phase('prepare');
@@ -175,6 +203,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     // The PG's random choices come from the run's seed, fault or no fault.
     await pg.setFaults({ seed: options.seed });
     if (signal.aborted) throw new Error('interrupted before the load started');
+
+    pidsBefore = await pidSnapshot(runtime).catch(() => null);
 
     phase('load');
     const k6 = startK6({
@@ -265,6 +295,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         'interrupted by the user: the drain was cut short, so "stuck" counts payments that might still have settled',
       );
     observedUntil = Math.min(Date.now(), drainDeadline);
+    if (pidsBefore) {
+      const after = await pidSnapshot(runtime).catch(() => null);
+      disturbed = after === null ? null : foreignRestarts(pidsBefore, after, faulted);
+    }
     // Let Prometheus scrape the last second before the range queries read it.
     await sleep(2500);
   } catch (error) {
@@ -380,6 +414,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   ];
   if (loadStart === null)
     verdicts.push({ name: 'load ran', expected: 'k6 started the load', actual: 'it did not', pass: false });
+  verdicts.push({
+    name: 'lab undisturbed',
+    expected: 'no process restarted except by the timeline',
+    actual:
+      disturbed === null
+        ? 'unknown (no process status)'
+        : disturbed.length === 0
+          ? 'undisturbed'
+          : `restarted by something else: ${disturbed.join(', ')}`,
+    pass: disturbed !== null && disturbed.length === 0,
+  });
 
   const report: RunReport = {
     runId,
