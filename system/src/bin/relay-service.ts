@@ -22,6 +22,8 @@ import { createKafka } from './kafka-client.ts';
 import { startServiceHttp } from './service-http.ts';
 import { untilDone } from './until-done.ts';
 
+const PARALLEL_PRODUCERS = 4;
+
 export interface RelayServiceOverrides {
   options?: Partial<Omit<RelayOptions, 'relayId' | 'ackMode' | 'orderMode'>>;
   /** Replace single operations, e.g. a markSent that fails, to stage "killed between publish and mark". */
@@ -75,24 +77,30 @@ export async function startRelayService(
 
   await untilDone('migrate', () => migrate(connectionString, log), log);
   const kafka = createKafka(config, relayId, log);
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    // Bounded, unlike the idempotent default (infinite): a publish must fail within the lease so
-    // the row is retried by the relay's own backoff. Duplicates that follow are absorbed downstream.
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
-  });
+  const newProducer = () =>
+    kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Bounded, unlike the idempotent default (infinite): a publish must fail within the lease so
+      // the row is retried by the relay's own backoff. Duplicates that follow are absorbed downstream.
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
+    });
+  // parallel: several connections, so concurrent sends are really concurrent (see kafka-publisher.ts).
+  const producers = Array.from({ length: relayOrder === 'parallel' ? PARALLEL_PRODUCERS : 1 }, newProducer);
+  const producer = producers[0];
+  if (!producer) throw new Error('no producer');
   producer.on(producer.events.CONNECT, () => (producerConnected = true));
   producer.on(producer.events.DISCONNECT, () => (producerConnected = false));
+  const connectAll = () => Promise.all(producers.map((p) => p.connect()));
   // fire-and-forget must run even when the broker is unreachable (that is its failure mode);
   // the robust relay waits for the broker before it claims anything.
-  if (relayAck === 'ack') await untilDone('kafka producer connect', () => producer.connect(), log);
-  else void producer.connect().catch((error: unknown) => log(`kafka producer connect failed: ${String(error)}`));
+  if (relayAck === 'ack') await untilDone('kafka producer connect', connectAll, log);
+  else void connectAll().catch((error: unknown) => log(`kafka producer connect failed: ${String(error)}`));
 
   const real: RelayOperations = {
     claim: (options) => claimDueRows(pool, options),
-    publish: makeKafkaPublisher(producer, config.topics.paymentEvents.name),
+    publish: makeKafkaPublisher(producers, config.topics.paymentEvents.name),
     markSent: (owner, ids) => markSent(pool, owner, ids),
     markFailed: (input) => markFailed(pool, input),
     deleteSent: (retentionMs) => deleteSentRows(pool, retentionMs),
@@ -113,7 +121,7 @@ export async function startRelayService(
       await relay.stop();
       await done;
       await listener.close();
-      await producer.disconnect().catch(() => {});
+      await Promise.all(producers.map((p) => p.disconnect().catch(() => {})));
       await pool.end().catch(() => {});
       await http.close();
     },

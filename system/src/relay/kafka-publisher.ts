@@ -17,9 +17,21 @@ export function toKafkaMessage(row: ClaimedRow): Message {
   };
 }
 
-export function makeKafkaPublisher(producer: Producer, topic: string): (rows: readonly ClaimedRow[]) => Promise<void> {
+/**
+ * With one producer, sends leave over one connection in call order, so nothing can overtake.
+ * The parallel knob passes several producers: rows go round-robin over separate connections and
+ * a later row of a payment can reach the broker first — the reorder that knob exists to show.
+ */
+export function makeKafkaPublisher(
+  producers: Producer | readonly Producer[],
+  topic: string,
+): (rows: readonly ClaimedRow[]) => Promise<void> {
+  const pool = Array.isArray(producers) ? producers : [producers as Producer];
+  if (pool.length === 0) throw new Error('makeKafkaPublisher needs at least one producer');
+  let next = 0;
   return async (rows) => {
     if (rows.length === 0) return;
+    const producer = pool[next++ % pool.length] as Producer;
     // acks -1: the send resolves only once every in-sync replica has the batch.
     await producer.send({ topic, acks: -1, messages: rows.map(toKafkaMessage) });
   };
