@@ -1,6 +1,7 @@
 /**
- * Writes one outbox row and wakes the relay on commit (NOTIFY is transactional). Every API
- * transaction that emits an event goes through here, so the row shape and the signal stay together.
+ * Writes one outbox row and wakes the relay on commit (NOTIFY is transactional), inside a
+ * transaction the caller owns — for tests and tools that emit an event outside the API. The API's
+ * own writes (create-payment.ts, request-cancel.ts) inline the same row shape in one statement.
  * The payload is the event itself (events.ts); the partition key is the payment id, which is what
  * keeps one payment's events in order on one Kafka partition.
  */
