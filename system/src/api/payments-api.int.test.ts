@@ -506,6 +506,31 @@ describe('cancel', () => {
     expect(await rowCount('SELECT count(*) AS n FROM outbox WHERE aggregate_id = $1', [id])).toBe(2);
   });
 
+  it('when ten cancels of one payment race, then exactly one cancel event and one history row are written and all answer 202', async () => {
+    const id: string = (await create(paymentBody(), randomUUID())).json().data.id;
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        fetch(`${baseUrl}/payments/${id}/cancel`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${api.keys.a}` },
+        }),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(202));
+    expect(
+      await rowCount(
+        `SELECT count(*) AS n FROM outbox WHERE aggregate_id = $1 AND event_type = 'payment.cancel_requested'`,
+        [id],
+      ),
+    ).toBe(1);
+    expect(
+      await rowCount(
+        `SELECT count(*) AS n FROM payment_history WHERE payment_id = $1 AND new_state = 'cancel_requested'`,
+        [id],
+      ),
+    ).toBe(1);
+  });
+
   it('when the payment has failed, then 409 / 1012 and no event', async () => {
     const id: string = (await create(paymentBody(), randomUUID())).json().data.id;
     await api.pool.query(`UPDATE payments SET state = 'failed' WHERE id = $1`, [id]);
