@@ -118,7 +118,8 @@ export function makeRelay(
       await markAcknowledged(leaseOwner, rows);
       return;
     }
-    // parallel: every row on its own, concurrently; whichever is acknowledged first is marked first.
+    // parallel: every row in its own send, all at once. Two rows of one payment race each other, and
+    // if the older one fails the younger one is still marked sent — the reorder this knob shows.
     const results = await Promise.allSettled(rows.map((row) => publishBounded([row]).then(() => row)));
     const acked: ClaimedRow[] = [];
     for (const [i, result] of results.entries()) {
