@@ -12,7 +12,10 @@ export default defineScenario({
   // While Kafka is down every publish fails and backs off; the parallel claim does not hold a
   // payment's cancel back behind its backing-off request, so after the link returns the cancel
   // (fewer failed attempts, shorter backoff) is often published first.
-  faults: [{ fault: { kind: 'link', target: 'kafka', toxic: 'down' }, atSeconds: 30, durationSeconds: 15 }],
+  faults: [
+    { fault: { kind: 'link', target: 'kafka', toxic: 'down' }, atSeconds: 28, durationSeconds: 12 },
+    { fault: { kind: 'link', target: 'kafka', toxic: 'down' }, atSeconds: 50, durationSeconds: 12 },
+  ],
   drainDeadlineSeconds: 60,
   expect: { catch: ['reorder'], tolerate: ['stuck', 'mismatch', 'terminal-stable', 'duplicate-effect'] },
 });

@@ -291,6 +291,19 @@ describe('reorder', () => {
     expect(r.valid).toBe(false);
     expect(r.first?.paymentId).toBe('p2');
   });
+  it('when a cancel was marked sent before its request, then it is a reorder even if the worker absorbed it', () => {
+    const h = healthy();
+    h.outbox[1] = { ...h.outbox[1]!, sentAt: T0 + 1200 };
+    const r = verdict(reorder, h);
+    expect(r.valid).toBe(false);
+    expect(r.counts.publishedOutOfOrder).toBe(1);
+    expect(r.counts.processedOutOfOrder).toBe(0);
+  });
+  it('when two events of a payment were marked sent in the same instant, then that is not a reorder', () => {
+    const h = healthy();
+    h.outbox[2] = { ...h.outbox[2]!, sentAt: h.outbox[1]!.sentAt };
+    expect(verdict(reorder, h).valid).toBe(true);
+  });
   it('when the outbox row is gone, then the event type gives the order', () => {
     const h = healthy();
     h.outbox = [];

@@ -274,10 +274,13 @@ export const terminalStable: Check = {
 
 const TYPE_RANK: Record<string, number> = { 'payment.requested': 1, 'payment.cancel_requested': 2 };
 
-/** Events of one payment must be processed in their per-payment sequence order. */
+/** Events of one payment must be published and processed in their per-payment sequence order.
+ *  Published out of order: a later event's outbox row was marked sent before an earlier one's (the
+ *  relay broke per-key order; a defensive worker may still absorb it). Processed out of order: the
+ *  worker applied them out of sequence (the effect itself). Either is a reorder. */
 export const reorder: Check = {
   name: 'reorder',
-  title: 'events of one payment processed in order',
+  title: 'events of one payment published and processed in order',
   run(h) {
     const sequenceOf = new Map(
       h.outbox.map((r) => [r.eventId, r.sequence ?? TYPE_RANK[r.eventType] ?? null]),
@@ -285,6 +288,28 @@ export const reorder: Check = {
     const payments = byId(h.payments);
     const problems: Problem[] = [];
     let paymentsWithSeveralEvents = 0;
+    let publishedOutOfOrder = 0;
+    let processedOutOfOrder = 0;
+    for (const [paymentId, rows] of groupBy(h.outbox, (r) => r.paymentId)) {
+      const ranked = rows
+        .map((r) => ({ r, seq: r.sequence ?? TYPE_RANK[r.eventType] ?? null }))
+        .filter((x): x is { r: typeof x.r; seq: number } => x.seq !== null && x.r.sentAt !== null)
+        .sort((a, b) => a.seq - b.seq);
+      for (let i = 1; i < ranked.length; i += 1) {
+        const earlier = ranked[i - 1]!;
+        const later = ranked[i]!;
+        if (later.r.sentAt! < earlier.r.sentAt!) {
+          publishedOutOfOrder += 1;
+          problems.push({
+            paymentId,
+            at: payments.get(paymentId)?.createdAt ?? later.r.createdAt,
+            severity: (earlier.r.sentAt! - later.r.sentAt!) / 1000,
+            detail: `published out of order: ${later.r.eventType} (seq ${later.seq}) sent at ${iso(later.r.sentAt!)}, before ${earlier.r.eventType} (seq ${earlier.seq}) at ${iso(earlier.r.sentAt!)}`,
+          });
+          break;
+        }
+      }
+    }
     for (const [paymentId, events] of groupBy(h.processed, (e) => e.paymentId)) {
       if (events.length < 2) continue;
       paymentsWithSeveralEvents += 1;
@@ -295,11 +320,12 @@ export const reorder: Check = {
         const seq = sequenceOf.get(e.eventId) ?? TYPE_RANK[e.eventType] ?? null;
         if (seq === null) continue;
         if (seq < highest) {
+          processedOutOfOrder += 1;
           problems.push({
             paymentId,
             at: payments.get(paymentId)?.createdAt ?? e.processedAt,
             severity: highest - seq,
-            detail: `${e.eventType} (seq ${seq}) processed at ${iso(e.processedAt)}, after ${highestType} (seq ${highest})`,
+            detail: `processed out of order: ${e.eventType} (seq ${seq}) at ${iso(e.processedAt)}, after ${highestType} (seq ${highest})`,
           });
           break;
         }
@@ -309,7 +335,7 @@ export const reorder: Check = {
     }
     return {
       valid: problems.length === 0,
-      counts: { reordered: problems.length, paymentsWithSeveralEvents },
+      counts: { publishedOutOfOrder, processedOutOfOrder, paymentsWithSeveralEvents },
       problems,
     };
   },
