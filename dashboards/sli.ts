@@ -63,7 +63,8 @@ export const SLIS: readonly SliDefinition[] = [
     title: 'consumer lag',
     unit: 'messages',
     bad: 'high',
-    promql: `sum(${METRICS.consumerLag}) or vector(0)`,
+    // Every worker reports every partition (so a dead worker's lag stays visible): one value per partition, then the sum.
+    promql: `sum(max by (topic, partition) (${METRICS.consumerLag})) or vector(0)`,
     record: 'paylab:consumer_lag:messages',
   },
   {

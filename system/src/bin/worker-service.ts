@@ -56,7 +56,6 @@ export async function startWorkerService(
   let joined = false;
   let producerConnected = false;
   let stopping = false;
-  const assigned = new Map<string, number[]>();
   const ready = () => joined && producerConnected && !stopping;
   const http = await startServiceHttp(
     LOOPBACK,
@@ -105,8 +104,6 @@ export async function startWorkerService(
   });
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     joined = true;
-    assigned.clear();
-    for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) assigned.set(topic, partitions);
     log(`joined ${e.payload.groupId}: ${JSON.stringify(e.payload.memberAssignment)}`);
   });
   consumer.on(consumer.events.REBALANCING, () => (joined = false));
@@ -186,9 +183,9 @@ export async function startWorkerService(
   });
   log(`started: pgRetry=${workerPgRetry} guard=${workerGuard} group=${config.kafka.consumerGroup}`);
 
+  // Read even while rebalancing or not yet joined: lag matters most when consumption has stopped.
   const lagTimer = setInterval(() => {
-    if (!joined) return;
-    readConsumerLag(admin, config.kafka.consumerGroup, assigned)
+    readConsumerLag(admin, config.kafka.consumerGroup, [topics.paymentEvents.name, topics.retry.name])
       .then((lags) => metrics.setLag(lags))
       .catch((error: unknown) => log(`consumer lag unavailable: ${error instanceof Error ? error.message : String(error)}`));
   }, tunables.lagIntervalMs);

@@ -1,7 +1,8 @@
 /**
  * Consumer lag per partition: the topic's high watermark minus the group's committed offset.
- * Each worker reports only the partitions assigned to it, so summing over instances (the SLI)
- * counts every partition once.
+ * Every worker reports every partition of the group's topics — not only its own — so the lag of a
+ * dead worker's partitions stays visible while any worker lives. Instances therefore report the
+ * same series: aggregate with `max by (topic, partition)` before summing (dashboards/sli.ts does).
  */
 import type { Admin } from 'kafkajs';
 
@@ -14,11 +15,10 @@ export interface PartitionLag {
 export async function readConsumerLag(
   admin: Admin,
   groupId: string,
-  assigned: ReadonlyMap<string, readonly number[]>,
+  topics: readonly string[],
 ): Promise<PartitionLag[]> {
   const lags: PartitionLag[] = [];
-  for (const [topic, partitions] of assigned) {
-    if (partitions.length === 0) continue;
+  for (const topic of topics) {
     const [ends, committed] = await Promise.all([
       admin.fetchTopicOffsets(topic),
       admin.fetchOffsets({ groupId, topics: [topic] }),
@@ -26,9 +26,8 @@ export async function readConsumerLag(
     const committedOf = new Map(
       (committed.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
     );
-    for (const partition of partitions) {
-      const end = ends.find((e) => e.partition === partition);
-      if (!end) continue;
+    for (const end of ends) {
+      const partition = end.partition;
       const high = Number(end.high);
       const done = committedOf.get(partition) ?? -1;
       // -1: the group never committed here; everything from the log start is outstanding.
