@@ -9,6 +9,8 @@ import { migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { createHttpPgClient } from '../gateway/pg-client.ts';
 import type { PgClient } from '../gateway/pg-client-types.ts';
+import { registerOutboxGauges } from '../relay/metrics.ts';
+import { readOutboxStats } from '../relay/sql/outbox-stats.ts';
 import { readConsumerLag } from '../worker/consumer-lag.ts';
 import { committableOffset, groupByKey, runGroups } from '../worker/key-batches.ts';
 import { makeMessageHandler } from '../worker/message-handler.ts';
@@ -74,6 +76,9 @@ export async function startWorkerService(
     max: Math.min(16, tunables.partitionsConsumedConcurrently * tunables.keysConcurrentlyPerPartition + 2),
     onIdleError: (error) => log(`db idle client error: ${error.message}`),
   });
+
+  // Outbox lag from the worker too, so it stays visible while every relay is down.
+  registerOutboxGauges(metrics.registry, () => readOutboxStats(pool), log);
 
   const pgLink = config.links['pg-mock'].listen;
   const httpPg = createHttpPgClient({

@@ -55,12 +55,47 @@ export function createRelayMetrics(
     registers: [registry],
   });
 
+  registerOutboxGauges(registry, readStats, log);
+
+  return {
+    registry,
+    observer: {
+      batchClaimed: (size) => batch.observe(size),
+      published: (count) => published.inc({ mode }, count),
+      publishFailed: (count, error) => {
+        failures.inc({ mode }, count);
+        log(`relay: publish of ${count} row(s) failed: ${error.message}`);
+      },
+      publishLatency: (seconds) => duration.observe(seconds),
+      leaseLost: (count) => {
+        leaseLost.inc(count);
+        log(`relay: ${count} mark(s) matched no row: the lease moved to another relay`);
+      },
+      deadRows: (count) => {
+        dead.inc(count);
+        log(`relay: ${count} row(s) moved to dead; requeue with: npm run ops -- outbox-requeue`);
+      },
+      loopError: (error) => log(`relay: round failed: ${error.message}`),
+    },
+  };
+}
+
+/**
+ * The outbox-lag gauges, read by SQL at scrape time. Relays export them, and so do workers, so the
+ * lag stays visible when every relay is down (a crashed relay is exactly when it grows). Every
+ * exporter reports the same table-wide numbers: aggregate with max, never sum.
+ */
+export function registerOutboxGauges(
+  registry: client.Registry,
+  readStats: () => Promise<OutboxStats>,
+  log: (line: string) => void,
+): void {
   // One SQL read per scrape serves all three gauges; the first collect refreshes it.
   let statsRead: Promise<OutboxStats | undefined> | undefined;
   function stats(): Promise<OutboxStats | undefined> {
     statsRead ??= readStats()
       .catch((error: unknown) => {
-        log(`relay metrics: outbox stats unavailable: ${error instanceof Error ? error.message : String(error)}`);
+        log(`metrics: outbox stats unavailable: ${error instanceof Error ? error.message : String(error)}`);
         return undefined;
       })
       .finally(() => setTimeout(() => (statsRead = undefined), 250));
@@ -93,26 +128,4 @@ export function createRelayMetrics(
       if (s) this.set(s.deadRows);
     },
   });
-
-  return {
-    registry,
-    observer: {
-      batchClaimed: (size) => batch.observe(size),
-      published: (count) => published.inc({ mode }, count),
-      publishFailed: (count, error) => {
-        failures.inc({ mode }, count);
-        log(`relay: publish of ${count} row(s) failed: ${error.message}`);
-      },
-      publishLatency: (seconds) => duration.observe(seconds),
-      leaseLost: (count) => {
-        leaseLost.inc(count);
-        log(`relay: ${count} mark(s) matched no row: the lease moved to another relay`);
-      },
-      deadRows: (count) => {
-        dead.inc(count);
-        log(`relay: ${count} row(s) moved to dead; requeue with: npm run ops -- outbox-requeue`);
-      },
-      loopError: (error) => log(`relay: round failed: ${error.message}`),
-    },
-  };
 }

@@ -79,6 +79,8 @@ describe('the relay and worker processes', () => {
     expect(relayMetrics).toContain('nodejs_eventloop_lag_seconds');
     const workerMetrics = await (await fetch(`${workerUrl}/metrics`)).text();
     expect(workerMetrics).toMatch(new RegExp(`^${METRICS.paymentsSettled}\\{state="completed"\\} 1$`, 'm'));
+    // The outbox lag is exported by workers too, so it survives a relay crash.
+    expect(workerMetrics).toMatch(new RegExp(`^${METRICS.outboxPendingRows} 0$`, 'm'));
     await waitFor('consumer lag series', async () =>
       (await (await fetch(`${workerUrl}/metrics`)).text()).includes(`${METRICS.consumerLag}{`) ? true : undefined,
     );
