@@ -35,6 +35,14 @@ async function appHealthy(base: string): Promise<boolean> {
   return httpOk(`${base}/health/ready`);
 }
 
+/** The knobs each service reads (config.ts strategyEnv); PAYLAB_SEED drives the PG's randomness. */
+const SETTINGS_ENV: Record<AppService, string[]> = {
+  api: [],
+  'pg-mock': ['PAYLAB_SEED'],
+  relay: ['PAYLAB_RELAY_ACK', 'PAYLAB_RELAY_ORDER'],
+  worker: ['PAYLAB_WORKER_PG_RETRY', 'PAYLAB_WORKER_GUARD'],
+};
+
 export function appService(service: AppService, instance: number): ServiceDef {
   const multi = service === 'relay' || service === 'worker';
   return {
@@ -61,6 +69,7 @@ export function appService(service: AppService, instance: number): ServiceDef {
       cwd: ctx.config.paths.repoRoot,
       marker: appMarker(ctx.config),
       identifiers: [appEntry(ctx.config, service), `PAYLAB_INSTANCE=${instance}`],
+      settingsEnv: SETTINGS_ENV[service],
     }),
     healthy: (ctx) =>
       appHealthy(`http://${ctx.config.services.api.host}:${appPort(ctx.config, service, instance)}`),

@@ -66,9 +66,11 @@ function tail(file: string, lines = 20): string {
   }
 }
 
+/** What a service was started with; only the settings it reads count, so a worker knob never bounces the api. */
 function fingerprint(l: Launch): string {
+  const relevant = new Set(l.settingsEnv ?? []);
   const strategy = Object.entries(l.env)
-    .filter(([k]) => k.startsWith('PAYLAB_'))
+    .filter(([k]) => relevant.has(k))
     .sort(([a], [b]) => a.localeCompare(b));
   return createHash('sha256')
     .update(JSON.stringify([l.cmd, l.args, strategy]))

@@ -20,6 +20,8 @@ export interface Launch {
   marker: string;
   /** More strings the process must carry before a pid-less sweep may treat it as this service. */
   identifiers?: string[];
+  /** Environment variables whose change means the running process must be restarted. */
+  settingsEnv?: string[];
   uid?: number;
   gid?: number;
 }
