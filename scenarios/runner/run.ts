@@ -191,6 +191,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   try {
     phase('prepare');
     log(`run ${runId}, seed ${options.seed}, report in ${runDir}`);
+    // Leftovers of an interrupted run (a disabled proxy, a PG fault) would make the stack fail its
+    // health checks, so heal what can be reached before starting it, and strictly after.
+    await engine.heal().catch(() => undefined);
     await runtime.up({
       stack: true,
       strategy,
