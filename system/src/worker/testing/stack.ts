@@ -16,7 +16,7 @@ import { type LabConfig, loadConfig, ROBUST_STRATEGY, type StrategyKnobs, strate
 import { createPayment } from '../../db/create-payment.ts';
 import { createPool } from '../../db/pool.ts';
 import { requestCancel } from '../../db/request-cancel.ts';
-import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
+import { createTestDatabase } from '../../db/testing/test-database.ts';
 import type { PaymentState } from '../../domain/events.ts';
 import { loadSecrets } from '../../secrets.ts';
 
