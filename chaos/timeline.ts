@@ -44,8 +44,10 @@ export class TimelineRecorder {
     event: TimelineEventType,
     fault: { faultId: string; target: string; kind: string; label: string },
     detail?: string,
+    /** When it happened, if not now (an end is dated when its removal was issued). */
+    at?: number,
   ): TimelineEvent {
-    const t = this.clock();
+    const t = at ?? this.clock();
     const entry: TimelineEvent = {
       t,
       time: new Date(t).toISOString(),

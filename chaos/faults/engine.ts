@@ -171,10 +171,19 @@ export class ChaosEngine {
     const a = this.active.get(id);
     if (!a) return;
     const meta = this.meta(id, a.spec);
+    // The fault is removed when its removal is issued; a process that then takes 30 s to become
+    // healthy again is part of the recovery, not of the fault.
+    const issuedAt = Date.now();
     try {
       await a.stop();
       this.active.delete(id);
-      this.deps.timeline.record(event, meta);
+      const took = (Date.now() - issuedAt) / 1000;
+      this.deps.timeline.record(
+        event,
+        meta,
+        took >= 1 ? `removal took ${took.toFixed(1)} s` : undefined,
+        issuedAt,
+      );
       this.deps.log(`fault ${id} off: ${meta.label}`);
     } catch (error) {
       this.deps.timeline.record(
