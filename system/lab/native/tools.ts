@@ -169,6 +169,18 @@ async function ensureKafkaJars(config: LabConfig, sink: ProgressSink, libs: stri
   fs.writeFileSync(stamp, `${config.versions.kafka}\n`);
 }
 
+/** `.lab/tools/bin/k6` → `k6-v1.8.1`: a stable name for humans; code uses toolPaths(). */
+function linkUnversioned(target: string, name: string): void {
+  const link = path.join(path.dirname(target), name);
+  try {
+    if (fs.readlinkSync(link) === path.basename(target)) return;
+  } catch {
+    // missing, or not a link
+  }
+  fs.rmSync(link, { force: true });
+  fs.symlinkSync(path.basename(target), link);
+}
+
 export type ToolName = 'db' | 'redis' | 'prometheus' | 'java' | 'toxiproxy' | 'k6' | 'kafka';
 
 /** Installs what `needed` requires and is missing; a second call with everything present is instant. */
@@ -196,7 +208,11 @@ export async function ensureTools(
   if (want.has('kafka')) await ensureKafkaJars(config, sink, paths.kafkaLibs);
   if (want.has('toxiproxy')) {
     await goInstall(config, sink, TOXIPROXY_MODULE, config.versions.toxiproxy, paths.toxiproxyServer);
+    linkUnversioned(paths.toxiproxyServer, 'toxiproxy-server');
   }
-  if (want.has('k6')) await goInstall(config, sink, K6_MODULE, config.versions.k6, paths.k6);
+  if (want.has('k6')) {
+    await goInstall(config, sink, K6_MODULE, config.versions.k6, paths.k6);
+    linkUnversioned(paths.k6, 'k6');
+  }
   return paths;
 }
