@@ -67,7 +67,7 @@ function tail(file: string, lines = 20): string {
 }
 
 /** What a service was started with; only the settings it reads count, so a worker knob never bounces the api. */
-function fingerprint(l: Launch): string {
+export function fingerprint(l: Launch): string {
   const relevant = new Set(l.settingsEnv ?? []);
   const strategy = Object.entries(l.env)
     .filter(([k]) => relevant.has(k))
