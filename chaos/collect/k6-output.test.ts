@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAccepted, readK6Summary } from './k6-output.ts';
-import { parseRangeResponse } from './prometheus-range.ts';
+import { counterGrowth, parseRangeResponse } from './prometheus-range.ts';
 
 describe('k6 output', () => {
   it('reads accepted ids from k6 console lines, whatever the log decoration', () => {
@@ -69,5 +69,34 @@ describe('Prometheus range answers', () => {
       data: { resultType: 'matrix', result: [{ values: [] }, { values: [] }] },
     };
     expect(() => parseRangeResponse(body, 0, 0, 1000)).toThrow(/one series/);
+  });
+});
+
+describe('counter growth', () => {
+  const from = 100_000;
+  it('counts a labelled series that first appears inside the window from zero', () => {
+    expect(
+      counterGrowth(
+        [
+          {
+            labels: {},
+            samples: [
+              { t: from + 10_000, v: 3 },
+              { t: from + 11_000, v: 5 },
+            ],
+          },
+        ],
+        from,
+      ),
+    ).toBe(5);
+  });
+  it('counts only the growth of a series that existed before the window, across a restart', () => {
+    const samples = [
+      { t: from, v: 10 },
+      { t: from + 1000, v: 12 },
+      { t: from + 2000, v: 1 },
+      { t: from + 3000, v: 4 },
+    ];
+    expect(counterGrowth([{ labels: {}, samples }], from)).toBe(2 + 1 + 3);
   });
 });

@@ -99,3 +99,77 @@ export async function queryScalar(baseUrl: string, promql: string, atMs: number)
   const v = Number(first.value[1]);
   return Number.isNaN(v) ? null : v;
 }
+
+export interface RawSeries {
+  labels: Record<string, string>;
+  samples: { t: number; v: number }[];
+}
+
+/** Every series of a range query, as Prometheus returned it (no grid, no single-series rule). */
+export function parseRawMatrix(body: unknown): RawSeries[] {
+  if (!isRecord(body)) throw new PrometheusRangeError('answer is not a JSON object');
+  if (body.status !== 'success')
+    throw new PrometheusRangeError(
+      `query failed: ${typeof body.error === 'string' ? body.error : 'no error message'}`,
+    );
+  const data = body.data;
+  if (!isRecord(data) || data.resultType !== 'matrix' || !Array.isArray(data.result))
+    throw new PrometheusRangeError('expected a matrix result');
+  return data.result.map((series: unknown) => {
+    if (!isRecord(series) || !Array.isArray(series.values) || !isRecord(series.metric))
+      throw new PrometheusRangeError('series without values');
+    const labels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(series.metric)) if (typeof v === 'string') labels[k] = v;
+    const samples = series.values.map((pair: unknown) => {
+      if (!Array.isArray(pair) || typeof pair[0] !== 'number' || typeof pair[1] !== 'string')
+        throw new PrometheusRangeError(`bad sample ${JSON.stringify(pair)}`);
+      return { t: Math.round(pair[0] * 1000), v: Number(pair[1]) };
+    });
+    return { labels, samples };
+  });
+}
+
+/**
+ * How much a counter grew between two times, summed over its series. Unlike increase(), a
+ * series that first appears inside the window counts from zero — prom-client exports a labelled
+ * counter only once it is incremented, so its first sample already holds the first increments —
+ * and a drop (a restarted process) counts as a reset.
+ */
+export function counterGrowth(series: readonly RawSeries[], from: number, slackMs = 2000): number {
+  let total = 0;
+  for (const s of series) {
+    const samples = s.samples.filter((x) => Number.isFinite(x.v));
+    const first = samples[0];
+    if (!first) continue;
+    let previous = first.t > from + slackMs ? 0 : first.v;
+    for (const x of first.t > from + slackMs ? samples : samples.slice(1)) {
+      total += x.v >= previous ? x.v - previous : x.v;
+      previous = x.v;
+    }
+  }
+  return total;
+}
+
+export async function queryRangeRaw(
+  baseUrl: string,
+  promql: string,
+  startMs: number,
+  endMs: number,
+  stepSeconds = 1,
+): Promise<RawSeries[]> {
+  const params = new URLSearchParams({
+    query: promql,
+    start: String(Math.floor(startMs / 1000)),
+    end: String(Math.ceil(endMs / 1000)),
+    step: `${stepSeconds}s`,
+  });
+  let res: Response;
+  try {
+    res = await fetch(`${baseUrl}/api/v1/query_range?${params.toString()}`, {
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (cause) {
+    throw new PrometheusRangeError(`Prometheus at ${baseUrl} is not reachable`, { cause });
+  }
+  return parseRawMatrix(await res.json().catch(() => null));
+}

@@ -23,7 +23,12 @@ import { grafanaAnnotator } from '../../chaos/grafana.ts';
 import { TimelineRecorder, windowsOf, type TimelineEvent } from '../../chaos/timeline.ts';
 import { observerPool, readProgress, readRunSlice } from '../../chaos/collect/db-history.ts';
 import { parseAccepted, readK6Summary, type K6Numbers } from '../../chaos/collect/k6-output.ts';
-import { queryRange, queryScalar } from '../../chaos/collect/prometheus-range.ts';
+import {
+  counterGrowth,
+  queryRange,
+  queryRangeRaw,
+  queryScalar,
+} from '../../chaos/collect/prometheus-range.ts';
 import type { Sample } from '../../chaos/recovery/recovery.ts';
 import { allPass, checkVerdicts, recoveryVerdicts, sloVerdicts } from '../../chaos/verdicts.ts';
 import type { ChartData, RunReport } from '../../chaos/report/model.ts';
@@ -98,7 +103,7 @@ export function foreignRestarts(before: PidMap, after: PidMap, faulted: Readonly
   return out;
 }
 
-/** Counter increase over the run, or null when the worker was never scraped (then we cannot know). */
+/** Counter growth over the run, or null when the worker was never scraped (then we cannot know). */
 async function counterIncrease(
   base: string,
   metric: string,
@@ -112,9 +117,9 @@ async function counterIncrease(
     to,
   ).catch(() => null);
   if (scraped === null) return null;
-  const v = await queryScalar(base, `sum(increase(${metric}[${seconds}s]))`, to).catch(() => null);
+  const series = await queryRangeRaw(base, metric, from - 5000, to).catch(() => null);
   // No series: the counter was never incremented by a scraped worker, which is a real zero.
-  return v === null ? 0 : Math.round(v);
+  return series === null ? null : Math.round(counterGrowth(series, from));
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunOutcome> {
