@@ -396,6 +396,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const bands = loadStart === null ? {} : bandsFromWarmUp(sliSeries, loadStart, scenario.warmUpSeconds);
   const recoveries =
     loadEnd === null ? [] : recoveriesOf(windows, sliSeries, bands, loadEnd, observedUntil, settledAt);
+  const count = (name: string) => checks.find((c) => c.name === name)?.problemCount ?? 0;
+  if (checks.length > 0) view.push({ type: 'invariant-counts', stuck: count('stuck'), lost: count('lost') });
+  const limits: Partial<Record<SliId, number>> = {};
+  for (const [id, band] of Object.entries(bands)) if (band) limits[id as SliId] = band.limit;
+  view.push({ type: 'steady-band', limits });
   for (const r of recoveries)
     view.push({
       type: 'recovery-measured',
