@@ -32,9 +32,19 @@ function runScenario(args: string[]): {
   return { code: result.status, output: `${result.stdout}\n${result.stderr}`, report, dir };
 }
 
+/** A service restarted by the run (the runner restores the robust stack) leaves a dead keep-alive
+ *  socket in this process's fetch pool: one retry gets a fresh connection. */
+async function getJson(url: string, headers: Record<string, string> = {}): Promise<unknown> {
+  try {
+    return await (await fetch(url, { headers })).json();
+  } catch {
+    return await (await fetch(url, { headers })).json();
+  }
+}
+
 async function labIsHealed(): Promise<void> {
   const { host, port } = config.services.toxiproxyApi;
-  const proxies = (await (await fetch(`http://${host}:${port}/proxies`)).json()) as Record<
+  const proxies = (await getJson(`http://${host}:${port}/proxies`)) as Record<
     string,
     { enabled: boolean; toxics: unknown[] }
   >;
@@ -43,11 +53,9 @@ async function labIsHealed(): Promise<void> {
   }
   const token = loadSecrets(config).pgMockAdminToken;
   const pg = config.services.pgMock;
-  const faults = (await (
-    await fetch(`http://${pg.host}:${pg.port}/admin/faults`, {
-      headers: { authorization: `Bearer ${token}` },
-    })
-  ).json()) as Record<string, unknown>;
+  const faults = (await getJson(`http://${pg.host}:${pg.port}/admin/faults`, {
+    authorization: `Bearer ${token}`,
+  })) as Record<string, unknown>;
   expect({
     declineRate: faults.declineRate,
     errorRate: faults.errorRate,
