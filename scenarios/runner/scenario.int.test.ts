@@ -27,7 +27,10 @@ function runScenario(args: string[]): {
     timeout: 400_000,
     env: process.env,
   });
-  const dir = fs.realpathSync(path.join(config.paths.reportsDir, 'latest'));
+  // The folder this run printed, not `latest`: another session may have run a scenario since.
+  const printed = /report: (\S+)\/report\.md/.exec(result.stdout);
+  if (!printed?.[1]) throw new Error(`the run printed no report folder:\n${result.stdout}\n${result.stderr}`);
+  const dir = printed[1];
   const report = JSON.parse(fs.readFileSync(path.join(dir, 'result.json'), 'utf8')) as RunReport;
   return { code: result.status, output: `${result.stdout}\n${result.stderr}`, report, dir };
 }
