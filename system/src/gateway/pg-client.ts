@@ -107,43 +107,40 @@ function unknown(
   return { kind: 'unknown', reason, detail };
 }
 
-/** Shared by capture and refund: answers that are not a result of the operation. */
+/**
+ * Shared by capture and refund: every exchange that is not a result of the operation. A request
+ * never sent was surely not acted on (rejected); a lost one may have been (unknown).
+ */
 function refusalOrUnknown(
-  response: HttpAnswer,
+  result: Exchange,
 ): { kind: 'rejected'; reason: string; retryAfterMs?: number } | ReturnType<typeof unknown> {
-  const { status } = response;
+  if (result.kind === 'not-sent') return { kind: 'rejected', reason: `unreachable: ${result.detail}` };
+  if (result.kind === 'lost') return unknown(result.reason, result.detail);
+  const { status } = result;
   // 503 and 429 are refusals by definition, and say when to come back.
   if (status === 503 || status === 429) {
-    const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+    const retryAfterMs = parseRetryAfter(result.headers['retry-after']);
     return {
       kind: 'rejected',
-      reason: describe(response),
+      reason: describe(result),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     };
   }
-  if (status >= 500) return unknown('server-error', describe(response));
+  if (status >= 500) return unknown('server-error', describe(result));
   // The PG refused the request before acting on it (bad request, key reused, not found…).
-  if (status >= 400) return { kind: 'rejected', reason: describe(response) };
-  return unknown('bad-response', `unexpected ${describe(response)}`);
+  if (status >= 400) return { kind: 'rejected', reason: describe(result) };
+  return unknown('bad-response', `unexpected ${describe(result)}`);
 }
 
 export function mapCapture(result: Exchange): CaptureOutcome {
-  switch (result.kind) {
-    case 'not-sent':
-      return { kind: 'rejected', reason: `unreachable: ${result.detail}` };
-    case 'lost':
-      return unknown(result.reason, result.detail);
-    case 'response': {
-      if (result.status === 200 || result.status === 201 || result.status === 402) {
-        const parsed = parseCaptureResult(result.body);
-        if (!parsed) return unknown('bad-response', `HTTP ${result.status} with an unreadable body`);
-        return parsed.status === 'declined'
-          ? { kind: 'declined', result: parsed }
-          : { kind: 'captured', result: parsed };
-      }
-      return refusalOrUnknown(result);
-    }
+  if (result.kind === 'response' && (result.status === 200 || result.status === 201 || result.status === 402)) {
+    const parsed = parseCaptureResult(result.body);
+    if (!parsed) return unknown('bad-response', `HTTP ${result.status} with an unreadable body`);
+    return parsed.status === 'declined'
+      ? { kind: 'declined', result: parsed }
+      : { kind: 'captured', result: parsed };
   }
+  return refusalOrUnknown(result);
 }
 
 export function mapInquiry(result: Exchange): InquiryOutcome {
@@ -168,20 +165,12 @@ export function mapInquiry(result: Exchange): InquiryOutcome {
 }
 
 export function mapRefund(result: Exchange): RefundOutcome {
-  switch (result.kind) {
-    case 'not-sent':
-      return { kind: 'rejected', reason: `unreachable: ${result.detail}` };
-    case 'lost':
-      return unknown(result.reason, result.detail);
-    case 'response': {
-      if (result.status === 200) {
-        const parsed = parseCaptureResult(result.body);
-        if (parsed?.status === 'refunded') return { kind: 'refunded', result: parsed };
-        return unknown('bad-response', 'HTTP 200 without a refunded transaction');
-      }
-      return refusalOrUnknown(result);
-    }
+  if (result.kind === 'response' && result.status === 200) {
+    const parsed = parseCaptureResult(result.body);
+    if (parsed?.status === 'refunded') return { kind: 'refunded', result: parsed };
+    return unknown('bad-response', 'HTTP 200 without a refunded transaction');
   }
+  return refusalOrUnknown(result);
 }
 
 function reasonOf(outcome: CaptureOutcome | InquiryOutcome | RefundOutcome): string | undefined {

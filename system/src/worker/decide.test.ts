@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { CaptureResult } from '../../pg-mock/contract.ts';
-import type { PaymentCancelRequested, PaymentRequested } from '../domain/events.ts';
 import {
   afterCapture,
   afterInquiry,
@@ -12,29 +11,12 @@ import {
   pgKeyFor,
   planFor,
 } from './decide.ts';
+import {
+  sampleCancel as cancel,
+  samplePaymentId as paymentId,
+  sampleRequested as requested,
+} from './testing/sample-events.ts';
 
-const paymentId = '0b7e3f5e-4d6a-4b8e-9a43-5b0d2f1b9c22';
-const requested: PaymentRequested = {
-  eventId: '6f1c2a56-9a53-4f57-9d0c-8c1c6f0f8a11',
-  type: 'payment.requested',
-  paymentId,
-  merchantId: 'merchant-a',
-  occurredAt: '2026-11-25T20:00:00.000Z',
-  sequence: 1,
-  amount: 1000,
-  currency: 'KRW',
-  method: 'card',
-  methodReference: 'tok_visa',
-};
-const cancel: PaymentCancelRequested = {
-  eventId: '7f1c2a56-9a53-4f57-9d0c-8c1c6f0f8a11',
-  type: 'payment.cancel_requested',
-  paymentId,
-  merchantId: 'merchant-a',
-  occurredAt: '2026-11-25T20:00:01.000Z',
-  sequence: 2,
-  reason: 'customer',
-};
 const snap = (s: Partial<PaymentSnapshot>): PaymentSnapshot => ({
   state: 'requested',
   version: 0,

@@ -4,19 +4,7 @@ import type { PaymentEvent } from '../domain/events.ts';
 import { makeMessageHandler, type IncomingMessage } from './message-handler.ts';
 import type { ProcessOutcome } from './process-event.ts';
 import { HEADERS, headerString } from './retry-headers.ts';
-
-const event = {
-  eventId: '6f1c2a56-9a53-4f57-9d0c-8c1c6f0f8a11',
-  type: 'payment.requested',
-  paymentId: '0b7e3f5e-4d6a-4b8e-9a43-5b0d2f1b9c22',
-  merchantId: 'merchant-a',
-  occurredAt: '2026-11-25T20:00:00.000Z',
-  sequence: 1,
-  amount: 1000,
-  currency: 'KRW',
-  method: 'card',
-  methodReference: 'tok',
-};
+import { samplePaymentId, sampleRequested } from './testing/sample-events.ts';
 
 function setup(outcomes: (ProcessOutcome | Error)[], maxAttempts = 3) {
   let clock = 1_000_000;
@@ -57,7 +45,7 @@ const msg = (value: Buffer | null, headers: IncomingMessage['headers'] = {}): In
   topic: 'main',
   partition: 2,
   offset: '41',
-  key: Buffer.from(event.paymentId),
+  key: Buffer.from(samplePaymentId),
   value,
   headers,
 });
@@ -79,7 +67,7 @@ describe('message handler', () => {
 
   it('sends a transient failure to the retry topic with attempt 1 and a not-before in the future', async () => {
     const s = setup([{ kind: 'retry', reason: 'pg rejected: 503', minDelayMs: 5000 }]);
-    await s.handler(msg(Buffer.from(JSON.stringify(event))), beat);
+    await s.handler(msg(Buffer.from(JSON.stringify(sampleRequested))), beat);
     expect(s.sent[0]?.topic).toBe('retry');
     const headers = s.sent[0]?.message.headers;
     expect(headerString(headers, HEADERS.attempt)).toBe('1');
@@ -90,14 +78,14 @@ describe('message handler', () => {
   it('waits until the not-before time of a retried message', async () => {
     const s = setup([]);
     const start = s.clock();
-    await s.handler(msg(Buffer.from(JSON.stringify(event)), { [HEADERS.notBefore]: String(start + 4000), [HEADERS.attempt]: '1' }), beat);
+    await s.handler(msg(Buffer.from(JSON.stringify(sampleRequested)), { [HEADERS.notBefore]: String(start + 4000), [HEADERS.attempt]: '1' }), beat);
     expect(s.clock()).toBeGreaterThanOrEqual(start + 4000);
     expect(s.seen).toHaveLength(1);
   });
 
   it('dead-letters after the last attempt', async () => {
     const s = setup([{ kind: 'retry', reason: 'pg outcome unknown: timeout' }], 3);
-    await s.handler(msg(Buffer.from(JSON.stringify(event)), { [HEADERS.attempt]: '3' }), beat);
+    await s.handler(msg(Buffer.from(JSON.stringify(sampleRequested)), { [HEADERS.attempt]: '3' }), beat);
     expect(s.sent[0]?.topic).toBe('dlt');
     expect(headerString(s.sent[0]?.message.headers, HEADERS.deadReason)).toBe('retries-exhausted');
     expect(s.counts['dead:retries-exhausted']).toBe(1);
@@ -105,7 +93,7 @@ describe('message handler', () => {
 
   it('keeps retrying in place through an infrastructure error, without spending the retry budget', async () => {
     const s = setup([new Error('db link down'), new Error('db link down'), { kind: 'done', outcome: 'completed' }]);
-    await s.handler(msg(Buffer.from(JSON.stringify(event))), beat);
+    await s.handler(msg(Buffer.from(JSON.stringify(sampleRequested))), beat);
     expect(s.counts.infra).toBe(2);
     expect(s.counts['processed:completed']).toBe(1);
     expect(s.sent).toHaveLength(0);
@@ -113,7 +101,7 @@ describe('message handler', () => {
 
   it('absorbs a duplicate without sending anything', async () => {
     const s = setup([{ kind: 'duplicate' }]);
-    await s.handler(msg(Buffer.from(JSON.stringify(event))), beat);
+    await s.handler(msg(Buffer.from(JSON.stringify(sampleRequested))), beat);
     expect(s.sent).toHaveLength(0);
     expect(s.counts['processed:duplicate']).toBe(1);
   });

@@ -90,25 +90,36 @@ export function makeMessageHandler(
     }
   }
 
+  /** Sends the message, bytes untouched, to the dead-letter topic with why and where it came from. */
+  async function deadLetter(
+    message: IncomingMessage,
+    reason: 'invalid' | 'retries-exhausted',
+    error: string,
+    attempt: number,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const source = { topic: message.topic, partition: message.partition, offset: message.offset };
+    await persistently(
+      () =>
+        deps.send(options.deadLetterTopic, {
+          key: message.key,
+          value: message.value,
+          headers: deadLetterHeaders(message.headers, reason, error, source, attempt, now()),
+        }),
+      heartbeat,
+    );
+    deps.observer.deadLettered(reason);
+  }
+
   return async (message, heartbeat) => {
     deps.observer.received(message.topic);
     const notBefore = notBeforeOf(message.headers);
     if (notBefore > now()) await pause(notBefore - now(), heartbeat);
 
     const attempt = attemptOf(message.headers);
-    const source = { topic: message.topic, partition: message.partition, offset: message.offset };
     const parsed = parsePaymentEvent(message.value);
     if (!parsed.ok) {
-      await persistently(
-        () =>
-          deps.send(options.deadLetterTopic, {
-            key: message.key,
-            value: message.value,
-            headers: deadLetterHeaders(message.headers, 'invalid', parsed.error, source, attempt, now()),
-          }),
-        heartbeat,
-      );
-      deps.observer.deadLettered('invalid');
+      await deadLetter(message, 'invalid', parsed.error, attempt, heartbeat);
       return;
     }
 
@@ -120,16 +131,7 @@ export function makeMessageHandler(
 
     const next = attempt + 1;
     if (next > options.maxAttempts) {
-      await persistently(
-        () =>
-          deps.send(options.deadLetterTopic, {
-            key: message.key,
-            value: message.value,
-            headers: deadLetterHeaders(message.headers, 'retries-exhausted', outcome.reason, source, attempt, now()),
-          }),
-        heartbeat,
-      );
-      deps.observer.deadLettered('retries-exhausted');
+      await deadLetter(message, 'retries-exhausted', outcome.reason, attempt, heartbeat);
       return;
     }
     const delay = Math.max(backoffDelayMs(next, options.backoff), outcome.minDelayMs ?? 0);

@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { sampleCancel, sampleRequested } from './testing/sample-events.ts';
 import { parsePaymentEvent } from './validate-event.ts';
 
-const requested = {
-  eventId: '6f1c2a56-9a53-4f57-9d0c-8c1c6f0f8a11',
-  type: 'payment.requested',
-  paymentId: '0b7e3f5e-4d6a-4b8e-9a43-5b0d2f1b9c22',
-  merchantId: 'merchant-a',
-  occurredAt: '2026-11-25T20:00:00.000Z',
-  sequence: 1,
-  amount: 1000,
-  currency: 'KRW',
-  method: 'card',
-  methodReference: 'tok_visa_4242',
-};
-const cancel = {
-  eventId: '7f1c2a56-9a53-4f57-9d0c-8c1c6f0f8a11',
-  type: 'payment.cancel_requested',
-  paymentId: requested.paymentId,
-  merchantId: 'merchant-a',
-  occurredAt: '2026-11-25T20:00:01.000Z',
-  sequence: 2,
-  reason: 'customer asked',
-};
+// Plain objects, not PaymentEvents: the tests break them in ways the types would not allow.
+const requested: Record<string, unknown> = { ...sampleRequested };
+const cancel: Record<string, unknown> = { ...sampleCancel };
 const bytes = (v: unknown) => Buffer.from(JSON.stringify(v));
 
 describe('parsePaymentEvent', () => {
