@@ -14,6 +14,26 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Parses a query_range answer into samples on the step grid; steps without a value become null. */
+/** GETs a Prometheus HTTP API path; the JSON answer (or null when it is not JSON) is validated by the caller. */
+async function getJson(baseUrl: string, path: string, params: URLSearchParams): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(`${baseUrl}${path}?${params.toString()}`, { signal: AbortSignal.timeout(15_000) });
+  } catch (cause) {
+    throw new PrometheusRangeError(`Prometheus at ${baseUrl} is not reachable`, { cause });
+  }
+  return res.json().catch(() => null);
+}
+
+function rangeParams(promql: string, startMs: number, endMs: number, stepSeconds: number): URLSearchParams {
+  return new URLSearchParams({
+    query: promql,
+    start: String(Math.floor(startMs / 1000)),
+    end: String(Math.ceil(endMs / 1000)),
+    step: `${stepSeconds}s`,
+  });
+}
+
 export function parseRangeResponse(body: unknown, startMs: number, endMs: number, stepMs: number): Sample[] {
   if (!isRecord(body)) throw new PrometheusRangeError('answer is not a JSON object');
   if (body.status !== 'success')
@@ -54,36 +74,18 @@ export async function queryRange(
 ): Promise<Sample[]> {
   const start = Math.floor(startMs / 1000);
   const end = Math.ceil(endMs / 1000);
-  const params = new URLSearchParams({
-    query: promql,
-    start: String(start),
-    end: String(end),
-    step: `${stepSeconds}s`,
-  });
-  let res: Response;
-  try {
-    res = await fetch(`${baseUrl}/api/v1/query_range?${params.toString()}`, {
-      signal: AbortSignal.timeout(15_000),
-    });
-  } catch (cause) {
-    throw new PrometheusRangeError(`Prometheus at ${baseUrl} is not reachable`, { cause });
-  }
-  const body: unknown = await res.json().catch(() => null);
+  const body = await getJson(
+    baseUrl,
+    '/api/v1/query_range',
+    rangeParams(promql, startMs, endMs, stepSeconds),
+  );
   return parseRangeResponse(body, start * 1000, end * 1000, stepSeconds * 1000);
 }
 
 /** One instant value (a scalar-like single series) at a time, or null when there is no series. */
 export async function queryScalar(baseUrl: string, promql: string, atMs: number): Promise<number | null> {
   const params = new URLSearchParams({ query: promql, time: String(atMs / 1000) });
-  let res: Response;
-  try {
-    res = await fetch(`${baseUrl}/api/v1/query?${params.toString()}`, {
-      signal: AbortSignal.timeout(15_000),
-    });
-  } catch (cause) {
-    throw new PrometheusRangeError(`Prometheus at ${baseUrl} is not reachable`, { cause });
-  }
-  const body: unknown = await res.json().catch(() => null);
+  const body = await getJson(baseUrl, '/api/v1/query', params);
   if (
     !isRecord(body) ||
     body.status !== 'success' ||
@@ -157,19 +159,7 @@ export async function queryRangeRaw(
   endMs: number,
   stepSeconds = 1,
 ): Promise<RawSeries[]> {
-  const params = new URLSearchParams({
-    query: promql,
-    start: String(Math.floor(startMs / 1000)),
-    end: String(Math.ceil(endMs / 1000)),
-    step: `${stepSeconds}s`,
-  });
-  let res: Response;
-  try {
-    res = await fetch(`${baseUrl}/api/v1/query_range?${params.toString()}`, {
-      signal: AbortSignal.timeout(15_000),
-    });
-  } catch (cause) {
-    throw new PrometheusRangeError(`Prometheus at ${baseUrl} is not reachable`, { cause });
-  }
-  return parseRawMatrix(await res.json().catch(() => null));
+  return parseRawMatrix(
+    await getJson(baseUrl, '/api/v1/query_range', rangeParams(promql, startMs, endMs, stepSeconds)),
+  );
 }
