@@ -13,6 +13,7 @@ import { createRelayMetrics } from '../relay/metrics.ts';
 import { listenForOutbox } from '../relay/outbox-listener.ts';
 import { makeRelay, type RelayOperations } from '../relay/relay-loop.ts';
 import { RELAY_DEFAULTS, type RelayOptions } from '../relay/relay-options.ts';
+import { renewingProducer } from '../relay/renewing-producer.ts';
 import { claimDueRows } from '../relay/sql/claim-due-rows.ts';
 import { deleteSentRows } from '../relay/sql/delete-sent-rows.ts';
 import { markFailed } from '../relay/sql/mark-failed.ts';
@@ -56,7 +57,7 @@ export async function startRelayService(
     onIdleError: (error) => log(`db idle client error: ${error.message}`),
   });
   const metrics = createRelayMetrics(`${relayAck},${relayOrder}`, () => readOutboxStats(pool), log);
-  let producerConnected = false;
+  let producerConnected = () => false;
   let lastRoundOkAt = 0;
   const observer = {
     ...metrics.observer,
@@ -70,13 +71,14 @@ export async function startRelayService(
     overrides.httpPort ?? config.services.relayMetricsBase + instance,
     metrics.registry,
     () => ({
-      ready: producerConnected && Date.now() - lastRoundOkAt < 10_000,
-      detail: { relay: relayId, producerConnected, ackMode: relayAck, orderMode: relayOrder },
+      ready: producerConnected() && Date.now() - lastRoundOkAt < 10_000,
+      detail: { relay: relayId, producerConnected: producerConnected(), ackMode: relayAck, orderMode: relayOrder },
     }),
   );
 
   await untilDone('migrate', () => migrate(connectionString, log), log);
   const kafka = createKafka(config, relayId, log);
+  const relayOptions: RelayOptions = { ...RELAY_DEFAULTS, ...overrides.options, relayId, ackMode: relayAck, orderMode: relayOrder };
   const newProducer = () =>
     kafka.producer({
       idempotent: true,
@@ -87,11 +89,13 @@ export async function startRelayService(
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
     });
   // parallel: several connections, so concurrent sends are really concurrent (see kafka-publisher.ts).
-  const producers = Array.from({ length: relayOrder === 'parallel' ? PARALLEL_PRODUCERS : 1 }, newProducer);
+  // Each is replaced after a failed send: its idempotent sequence state is suspect (renewing-producer.ts).
+  const producers = Array.from({ length: relayOrder === 'parallel' ? PARALLEL_PRODUCERS : 1 }, () =>
+    renewingProducer(newProducer, log),
+  );
   const producer = producers[0];
   if (!producer) throw new Error('no producer');
-  producer.on(producer.events.CONNECT, () => (producerConnected = true));
-  producer.on(producer.events.DISCONNECT, () => (producerConnected = false));
+  producerConnected = () => producer.isConnected();
   const connectAll = () => Promise.all(producers.map((p) => p.connect()));
   // fire-and-forget must run even when the broker is unreachable (that is its failure mode);
   // the robust relay waits for the broker before it claims anything.
@@ -100,13 +104,13 @@ export async function startRelayService(
 
   const real: RelayOperations = {
     claim: (options) => claimDueRows(pool, options),
-    publish: makeKafkaPublisher(producers, config.topics.paymentEvents.name),
+    publish: makeKafkaPublisher(producers, config.topics.paymentEvents.name, relayOptions.publishTimeoutMs),
     markSent: (owner, ids) => markSent(pool, owner, ids),
     markFailed: (input) => markFailed(pool, input),
     deleteSent: (retentionMs) => deleteSentRows(pool, retentionMs),
   };
   const relay = makeRelay(
-    { ...RELAY_DEFAULTS, ...overrides.options, relayId, ackMode: relayAck, orderMode: relayOrder },
+    relayOptions,
     { ...real, ...overrides.ops?.(real) },
     observer,
   );

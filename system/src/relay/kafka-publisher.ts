@@ -3,8 +3,9 @@
  * event of one payment lands on one partition; value = the event JSON as the API wrote it.
  * Headers carry ids only, never payment data.
  */
-import type { Message, Producer } from 'kafkajs';
+import type { Message } from 'kafkajs';
 import type { ClaimedRow } from './outbox-row.ts';
+import type { RenewingProducer } from './renewing-producer.ts';
 
 export const EVENT_ID_HEADER = 'event-id';
 export const EVENT_TYPE_HEADER = 'event-type';
@@ -23,16 +24,18 @@ export function toKafkaMessage(row: ClaimedRow): Message {
  * a later row of a payment can reach the broker first — the reorder that knob exists to show.
  */
 export function makeKafkaPublisher(
-  producers: Producer | readonly Producer[],
+  producers: RenewingProducer | readonly RenewingProducer[],
   topic: string,
+  sendTimeoutMs: number,
 ): (rows: readonly ClaimedRow[]) => Promise<void> {
-  const pool = Array.isArray(producers) ? producers : [producers as Producer];
+  const pool: readonly RenewingProducer[] = Array.isArray(producers) ? producers : [producers as RenewingProducer];
   if (pool.length === 0) throw new Error('makeKafkaPublisher needs at least one producer');
   let next = 0;
   return async (rows) => {
     if (rows.length === 0) return;
-    const producer = pool[next++ % pool.length] as Producer;
-    // acks -1: the send resolves only once every in-sync replica has the batch.
-    await producer.send({ topic, acks: -1, messages: rows.map(toKafkaMessage) });
+    const producer = pool[next++ % pool.length] as RenewingProducer;
+    // acks -1: the send resolves only once every in-sync replica has the batch. A send that fails
+    // or outlives sendTimeoutMs (the relay then gives up on it) gets the producer replaced.
+    await producer.send({ topic, acks: -1, messages: rows.map(toKafkaMessage) }, sendTimeoutMs);
   };
 }
