@@ -272,7 +272,12 @@ export function loadConfig(env: Env = process.env): LabConfig {
     strategy: {
       relayAck: oneOf(env, 'PAYLAB_RELAY_ACK', RELAY_ACK_MODES, ROBUST_STRATEGY.relayAck),
       relayOrder: oneOf(env, 'PAYLAB_RELAY_ORDER', RELAY_ORDER_MODES, ROBUST_STRATEGY.relayOrder),
-      workerPgRetry: oneOf(env, 'PAYLAB_WORKER_PG_RETRY', WORKER_PG_RETRY_MODES, ROBUST_STRATEGY.workerPgRetry),
+      workerPgRetry: oneOf(
+        env,
+        'PAYLAB_WORKER_PG_RETRY',
+        WORKER_PG_RETRY_MODES,
+        ROBUST_STRATEGY.workerPgRetry,
+      ),
       workerGuard: oneOf(env, 'PAYLAB_WORKER_GUARD', WORKER_GUARD_MODES, ROBUST_STRATEGY.workerGuard),
     },
     seed: int(env, 'PAYLAB_SEED', 42),

@@ -35,7 +35,10 @@ async function outboxRequeue(): Promise<void> {
 async function dltReplay(): Promise<void> {
   const { values } = parseArgs({
     args: rest,
-    options: { 'include-invalid': { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false } },
+    options: {
+      'include-invalid': { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+    },
   });
   const kafka = createKafka(config, 'ops', (line) => process.stderr.write(`${line}\n`));
   const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });

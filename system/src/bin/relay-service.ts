@@ -72,13 +72,24 @@ export async function startRelayService(
     metrics.registry,
     () => ({
       ready: producerConnected() && Date.now() - lastRoundOkAt < 10_000,
-      detail: { relay: relayId, producerConnected: producerConnected(), ackMode: relayAck, orderMode: relayOrder },
+      detail: {
+        relay: relayId,
+        producerConnected: producerConnected(),
+        ackMode: relayAck,
+        orderMode: relayOrder,
+      },
     }),
   );
 
   await untilDone('migrate', () => migrate(connectionString, log), log);
   const kafka = createKafka(config, relayId, log);
-  const relayOptions: RelayOptions = { ...RELAY_DEFAULTS, ...overrides.options, relayId, ackMode: relayAck, orderMode: relayOrder };
+  const relayOptions: RelayOptions = {
+    ...RELAY_DEFAULTS,
+    ...overrides.options,
+    relayId,
+    ackMode: relayAck,
+    orderMode: relayOrder,
+  };
   const newProducer = () =>
     kafka.producer({
       idempotent: true,
@@ -109,11 +120,7 @@ export async function startRelayService(
     markFailed: (input) => markFailed(pool, input),
     deleteSent: (retentionMs) => deleteSentRows(pool, retentionMs),
   };
-  const relay = makeRelay(
-    relayOptions,
-    { ...real, ...overrides.ops?.(real) },
-    observer,
-  );
+  const relay = makeRelay(relayOptions, { ...real, ...overrides.ops?.(real) }, observer);
   const listener = listenForOutbox(connectionString, OUTBOX_CHANNEL, () => relay.wake(), log);
   const done = relay.start();
   log(`started: ack=${relayAck} order=${relayOrder} topic=${config.topics.paymentEvents.name}`);

@@ -192,7 +192,9 @@ export async function startWorkerService(
   const lagTimer = setInterval(() => {
     readConsumerLag(admin, config.kafka.consumerGroup, [topics.paymentEvents.name, topics.retry.name])
       .then((lags) => metrics.setLag(lags))
-      .catch((error: unknown) => log(`consumer lag unavailable: ${error instanceof Error ? error.message : String(error)}`));
+      .catch((error: unknown) =>
+        log(`consumer lag unavailable: ${error instanceof Error ? error.message : String(error)}`),
+      );
   }, tunables.lagIntervalMs);
 
   return {

@@ -133,7 +133,10 @@ function refusalOrUnknown(
 }
 
 export function mapCapture(result: Exchange): CaptureOutcome {
-  if (result.kind === 'response' && (result.status === 200 || result.status === 201 || result.status === 402)) {
+  if (
+    result.kind === 'response' &&
+    (result.status === 200 || result.status === 201 || result.status === 402)
+  ) {
     const parsed = parseCaptureResult(result.body);
     if (!parsed) return unknown('bad-response', `HTTP ${result.status} with an unreadable body`);
     return parsed.status === 'declined'

@@ -20,7 +20,7 @@ describe('backoffDelayMs', () => {
 
   it('spreads retries of rows that failed together', () => {
     let seed = 1;
-    const lcg = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const lcg = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     const delays = new Set(Array.from({ length: 20 }, () => backoffDelayMs(4, policy, lcg)));
     expect(delays.size).toBeGreaterThan(10);
   });

@@ -14,7 +14,11 @@ export interface BackoffPolicy {
  * Delay before retry number `attempt` (1 = the first retry). `random` is injectable so tests
  * can pin the jitter; it must return a number in [0, 1).
  */
-export function backoffDelayMs(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  policy: BackoffPolicy,
+  random: () => number = Math.random,
+): number {
   if (!Number.isInteger(attempt) || attempt < 1) {
     throw new RangeError(`backoff attempt must be a whole number >= 1, got ${attempt}`);
   }

@@ -64,14 +64,22 @@ describe('when the kafka link loses answers and then goes down for ~15 s while o
     try {
       const proxy = await kafkaProxy();
       // Requests reach the broker, answers do not: written but unacknowledged batches.
-      await proxy.addToxic({ name: TOXIC, type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
+      await proxy.addToxic({
+        name: TOXIC,
+        type: 'timeout',
+        stream: 'downstream',
+        toxicity: 1,
+        attributes: { timeout: 0 },
+      });
       during.push(...(await createPayments(10, 200)));
       await sleep(3_000);
       // Then the link is cut (open connections close, the lost answers never come).
       await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
       during.push(...(await createPayments(5, 200)));
       await sleep(10_000);
-      const pending = await stack.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE status <> 'sent'");
+      const pending = await stack.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM outbox WHERE status <> 'sent'",
+      );
       expect(pending.rows[0]?.n).toBeGreaterThan(0);
     } finally {
       await restoreKafkaLink();
@@ -80,7 +88,8 @@ describe('when the kafka link loses answers and then goes down for ~15 s while o
     const after = await createPayments(5, 100);
 
     const all = [...warm, ...during, ...after];
-    for (const id of all) expect(await stack.waitForState(id, ['completed', 'failed'], 90_000)).toBe('completed');
+    for (const id of all)
+      expect(await stack.waitForState(id, ['completed', 'failed'], 90_000)).toBe('completed');
     const outbox = await stack.pool.query<{ status: string; n: number }>(
       'SELECT status, count(*)::int AS n FROM outbox GROUP BY status',
     );

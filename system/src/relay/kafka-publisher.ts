@@ -28,7 +28,9 @@ export function makeKafkaPublisher(
   topic: string,
   sendTimeoutMs: number,
 ): (rows: readonly ClaimedRow[]) => Promise<void> {
-  const pool: readonly RenewingProducer[] = Array.isArray(producers) ? producers : [producers as RenewingProducer];
+  const pool: readonly RenewingProducer[] = Array.isArray(producers)
+    ? producers
+    : [producers as RenewingProducer];
   if (pool.length === 0) throw new Error('makeKafkaPublisher needs at least one producer');
   let next = 0;
   return async (rows) => {

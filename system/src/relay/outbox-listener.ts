@@ -27,14 +27,21 @@ export function listenForOutbox(
     connected = false;
     if (closed || retryTimer) return;
     failures++;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      void connect();
-    }, backoffDelayMs(Math.min(failures, 8), { baseMs: 250, maxMs: 5_000 }));
+    retryTimer = setTimeout(
+      () => {
+        retryTimer = undefined;
+        void connect();
+      },
+      backoffDelayMs(Math.min(failures, 8), { baseMs: 250, maxMs: 5_000 }),
+    );
   }
 
   async function connect(): Promise<void> {
-    const next = new pg.Client({ connectionString, application_name: 'paylab-relay-listen', keepAlive: true });
+    const next = new pg.Client({
+      connectionString,
+      application_name: 'paylab-relay-listen',
+      keepAlive: true,
+    });
     next.on('error', (error) => {
       log(`outbox listener: ${error.message}; reconnecting`);
       void next.end().catch(() => {});
@@ -58,7 +65,9 @@ export function listenForOutbox(
       // Rows committed while we were not listening would otherwise wait for the next poll.
       onNotify();
     } catch (error) {
-      log(`outbox listener: cannot listen (${error instanceof Error ? error.message : String(error)}); retrying`);
+      log(
+        `outbox listener: cannot listen (${error instanceof Error ? error.message : String(error)}); retrying`,
+      );
       void next.end().catch(() => {});
       scheduleReconnect();
     }

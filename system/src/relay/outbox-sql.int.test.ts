@@ -72,7 +72,9 @@ describe('claiming due rows', () => {
     const paymentId = randomUUID();
     const first = await addEvent(paymentId);
     const second = await addEvent(paymentId, 'payment.cancel_requested');
-    await pool.query(`UPDATE outbox SET next_attempt_at = now() + interval '1 hour' WHERE event_id = $1`, [first]);
+    await pool.query(`UPDATE outbox SET next_attempt_at = now() + interval '1 hour' WHERE event_id = $1`, [
+      first,
+    ]);
     expect(await claim('ordered', true)).toEqual([]);
     expect((await claim('parallel', false)).map((r) => r.eventId)).toEqual([second]);
   });
@@ -92,27 +94,47 @@ describe('failed publishes', () => {
   it('then the row backs off, keeps the error, and goes dead at the last attempt; requeue revives it', async () => {
     const eventId = await addEvent(randomUUID());
     let [row] = await claim('r');
-    expect(await markFailed(pool, { eventId, leaseOwner: 'r', error: 'broker down', retryInMs: 60_000, maxAttempts: 2 })).toBe(
-      'retrying',
+    expect(
+      await markFailed(pool, {
+        eventId,
+        leaseOwner: 'r',
+        error: 'broker down',
+        retryInMs: 60_000,
+        maxAttempts: 2,
+      }),
+    ).toBe('retrying');
+    const after = await pool.query(
+      'SELECT attempts, last_error, lease_owner, next_attempt_at > now() AS later FROM outbox',
     );
-    const after = await pool.query('SELECT attempts, last_error, lease_owner, next_attempt_at > now() AS later FROM outbox');
     expect(after.rows[0]).toEqual({ attempts: 1, last_error: 'broker down', lease_owner: null, later: true });
     expect(await claim('r')).toEqual([]);
 
     await pool.query('UPDATE outbox SET next_attempt_at = now()');
     [row] = await claim('r');
     expect(row?.attempts).toBe(1);
-    expect(await markFailed(pool, { eventId, leaseOwner: 'r', error: 'still down', retryInMs: 10, maxAttempts: 2 })).toBe('dead');
+    expect(
+      await markFailed(pool, {
+        eventId,
+        leaseOwner: 'r',
+        error: 'still down',
+        retryInMs: 10,
+        maxAttempts: 2,
+      }),
+    ).toBe('dead');
     expect(await readOutboxStats(pool)).toMatchObject({ pendingRows: 0, deadRows: 1 });
 
     expect(await requeueDeadRows(pool)).toEqual([eventId]);
-    expect((await claim('r')).map((r) => ({ id: r.eventId, attempts: r.attempts }))).toEqual([{ id: eventId, attempts: 0 }]);
+    expect((await claim('r')).map((r) => ({ id: r.eventId, attempts: r.attempts }))).toEqual([
+      { id: eventId, attempts: 0 },
+    ]);
   });
 
   it('a failure mark from a relay that lost its lease changes nothing', async () => {
     const eventId = await addEvent(randomUUID());
     await claim('owner');
-    expect(await markFailed(pool, { eventId, leaseOwner: 'intruder', error: 'x', retryInMs: 1, maxAttempts: 1 })).toBe('lease-lost');
+    expect(
+      await markFailed(pool, { eventId, leaseOwner: 'intruder', error: 'x', retryInMs: 1, maxAttempts: 1 }),
+    ).toBe('lease-lost');
   });
 });
 

@@ -25,7 +25,11 @@ interface Harness {
   releasePublish: () => void;
 }
 
-function harness(rows: ClaimedRow[], publishBehaviour: 'ok' | 'fail' | 'hold', markedIds?: string[]): Harness {
+function harness(
+  rows: ClaimedRow[],
+  publishBehaviour: 'ok' | 'fail' | 'hold',
+  markedIds?: string[],
+): Harness {
   const log: string[] = [];
   const failed: MarkFailedInput[] = [];
   let release: () => void = () => {};
@@ -65,7 +69,11 @@ function observer(counts: Record<string, number>): RelayObserver {
 }
 
 function relayWith(h: Harness, ackMode: RelayAckMode, orderMode: RelayOrderMode, maxAttempts = 10) {
-  return makeRelay({ ...RELAY_DEFAULTS, relayId: 'relay-t', ackMode, orderMode, maxAttempts }, h.ops, observer(h.counts));
+  return makeRelay(
+    { ...RELAY_DEFAULTS, relayId: 'relay-t', ackMode, orderMode, maxAttempts },
+    h.ops,
+    observer(h.counts),
+  );
 }
 
 describe('relay round, ack mode', () => {

@@ -102,7 +102,11 @@ export function makeRelay(
   }
 
   function publishBounded(rows: readonly ClaimedRow[]): Promise<void> {
-    return withTimeout(ops.publish(rows), options.publishTimeoutMs, `publish of ${rows.length} outbox row(s)`);
+    return withTimeout(
+      ops.publish(rows),
+      options.publishTimeoutMs,
+      `publish of ${rows.length} outbox row(s)`,
+    );
   }
 
   async function publishAcknowledged(leaseOwner: string, rows: ClaimedRow[]): Promise<void> {

@@ -7,11 +7,18 @@ import { producerRenewalReason, protocolErrorType, renewingProducer } from './re
 const protocolError = (type: string, code: number, retriable: boolean, message: string) =>
   new KafkaJSProtocolError(Object.assign(new Error(message), { type, code, retriable }));
 const outOfOrder = () =>
-  protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', 45, false, 'The broker received an out of order sequence number');
+  protocolError(
+    'OUT_OF_ORDER_SEQUENCE_NUMBER',
+    45,
+    false,
+    'The broker received an out of order sequence number',
+  );
 
 describe('producerRenewalReason', () => {
   it('names a broker rejection of the producer state, also when wrapped by exhausted retries', () => {
-    expect(producerRenewalReason(outOfOrder())).toBe('broker rejected the producer state (OUT_OF_ORDER_SEQUENCE_NUMBER)');
+    expect(producerRenewalReason(outOfOrder())).toBe(
+      'broker rejected the producer state (OUT_OF_ORDER_SEQUENCE_NUMBER)',
+    );
     const wrapped = new KafkaJSNumberOfRetriesExceeded(
       protocolError('UNKNOWN_PRODUCER_ID', 59, false, 'unknown producer id'),
       { retryCount: 5, retryTime: 3000 },
@@ -90,8 +97,17 @@ describe('renewingProducer', () => {
     await expect(p.send(record, 1_000)).rejects.toThrow('out of order');
     await p.send(record, 1_000);
     await p.send(record, 1_000);
-    expect(f.log).toEqual(['connect:0', 'send:0:fail', 'disconnect:0', 'connect:1', 'send:1:ok', 'send:1:ok']);
-    expect(lines).toEqual(['relay: replacing the kafka producer: broker rejected the producer state (OUT_OF_ORDER_SEQUENCE_NUMBER)']);
+    expect(f.log).toEqual([
+      'connect:0',
+      'send:0:fail',
+      'disconnect:0',
+      'connect:1',
+      'send:1:ok',
+      'send:1:ok',
+    ]);
+    expect(lines).toEqual([
+      'relay: replacing the kafka producer: broker rejected the producer state (OUT_OF_ORDER_SEQUENCE_NUMBER)',
+    ]);
     expect(p.isConnected()).toBe(true);
   });
 
@@ -112,7 +128,15 @@ describe('renewingProducer', () => {
     await expect(p.send(record, 1_000)).rejects.toThrow('ECONNREFUSED');
     expect(p.isConnected()).toBe(false);
     await p.send(record, 1_000);
-    expect(f.log).toEqual(['connect:0', 'send:0:fail', 'disconnect:0', 'connect:1', 'disconnect:1', 'connect:2', 'send:2:ok']);
+    expect(f.log).toEqual([
+      'connect:0',
+      'send:0:fail',
+      'disconnect:0',
+      'connect:1',
+      'disconnect:1',
+      'connect:2',
+      'send:2:ok',
+    ]);
   });
 
   it('replaces the producer once when several sends find it suspect at the same time', async () => {

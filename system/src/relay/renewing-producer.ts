@@ -43,7 +43,8 @@ export function protocolErrorType(error: unknown): string | undefined {
  */
 export function producerRenewalReason(error: unknown): string {
   const type = protocolErrorType(error);
-  if (type !== undefined && PRODUCER_STATE_ERROR_TYPES.has(type)) return `broker rejected the producer state (${type})`;
+  if (type !== undefined && PRODUCER_STATE_ERROR_TYPES.has(type))
+    return `broker rejected the producer state (${type})`;
   return 'send failed, its batch may have been written';
 }
 
@@ -103,7 +104,10 @@ export function renewingProducer(create: () => Producer, log: (line: string) => 
       const gen = generation;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`kafka send not acknowledged within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`kafka send not acknowledged within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       });
       try {
         await Promise.race([current.send(record), timeout]);

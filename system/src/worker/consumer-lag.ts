@@ -24,7 +24,10 @@ export async function readConsumerLag(
       admin.fetchOffsets({ groupId, topics: [topic] }),
     ]);
     const committedOf = new Map(
-      (committed.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
+      (committed.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [
+        p.partition,
+        Number(p.offset),
+      ]),
     );
     for (const end of ends) {
       const partition = end.partition;

@@ -58,11 +58,17 @@ describe('checkOrder', () => {
 
 describe('planFor a payment.requested event', () => {
   it('starts the charge from requested under the derived key', () => {
-    expect(planFor(requested, snap({}), 'inquire-first')).toEqual({ kind: 'start-capture', key: pgKeyFor(paymentId) });
+    expect(planFor(requested, snap({}), 'inquire-first')).toEqual({
+      kind: 'start-capture',
+      key: pgKeyFor(paymentId),
+    });
   });
   it('resolves a payment left in processing by inquiry, with the recorded key', () => {
     const p = snap({ state: 'processing', pgIdempotencyKey: pgKeyFor(paymentId) });
-    expect(planFor(requested, p, 'inquire-first')).toEqual({ kind: 'resolve-by-inquiry', key: pgKeyFor(paymentId) });
+    expect(planFor(requested, p, 'inquire-first')).toEqual({
+      kind: 'resolve-by-inquiry',
+      key: pgKeyFor(paymentId),
+    });
   });
   it('naive: charges a payment left in processing again, under a new key', () => {
     const p = snap({ state: 'processing', pgIdempotencyKey: pgKeyFor(paymentId) });
@@ -76,7 +82,10 @@ describe('planFor a payment.requested event', () => {
   });
   it('checks that a canceled payment whose charge may have been booked holds no live capture', () => {
     const p = snap({ state: 'canceled', pgIdempotencyKey: pgKeyFor(paymentId) });
-    expect(planFor(requested, p, 'inquire-first')).toEqual({ kind: 'verify-no-live-capture', key: pgKeyFor(paymentId) });
+    expect(planFor(requested, p, 'inquire-first')).toEqual({
+      kind: 'verify-no-live-capture',
+      key: pgKeyFor(paymentId),
+    });
   });
 });
 
@@ -85,8 +94,17 @@ describe('planFor a payment.cancel_requested event', () => {
     expect(planFor(cancel, snap({ state: 'cancel_requested' }), 'inquire-first')).toEqual({ kind: 'cancel' });
   });
   it('refunds a live capture before canceling', () => {
-    const p = snap({ state: 'cancel_requested', captured: true, pgTransactionId: 'tx-1', pgIdempotencyKey: 'k' });
-    expect(planFor(cancel, p, 'inquire-first')).toEqual({ kind: 'refund-then-cancel', transactionId: 'tx-1', key: 'k' });
+    const p = snap({
+      state: 'cancel_requested',
+      captured: true,
+      pgTransactionId: 'tx-1',
+      pgIdempotencyKey: 'k',
+    });
+    expect(planFor(cancel, p, 'inquire-first')).toEqual({
+      kind: 'refund-then-cancel',
+      transactionId: 'tx-1',
+      key: 'k',
+    });
   });
   it('asks the PG first when a charge was attempted but its outcome is not recorded', () => {
     const p = snap({ state: 'cancel_requested', pgIdempotencyKey: 'k' });
@@ -99,8 +117,14 @@ describe('planFor a payment.cancel_requested event', () => {
 
 describe('afterCapture', () => {
   it('settles completed on a capture and failed on a decline (final)', () => {
-    expect(afterCapture({ kind: 'captured', result: result('captured') }, 'inquire-first')).toMatchObject({ kind: 'settle', to: 'completed' });
-    expect(afterCapture({ kind: 'declined', result: result('declined') }, 'naive')).toMatchObject({ kind: 'settle', to: 'failed' });
+    expect(afterCapture({ kind: 'captured', result: result('captured') }, 'inquire-first')).toMatchObject({
+      kind: 'settle',
+      to: 'completed',
+    });
+    expect(afterCapture({ kind: 'declined', result: result('declined') }, 'naive')).toMatchObject({
+      kind: 'settle',
+      to: 'failed',
+    });
   });
   it('retries a rejection no sooner than the PG asked', () => {
     expect(afterCapture({ kind: 'rejected', reason: '503', retryAfterMs: 2000 }, 'inquire-first')).toEqual({
@@ -110,7 +134,9 @@ describe('afterCapture', () => {
     });
   });
   it('inquire-first: an unknown outcome leads to an inquiry, never straight to a new charge', () => {
-    expect(afterCapture({ kind: 'unknown', reason: 'timeout', detail: '' }, 'inquire-first')).toEqual({ kind: 'inquire' });
+    expect(afterCapture({ kind: 'unknown', reason: 'timeout', detail: '' }, 'inquire-first')).toEqual({
+      kind: 'inquire',
+    });
   });
   it('naive: an unknown outcome goes straight to a retry', () => {
     expect(afterCapture({ kind: 'unknown', reason: 'timeout', detail: '' }, 'naive').kind).toBe('retry');
@@ -119,8 +145,14 @@ describe('afterCapture', () => {
 
 describe('afterInquiry', () => {
   it('settles from what the PG recorded', () => {
-    expect(afterInquiry({ kind: 'found', result: result('captured') })).toMatchObject({ kind: 'settle', to: 'completed' });
-    expect(afterInquiry({ kind: 'found', result: result('declined') })).toMatchObject({ kind: 'settle', to: 'failed' });
+    expect(afterInquiry({ kind: 'found', result: result('captured') })).toMatchObject({
+      kind: 'settle',
+      to: 'completed',
+    });
+    expect(afterInquiry({ kind: 'found', result: result('declined') })).toMatchObject({
+      kind: 'settle',
+      to: 'failed',
+    });
   });
   it('allows a new charge under the same key only when the PG never saw the key', () => {
     expect(afterInquiry({ kind: 'not-found' })).toEqual({ kind: 'charge-again' });
@@ -132,7 +164,10 @@ describe('afterInquiry', () => {
 
 describe('cancel steps', () => {
   it('refunds what the inquiry found captured, cancels otherwise', () => {
-    expect(cancelAfterInquiry({ kind: 'found', result: result('captured') })).toEqual({ kind: 'refund', transactionId: 'tx-1' });
+    expect(cancelAfterInquiry({ kind: 'found', result: result('captured') })).toEqual({
+      kind: 'refund',
+      transactionId: 'tx-1',
+    });
     expect(cancelAfterInquiry({ kind: 'not-found' })).toEqual({ kind: 'cancel' });
     expect(cancelAfterInquiry({ kind: 'found', result: result('declined') }).kind).toBe('cancel');
     expect(cancelAfterInquiry({ kind: 'unknown', reason: 'timeout', detail: '' }).kind).toBe('retry');
@@ -140,6 +175,9 @@ describe('cancel steps', () => {
   it('cancels only after the refund is confirmed', () => {
     expect(cancelAfterRefund({ kind: 'refunded', result: result('refunded') }).kind).toBe('cancel');
     expect(cancelAfterRefund({ kind: 'unknown', reason: 'connection-reset', detail: '' }).kind).toBe('retry');
-    expect(cancelAfterRefund({ kind: 'rejected', reason: '503', retryAfterMs: 1000 })).toMatchObject({ kind: 'retry', minDelayMs: 1000 });
+    expect(cancelAfterRefund({ kind: 'rejected', reason: '503', retryAfterMs: 1000 })).toMatchObject({
+      kind: 'retry',
+      minDelayMs: 1000,
+    });
   });
 });

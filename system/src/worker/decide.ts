@@ -59,7 +59,8 @@ export function planFor(event: PaymentEvent, payment: PaymentSnapshot, pgRetry: 
       case 'requested':
         return { kind: 'start-capture', key: pgKeyFor(event.paymentId) };
       case 'processing':
-        if (pgRetry === 'naive') return { kind: 'recharge', key: nextNaiveKey(event.paymentId, payment.pgIdempotencyKey) };
+        if (pgRetry === 'naive')
+          return { kind: 'recharge', key: nextNaiveKey(event.paymentId, payment.pgIdempotencyKey) };
         return { kind: 'resolve-by-inquiry', key: payment.pgIdempotencyKey ?? pgKeyFor(event.paymentId) };
       case 'cancel_requested':
         // The cancel event that follows settles it (refund or cancel); charging now would be wrong.
@@ -95,9 +96,7 @@ export function planFor(event: PaymentEvent, payment: PaymentSnapshot, pgRetry: 
 export type Retry = { kind: 'retry'; reason: string; minDelayMs?: number };
 
 export type AfterCapture =
-  | { kind: 'settle'; to: 'completed' | 'failed'; result: CaptureResult }
-  | { kind: 'inquire' }
-  | Retry;
+  { kind: 'settle'; to: 'completed' | 'failed'; result: CaptureResult } | { kind: 'inquire' } | Retry;
 
 export function afterCapture(outcome: CaptureOutcome, pgRetry: WorkerPgRetryMode): AfterCapture {
   switch (outcome.kind) {
@@ -109,7 +108,9 @@ export function afterCapture(outcome: CaptureOutcome, pgRetry: WorkerPgRetryMode
       return retry(`pg rejected: ${outcome.reason}`, outcome.retryAfterMs);
     case 'unknown':
       // inquire-first asks at once; naive leaves it to the retry, which will charge again.
-      return pgRetry === 'inquire-first' ? { kind: 'inquire' } : retry(`pg outcome unknown: ${outcome.reason}`);
+      return pgRetry === 'inquire-first'
+        ? { kind: 'inquire' }
+        : retry(`pg outcome unknown: ${outcome.reason}`);
   }
 }
 
@@ -122,7 +123,8 @@ export type AfterInquiry =
 export function afterInquiry(outcome: InquiryOutcome): AfterInquiry {
   switch (outcome.kind) {
     case 'found':
-      if (outcome.result.status === 'captured') return { kind: 'settle', to: 'completed', result: outcome.result };
+      if (outcome.result.status === 'captured')
+        return { kind: 'settle', to: 'completed', result: outcome.result };
       // declined, or refunded already (nothing live): either way the charge did not stick.
       return { kind: 'settle', to: 'failed', result: outcome.result };
     case 'not-found':
@@ -132,13 +134,15 @@ export function afterInquiry(outcome: InquiryOutcome): AfterInquiry {
   }
 }
 
-export type CancelStep = { kind: 'refund'; transactionId: string } | { kind: 'cancel'; result?: CaptureResult } | Retry;
+export type CancelStep =
+  { kind: 'refund'; transactionId: string } | { kind: 'cancel'; result?: CaptureResult } | Retry;
 
 /** inquire-then-cancel: what the inquiry says about the key decides between refund and a plain cancel. */
 export function cancelAfterInquiry(outcome: InquiryOutcome): CancelStep {
   switch (outcome.kind) {
     case 'found':
-      if (outcome.result.status === 'captured') return { kind: 'refund', transactionId: outcome.result.transactionId };
+      if (outcome.result.status === 'captured')
+        return { kind: 'refund', transactionId: outcome.result.transactionId };
       return { kind: 'cancel', result: outcome.result };
     case 'not-found':
       return { kind: 'cancel' };

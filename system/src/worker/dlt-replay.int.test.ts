@@ -22,7 +22,10 @@ afterAll(async () => stack?.close());
 describe('when a dead-lettered event is replayed', () => {
   it('then the worker settles the payment, and the poison message next to it stays parked', async () => {
     const { paymentId, eventId } = await stack.createPayment();
-    const { rows } = await stack.pool.query<{ payload: unknown }>('SELECT payload FROM outbox WHERE event_id = $1', [eventId]);
+    const { rows } = await stack.pool.query<{ payload: unknown }>(
+      'SELECT payload FROM outbox WHERE event_id = $1',
+      [eventId],
+    );
     const bytes = JSON.stringify(rows[0]?.payload);
     await stack.publishRaw(stack.topics.deadLetter, paymentId, bytes, {
       [EVENT_ID_HEADER]: eventId,
@@ -30,7 +33,9 @@ describe('when a dead-lettered event is replayed', () => {
       [HEADERS.deadError]: 'pg outcome unknown: timeout',
       [HEADERS.attempt]: '8',
     });
-    await stack.publishRaw(stack.topics.deadLetter, 'poison', 'not json', { [HEADERS.deadReason]: 'invalid' });
+    await stack.publishRaw(stack.topics.deadLetter, 'poison', 'not json', {
+      [HEADERS.deadReason]: 'invalid',
+    });
 
     const producer = stack.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
@@ -43,13 +48,21 @@ describe('when a dead-lettered event is replayed', () => {
       timeoutMs: 20_000,
     };
     try {
-      expect(await replayDeadLetters(stack.kafka, producer, options)).toEqual({ replayed: 1, skippedInvalid: 1, timedOut: false });
+      expect(await replayDeadLetters(stack.kafka, producer, options)).toEqual({
+        replayed: 1,
+        skippedInvalid: 1,
+        timedOut: false,
+      });
       expect(await stack.waitForState(paymentId, ['completed', 'failed'])).toBe('completed');
       const [replayed] = await stack.readTopic(stack.topics.events, 1);
       expect(replayed?.key?.toString()).toBe(paymentId);
       expect(replayed?.headers?.[HEADERS.attempt]).toBeUndefined();
       expect(replayed?.headers?.[EVENT_ID_HEADER]?.toString()).toBe(eventId);
-      expect(await replayDeadLetters(stack.kafka, producer, options)).toEqual({ replayed: 0, skippedInvalid: 0, timedOut: false });
+      expect(await replayDeadLetters(stack.kafka, producer, options)).toEqual({
+        replayed: 0,
+        skippedInvalid: 0,
+        timedOut: false,
+      });
     } finally {
       await producer.disconnect();
     }

@@ -23,7 +23,11 @@ export interface ReplayReport {
   timedOut: boolean;
 }
 
-export async function replayDeadLetters(kafka: Kafka, producer: Producer, options: ReplayOptions): Promise<ReplayReport> {
+export async function replayDeadLetters(
+  kafka: Kafka,
+  producer: Producer,
+  options: ReplayOptions,
+): Promise<ReplayReport> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(options.deadLetterTopic);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { committableOffset, groupByKey, runGroups } from './key-batches.ts';
 
-const m = (key: string | null, offset: number) => ({ key: key === null ? null : Buffer.from(key), offset: String(offset) });
+const m = (key: string | null, offset: number) => ({
+  key: key === null ? null : Buffer.from(key),
+  offset: String(offset),
+});
 
 describe('groupByKey', () => {
   it('keeps each key’s messages in offset order, and keyless messages apart', () => {
@@ -50,7 +53,13 @@ describe('runGroups', () => {
     const done = new Set<string>();
     let handled = 0;
     const batch = [m('a', 1), m('a', 2), m('a', 3)];
-    await runGroups(groupByKey(batch), 2, async () => void handled++, () => handled < 1, done);
+    await runGroups(
+      groupByKey(batch),
+      2,
+      async () => void handled++,
+      () => handled < 1,
+      done,
+    );
     expect(committableOffset(batch, done)).toBe('1');
   });
 });

@@ -78,7 +78,13 @@ describe('message handler', () => {
   it('waits until the not-before time of a retried message', async () => {
     const s = setup([]);
     const start = s.clock();
-    await s.handler(msg(Buffer.from(JSON.stringify(sampleRequested)), { [HEADERS.notBefore]: String(start + 4000), [HEADERS.attempt]: '1' }), beat);
+    await s.handler(
+      msg(Buffer.from(JSON.stringify(sampleRequested)), {
+        [HEADERS.notBefore]: String(start + 4000),
+        [HEADERS.attempt]: '1',
+      }),
+      beat,
+    );
     expect(s.clock()).toBeGreaterThanOrEqual(start + 4000);
     expect(s.seen).toHaveLength(1);
   });
@@ -92,7 +98,11 @@ describe('message handler', () => {
   });
 
   it('keeps retrying in place through an infrastructure error, without spending the retry budget', async () => {
-    const s = setup([new Error('db link down'), new Error('db link down'), { kind: 'done', outcome: 'completed' }]);
+    const s = setup([
+      new Error('db link down'),
+      new Error('db link down'),
+      { kind: 'done', outcome: 'completed' },
+    ]);
     await s.handler(msg(Buffer.from(JSON.stringify(sampleRequested))), beat);
     expect(s.counts.infra).toBe(2);
     expect(s.counts['processed:completed']).toBe(1);

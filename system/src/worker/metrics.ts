@@ -21,7 +21,12 @@ export function createWorkerMetrics(log: (line: string) => void): WorkerMetrics 
   client.collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
-  const received = new client.Counter({ name: METRICS.workerEventsReceived, help: 'Messages received', labelNames: ['topic'], registers });
+  const received = new client.Counter({
+    name: METRICS.workerEventsReceived,
+    help: 'Messages received',
+    labelNames: ['topic'],
+    registers,
+  });
   const processed = new client.Counter({
     name: METRICS.workerEventsProcessed,
     help: 'Events processed, by type and outcome',
@@ -33,8 +38,18 @@ export function createWorkerMetrics(log: (line: string) => void): WorkerMetrics 
     help: 'Deliveries of an already processed event, absorbed without effect',
     registers,
   });
-  const retries = new client.Counter({ name: METRICS.workerRetries, help: 'Messages sent to the retry topic', labelNames: ['reason'], registers });
-  const dead = new client.Counter({ name: METRICS.workerDeadLetters, help: 'Messages sent to the dead-letter topic', labelNames: ['reason'], registers });
+  const retries = new client.Counter({
+    name: METRICS.workerRetries,
+    help: 'Messages sent to the retry topic',
+    labelNames: ['reason'],
+    registers,
+  });
+  const dead = new client.Counter({
+    name: METRICS.workerDeadLetters,
+    help: 'Messages sent to the dead-letter topic',
+    labelNames: ['reason'],
+    registers,
+  });
   const processing = new client.Histogram({
     name: METRICS.workerProcessingDuration,
     help: 'Time to process one event, seconds',
@@ -42,7 +57,12 @@ export function createWorkerMetrics(log: (line: string) => void): WorkerMetrics 
     buckets: LATENCY_BUCKETS,
     registers,
   });
-  const pgCalls = new client.Counter({ name: METRICS.workerPgCalls, help: 'PG calls by outcome', labelNames: ['operation', 'outcome'], registers });
+  const pgCalls = new client.Counter({
+    name: METRICS.workerPgCalls,
+    help: 'PG calls by outcome',
+    labelNames: ['operation', 'outcome'],
+    registers,
+  });
   const pgDuration = new client.Histogram({
     name: METRICS.workerPgCallDuration,
     help: 'PG call duration, seconds',
@@ -50,8 +70,18 @@ export function createWorkerMetrics(log: (line: string) => void): WorkerMetrics 
     buckets: LATENCY_BUCKETS,
     registers,
   });
-  const unknown = new client.Counter({ name: METRICS.workerUnknownOutcomes, help: 'PG calls whose outcome was unknown', labelNames: ['operation'], registers });
-  const settled = new client.Counter({ name: METRICS.paymentsSettled, help: 'Payments reaching a terminal state', labelNames: ['state'], registers });
+  const unknown = new client.Counter({
+    name: METRICS.workerUnknownOutcomes,
+    help: 'PG calls whose outcome was unknown',
+    labelNames: ['operation'],
+    registers,
+  });
+  const settled = new client.Counter({
+    name: METRICS.paymentsSettled,
+    help: 'Payments reaching a terminal state',
+    labelNames: ['state'],
+    registers,
+  });
   const endToEnd = new client.Histogram({
     name: METRICS.paymentEndToEnd,
     help: 'Payment accepted (created_at) to terminal, seconds',
@@ -63,7 +93,12 @@ export function createWorkerMetrics(log: (line: string) => void): WorkerMetrics 
     help: 'Events that arrived before an earlier event of their payment was applied (held back and retried)',
     registers,
   });
-  const lag = new client.Gauge({ name: METRICS.consumerLag, help: 'Consumer group lag per assigned partition', labelNames: ['topic', 'partition'], registers });
+  const lag = new client.Gauge({
+    name: METRICS.consumerLag,
+    help: 'Consumer group lag per assigned partition',
+    labelNames: ['topic', 'partition'],
+    registers,
+  });
 
   return {
     registry,
@@ -78,7 +113,8 @@ export function createWorkerMetrics(log: (line: string) => void): WorkerMetrics 
         dead.inc({ reason });
         log(`worker: message dead-lettered (${reason}); replay with: npm run ops -- dlt-replay`);
       },
-      infrastructureError: (error) => log(`worker: infrastructure error, retrying in place: ${error.message}`),
+      infrastructureError: (error) =>
+        log(`worker: infrastructure error, retrying in place: ${error.message}`),
     },
     process: {
       duplicate: () => duplicates.inc(),

@@ -33,7 +33,10 @@ describe('workerPgRetry = naive, when the PG books a charge and the answer is lo
       },
       40_000,
     );
-    expect(captured.slice(0, 2).map((e) => e.pgIdempotencyKey)).toEqual([`pay_${paymentId}_1`, `pay_${paymentId}_2`]);
+    expect(captured.slice(0, 2).map((e) => e.pgIdempotencyKey)).toEqual([
+      `pay_${paymentId}_1`,
+      `pay_${paymentId}_2`,
+    ]);
     expect(await stack.state(paymentId)).not.toBe('failed');
   });
 });
@@ -53,7 +56,9 @@ describe('workerGuard = guard-before-process, when the first PG call fails trans
     // The robust worker completes this in about a second (worker-flow.int.test.ts); give it plenty.
     await sleep(6_000);
     expect(await stack.state(paymentId)).toBe('processing');
-    expect(await counterValue(worker.metrics.registry, METRICS.workerDuplicateDeliveries)).toBeGreaterThanOrEqual(1);
+    expect(
+      await counterValue(worker.metrics.registry, METRICS.workerDuplicateDeliveries),
+    ).toBeGreaterThanOrEqual(1);
     expect((await stack.ledger(paymentId)).filter((e) => e.status === 'captured')).toHaveLength(0);
   });
 });
@@ -124,7 +129,11 @@ describe('relayAck = fire-and-forget, when the relay cannot reach Kafka', () => 
     await (await toxiproxy.getAll())[PROXY_NAME]?.remove();
     const upstream = loadConfig().links.kafka.upstream;
     // The relay's own link to Kafka, so the shared kafka proxy other tests and the lab use stays up.
-    proxy = await toxiproxy.createProxy({ name: PROXY_NAME, listen: '127.0.0.1:0', upstream: `${upstream.host}:${upstream.port}` });
+    proxy = await toxiproxy.createProxy({
+      name: PROXY_NAME,
+      listen: '127.0.0.1:0',
+      upstream: `${upstream.host}:${upstream.port}`,
+    });
     proxy = await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
     stack = await startTestStack('naive_ff');
     await stack.startWorker();
@@ -136,10 +145,16 @@ describe('relayAck = fire-and-forget, when the relay cannot reach Kafka', () => 
 
   it('then outbox rows are marked sent although no event ever reached the topic: the payment is lost', async () => {
     const port = proxy.listen.slice(proxy.listen.lastIndexOf(':') + 1);
-    const relay = await stack.startRelay({ relayAck: 'fire-and-forget' }, {}, { PAYLAB_KAFKA_PROXY_PORT: port });
+    const relay = await stack.startRelay(
+      { relayAck: 'fire-and-forget' },
+      {},
+      { PAYLAB_KAFKA_PROXY_PORT: port },
+    );
     const { paymentId } = await stack.createPayment();
     await sleep(5_000);
-    const outbox = await stack.pool.query('SELECT status, sent_at FROM outbox WHERE aggregate_id = $1', [paymentId]);
+    const outbox = await stack.pool.query('SELECT status, sent_at FROM outbox WHERE aggregate_id = $1', [
+      paymentId,
+    ]);
     expect(outbox.rows[0]?.status).toBe('sent');
     expect(await stack.readTopic(stack.topics.events, 1, 2_000)).toHaveLength(0);
     expect(await stack.state(paymentId)).toBe('requested');

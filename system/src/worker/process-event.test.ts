@@ -35,7 +35,11 @@ function memoryStore(initial: Partial<WorkerPayment> = {}) {
   const processed = new Set<string>();
   const transitions: string[] = [];
   const store: WorkerStore = {
-    load: async (_id, eventId) => ({ payment: { ...payment }, alreadyProcessed: processed.has(eventId), processedEvents: processed.size }),
+    load: async (_id, eventId) => ({
+      payment: { ...payment },
+      alreadyProcessed: processed.has(eventId),
+      processedEvents: processed.size,
+    }),
     transition: async (input: TransitionInput) => {
       if (input.processedEvent && processed.has(input.processedEvent.eventId)) return { kind: 'duplicate' };
       if (payment.state !== input.from || payment.version !== input.version) return { kind: 'conflict' };
@@ -77,7 +81,10 @@ function scriptedPg(script: {
   const pg: PgClient = {
     capture: async (req) => {
       calls.push(`capture ${req.pgIdempotencyKey}`);
-      const answer = (script.capture?.shift() ?? ((r: CaptureRequest) => ({ kind: 'captured', result: result(r.pgIdempotencyKey) })))(req);
+      const answer = (
+        script.capture?.shift() ??
+        ((r: CaptureRequest) => ({ kind: 'captured', result: result(r.pgIdempotencyKey) }))
+      )(req);
       script.beforeCaptureAnswer?.();
       return answer;
     },
@@ -93,7 +100,12 @@ function scriptedPg(script: {
   return { pg, calls };
 }
 
-function processor(store: WorkerStore, pg: PgClient, pgRetry: WorkerPgRetryMode = 'inquire-first', guard: WorkerGuardMode = 'processed-in-transaction') {
+function processor(
+  store: WorkerStore,
+  pg: PgClient,
+  pgRetry: WorkerPgRetryMode = 'inquire-first',
+  guard: WorkerGuardMode = 'processed-in-transaction',
+) {
   const counts: Record<string, number> = {};
   const add = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
   const run = makeEventProcessor({ workerId: 'w', pgRetry, guard }, store, pg, {
@@ -123,7 +135,9 @@ describe('event processor', () => {
 
   it('naive: the same timeout is retried later, and the retry charges under a new key', async () => {
     const m = memoryStore();
-    const { pg, calls } = scriptedPg({ capture: [() => ({ kind: 'unknown', reason: 'timeout', detail: '' })] });
+    const { pg, calls } = scriptedPg({
+      capture: [() => ({ kind: 'unknown', reason: 'timeout', detail: '' })],
+    });
     const { run } = processor(m.store, pg, 'naive');
     expect((await run(requested)).kind).toBe('retry');
     expect(await run(requested)).toEqual({ kind: 'done', outcome: 'completed' });
@@ -144,11 +158,16 @@ describe('event processor', () => {
     const m = memoryStore();
     const { pg } = scriptedPg({
       // The API's cancel commits while the PG is answering.
-      beforeCaptureAnswer: () => Object.assign(m.payment, { state: 'cancel_requested', version: m.payment.version + 1 }),
+      beforeCaptureAnswer: () =>
+        Object.assign(m.payment, { state: 'cancel_requested', version: m.payment.version + 1 }),
     });
     const { run } = processor(m.store, pg);
     expect(await run(requested)).toEqual({ kind: 'done', outcome: 'captured while cancel requested' });
-    expect(m.payment).toMatchObject({ state: 'cancel_requested', captured: true, pgTransactionId: `tx-${key1}` });
+    expect(m.payment).toMatchObject({
+      state: 'cancel_requested',
+      captured: true,
+      pgTransactionId: `tx-${key1}`,
+    });
     const after = scriptedPg({});
     const cancelRun = processor(m.store, after.pg).run;
     expect(await cancelRun(cancel)).toEqual({ kind: 'done', outcome: 'canceled' });
@@ -159,7 +178,8 @@ describe('event processor', () => {
   it('when the cancel finished first and a late capture lands, then the orphan capture is refunded', async () => {
     const m = memoryStore();
     const { pg, calls } = scriptedPg({
-      beforeCaptureAnswer: () => Object.assign(m.payment, { state: 'canceled', version: m.payment.version + 2 }),
+      beforeCaptureAnswer: () =>
+        Object.assign(m.payment, { state: 'canceled', version: m.payment.version + 2 }),
     });
     const { run } = processor(m.store, pg);
     expect((await run(requested)).kind).toBe('done');

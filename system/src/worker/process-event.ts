@@ -94,7 +94,11 @@ export function makeEventProcessor(
       set:
         to === 'completed'
           ? { captured: true, pgTransactionId: result.transactionId }
-          : { pgTransactionId: result.transactionId, errorCode: 'PG_DECLINED', errorMessage: result.declineReason ?? 'declined' },
+          : {
+              pgTransactionId: result.transactionId,
+              errorCode: 'PG_DECLINED',
+              errorMessage: result.declineReason ?? 'declined',
+            },
       reason: to === 'completed' ? 'captured at the PG' : 'declined by the PG',
       pgResponse: result,
       processedEvent: processed(event),
@@ -115,7 +119,10 @@ export function makeEventProcessor(
    * The capture succeeded but the payment moved on meanwhile (a cancel came in). The money is
    * real, so it must be recorded or given back — never dropped.
    */
-  async function captureLandedElsewhere(event: PaymentEvent, result: CaptureResult): Promise<ProcessOutcome | 'conflict'> {
+  async function captureLandedElsewhere(
+    event: PaymentEvent,
+    result: CaptureResult,
+  ): Promise<ProcessOutcome | 'conflict'> {
     const { payment } = await store.load(event.paymentId, event.eventId);
     if (!payment) return { kind: 'retry', reason: 'payment vanished after capture' };
     if (payment.state === 'cancel_requested') {
@@ -135,14 +142,21 @@ export function makeEventProcessor(
         observer.duplicate();
         return { kind: 'duplicate' };
       }
-      return applied.kind === 'applied' ? { kind: 'done', outcome: 'captured while cancel requested' } : 'conflict';
+      return applied.kind === 'applied'
+        ? { kind: 'done', outcome: 'captured while cancel requested' }
+        : 'conflict';
     }
-    if (payment.state === 'canceled' && !payment.captured) return refundOrphan(event, result.transactionId, result);
+    if (payment.state === 'canceled' && !payment.captured)
+      return refundOrphan(event, result.transactionId, result);
     // Completed or failed by another delivery of this event that raced us: same key, so same capture.
     return skip(event, `payment already ${payment.state}`);
   }
 
-  async function refundOrphan(event: PaymentEvent, transactionId: string, result: CaptureResult): Promise<ProcessOutcome> {
+  async function refundOrphan(
+    event: PaymentEvent,
+    transactionId: string,
+    result: CaptureResult,
+  ): Promise<ProcessOutcome> {
     const refund = await pg.refund(transactionId, result.pgIdempotencyKey);
     if (refund.kind === 'unknown') observer.unknownOutcome('refund');
     const step = cancelAfterRefund(refund);
@@ -150,7 +164,11 @@ export function makeEventProcessor(
     return skip(event, 'refunded a capture that landed after the payment was canceled');
   }
 
-  async function capture(event: PaymentEvent, payment: WorkerPayment, key: string): Promise<ProcessOutcome | 'conflict'> {
+  async function capture(
+    event: PaymentEvent,
+    payment: WorkerPayment,
+    key: string,
+  ): Promise<ProcessOutcome | 'conflict'> {
     const outcome = await pg.capture({
       paymentId: payment.id,
       orderId: payment.orderId,
@@ -179,7 +197,8 @@ export function makeEventProcessor(
     if (next.kind === 'retry') return next;
     if (next.kind === 'settle') return settle(event, payment, next.to, next.result);
     // Not found right after our own unknown capture: charge again, but from the retry topic, with backoff.
-    if (!mayChargeAgain) return { kind: 'retry', reason: 'pg has no record of the charge; charging again later' };
+    if (!mayChargeAgain)
+      return { kind: 'retry', reason: 'pg has no record of the charge; charging again later' };
     return capture(event, payment, key);
   }
 
@@ -218,7 +237,8 @@ export function makeEventProcessor(
     key: string,
   ): Promise<ProcessOutcome | 'conflict'> {
     if (step.kind === 'retry') return step;
-    if (step.kind === 'cancel') return cancel(event, payment, 'canceled before any live capture', step.result);
+    if (step.kind === 'cancel')
+      return cancel(event, payment, 'canceled before any live capture', step.result);
     const refund = await pg.refund(step.transactionId, key);
     if (refund.kind === 'unknown') observer.unknownOutcome('refund');
     const after = cancelAfterRefund(refund);
@@ -227,7 +247,11 @@ export function makeEventProcessor(
     return cancel(event, payment, 'refunded at the PG, then canceled', after.result);
   }
 
-  async function execute(event: PaymentEvent, payment: WorkerPayment, plan: Plan): Promise<ProcessOutcome | 'conflict'> {
+  async function execute(
+    event: PaymentEvent,
+    payment: WorkerPayment,
+    plan: Plan,
+  ): Promise<ProcessOutcome | 'conflict'> {
     switch (plan.kind) {
       case 'skip':
         return skip(event, plan.reason);
@@ -240,7 +264,8 @@ export function makeEventProcessor(
           to: 'processing',
           version: payment.version,
           set: { pgIdempotencyKey: plan.key },
-          reason: plan.kind === 'recharge' ? 'charging again under a new key (naive retry)' : 'charging at the PG',
+          reason:
+            plan.kind === 'recharge' ? 'charging again under a new key (naive retry)' : 'charging at the PG',
           changedBy,
         });
         if (started.kind !== 'applied') return 'conflict';
@@ -253,7 +278,8 @@ export function makeEventProcessor(
         if (inquiry.kind === 'unknown') observer.unknownOutcome('inquiry');
         const step = cancelAfterInquiry(inquiry);
         if (step.kind === 'retry') return step;
-        if (step.kind === 'refund' && inquiry.kind === 'found') return refundOrphan(event, step.transactionId, inquiry.result);
+        if (step.kind === 'refund' && inquiry.kind === 'found')
+          return refundOrphan(event, step.transactionId, inquiry.result);
         return skip(event, 'payment already canceled, no live capture');
       }
       case 'refund-then-cancel':
@@ -272,7 +298,11 @@ export function makeEventProcessor(
     if (guardFirst) {
       // The original service's way: the guard commits on its own, before the work. If the work
       // then fails, every redelivery finds the guard and is dropped — the payment is stuck.
-      const fresh = await store.recordProcessed({ eventId: event.eventId, paymentId: event.paymentId, type: event.type });
+      const fresh = await store.recordProcessed({
+        eventId: event.eventId,
+        paymentId: event.paymentId,
+        type: event.type,
+      });
       if (!fresh) {
         observer.duplicate();
         return { kind: 'duplicate' };

@@ -29,11 +29,15 @@ function start(bin: 'relay' | 'worker', instance: number): ChildProcess {
     PAYLAB_RELAY_METRICS_PORT: String(RELAY_PORT_BASE),
     PAYLAB_WORKER_METRICS_PORT: String(WORKER_PORT_BASE),
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'system', 'src', 'bin', `${bin}.ts`)], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO_ROOT, 'system', 'src', 'bin', `${bin}.ts`)],
+    {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   return child;
 }
@@ -67,8 +71,16 @@ describe('the relay and worker processes', () => {
     const worker = start('worker', 1);
     const relayUrl = `http://127.0.0.1:${RELAY_PORT_BASE + 1}`;
     const workerUrl = `http://127.0.0.1:${WORKER_PORT_BASE + 1}`;
-    await waitFor('relay /health 200', async () => ((await httpStatus(`${relayUrl}/health`)) === 200 ? true : undefined), 60_000);
-    await waitFor('worker /health 200', async () => ((await httpStatus(`${workerUrl}/health`)) === 200 ? true : undefined), 60_000);
+    await waitFor(
+      'relay /health 200',
+      async () => ((await httpStatus(`${relayUrl}/health`)) === 200 ? true : undefined),
+      60_000,
+    );
+    await waitFor(
+      'worker /health 200',
+      async () => ((await httpStatus(`${workerUrl}/health`)) === 200 ? true : undefined),
+      60_000,
+    );
 
     const { paymentId } = await stack.createPayment();
     expect(await stack.waitForState(paymentId, ['completed', 'failed'])).toBe('completed');
@@ -82,7 +94,9 @@ describe('the relay and worker processes', () => {
     // The outbox lag is exported by workers too, so it survives a relay crash.
     expect(workerMetrics).toMatch(new RegExp(`^${METRICS.outboxPendingRows} 0$`, 'm'));
     await waitFor('consumer lag series', async () =>
-      (await (await fetch(`${workerUrl}/metrics`)).text()).includes(`${METRICS.consumerLag}{`) ? true : undefined,
+      (await (await fetch(`${workerUrl}/metrics`)).text()).includes(`${METRICS.consumerLag}{`)
+        ? true
+        : undefined,
     );
 
     const stoppedAt = Date.now();

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { attemptOf, deadLetterHeaders, HEADERS, headerString, notBeforeOf, originalHeaders, retryHeaders } from './retry-headers.ts';
+import {
+  attemptOf,
+  deadLetterHeaders,
+  HEADERS,
+  headerString,
+  notBeforeOf,
+  originalHeaders,
+  retryHeaders,
+} from './retry-headers.ts';
 
 describe('retry headers', () => {
   it('a first delivery has made no retries and may run at once', () => {
@@ -24,11 +32,23 @@ describe('retry headers', () => {
   it('a retry of a retry replaces the worker headers instead of stacking them', () => {
     const first = retryHeaders({ 'event-id': 'e1' }, 1, 10, 'a');
     const second = retryHeaders(first, 2, 20, 'b');
-    expect(second).toEqual({ 'event-id': 'e1', [HEADERS.attempt]: '2', [HEADERS.notBefore]: '20', [HEADERS.retryReason]: 'b' });
+    expect(second).toEqual({
+      'event-id': 'e1',
+      [HEADERS.attempt]: '2',
+      [HEADERS.notBefore]: '20',
+      [HEADERS.retryReason]: 'b',
+    });
   });
 
   it('dead-letter headers say why, where the message came from, and keep the original headers', () => {
-    const h = deadLetterHeaders({ 'event-id': 'e1' }, 'invalid', 'not JSON', { topic: 't', partition: 4, offset: '17' }, 0, 0);
+    const h = deadLetterHeaders(
+      { 'event-id': 'e1' },
+      'invalid',
+      'not JSON',
+      { topic: 't', partition: 4, offset: '17' },
+      0,
+      0,
+    );
     expect(h).toMatchObject({
       'event-id': 'e1',
       [HEADERS.deadReason]: 'invalid',

@@ -46,7 +46,12 @@ export function originalHeaders(headers: IHeaders | undefined): IHeaders {
   return kept;
 }
 
-export function retryHeaders(headers: IHeaders | undefined, attempt: number, notBefore: number, reason: string): IHeaders {
+export function retryHeaders(
+  headers: IHeaders | undefined,
+  attempt: number,
+  notBefore: number,
+  reason: string,
+): IHeaders {
   return {
     ...originalHeaders(headers),
     [HEADERS.attempt]: String(attempt),

@@ -26,7 +26,8 @@ function nonEmptyString(v: unknown, max = 256): v is string {
 
 export function parsePaymentEvent(value: Buffer | null): ParseResult {
   if (value === null || value.length === 0) return { ok: false, error: 'empty message value' };
-  if (value.length > MAX_MESSAGE_BYTES) return { ok: false, error: `message is ${value.length} bytes, limit ${MAX_MESSAGE_BYTES}` };
+  if (value.length > MAX_MESSAGE_BYTES)
+    return { ok: false, error: `message is ${value.length} bytes, limit ${MAX_MESSAGE_BYTES}` };
   let json: unknown;
   try {
     json = JSON.parse(value.toString('utf8'));
@@ -54,10 +55,18 @@ export function parsePaymentEvent(value: Buffer | null): ParseResult {
     'occurredAt',
     'an ISO-8601 time',
   );
-  need(Number.isSafeInteger(json.sequence) && (json.sequence as number) >= 1, 'sequence', 'a whole number >= 1');
+  need(
+    Number.isSafeInteger(json.sequence) && (json.sequence as number) >= 1,
+    'sequence',
+    'a whole number >= 1',
+  );
   if (type === 'payment.requested') {
     need(Number.isSafeInteger(json.amount) && (json.amount as number) > 0, 'amount', 'a whole number > 0');
-    need(typeof json.currency === 'string' && CURRENCY.test(json.currency), 'currency', 'three capital letters');
+    need(
+      typeof json.currency === 'string' && CURRENCY.test(json.currency),
+      'currency',
+      'three capital letters',
+    );
     need(json.method === 'card' || json.method === 'easy_pay', 'method', 'card or easy_pay');
     need(nonEmptyString(json.methodReference, 256), 'methodReference', 'a non-empty string');
   } else {

@@ -78,12 +78,14 @@ describe('when the PG answers 503 (nothing charged)', () => {
 
 describe('when the PG books the charge but the answer is lost (charge then time out)', () => {
   it('then the worker asks the PG instead of charging again: completed, exactly one capture', async () => {
-    const unknownBefore = await counterValue(worker.metrics.registry, METRICS.workerUnknownOutcomes, { operation: 'capture' });
+    const unknownBefore = await counterValue(worker.metrics.registry, METRICS.workerUnknownOutcomes, {
+      operation: 'capture',
+    });
     const { paymentId } = await stack.createPayment('order-TIMEOUT-1');
     expect(await stack.waitForState(paymentId, ['completed', 'failed'], 40_000)).toBe('completed');
-    expect(await counterValue(worker.metrics.registry, METRICS.workerUnknownOutcomes, { operation: 'capture' })).toBe(
-      unknownBefore + 1,
-    );
+    expect(
+      await counterValue(worker.metrics.registry, METRICS.workerUnknownOutcomes, { operation: 'capture' }),
+    ).toBe(unknownBefore + 1);
     const ledger = await stack.ledger(paymentId);
     expect(ledger.filter((e) => e.status === 'captured')).toHaveLength(1);
   });
@@ -126,7 +128,9 @@ describe('when a worker crashed after recording its PG key (payment found in pro
     expect(await stack.waitForState(paymentId, ['completed', 'failed'])).toBe('completed');
     const ledger = await stack.ledger(paymentId);
     expect(ledger).toHaveLength(1);
-    const { rows } = await stack.pool.query('SELECT pg_transaction_id FROM payments WHERE id = $1', [paymentId]);
+    const { rows } = await stack.pool.query('SELECT pg_transaction_id FROM payments WHERE id = $1', [
+      paymentId,
+    ]);
     expect(rows[0]?.pg_transaction_id).toBe(ledger[0]?.transactionId);
   });
 
@@ -148,12 +152,19 @@ describe('when an event is delivered twice', () => {
     );
     expect(original?.value).toBeTruthy();
     const duplicatesBefore = await counterValue(worker.metrics.registry, METRICS.workerDuplicateDeliveries);
-    await stack.publishRaw(stack.topics.events, paymentId, original?.value ?? '', { [EVENT_ID_HEADER]: eventId });
+    await stack.publishRaw(stack.topics.events, paymentId, original?.value ?? '', {
+      [EVENT_ID_HEADER]: eventId,
+    });
     await waitFor('the duplicate to be counted', async () =>
-      (await counterValue(worker.metrics.registry, METRICS.workerDuplicateDeliveries)) > duplicatesBefore ? true : undefined,
+      (await counterValue(worker.metrics.registry, METRICS.workerDuplicateDeliveries)) > duplicatesBefore
+        ? true
+        : undefined,
     );
     expect(captures(await stack.ledger(paymentId))).toBe(1);
-    const history = await stack.pool.query('SELECT count(*)::int AS n FROM payment_history WHERE payment_id = $1', [paymentId]);
+    const history = await stack.pool.query(
+      'SELECT count(*)::int AS n FROM payment_history WHERE payment_id = $1',
+      [paymentId],
+    );
     expect(history.rows[0]).toEqual({ n: 3 });
   });
 });
@@ -191,27 +202,34 @@ describe('when the relay publishes but dies before marking the row sent', () => 
     // Only the crashing relay may see the row first.
     await relay.stop();
     // Every mark of this relay fails: the publish happened, the row stays pending under its lease.
-    const crashing = await stack.startRelay({}, {
-      options: { leaseMs, publishTimeoutMs: 1_000 },
-      ops: () => ({
-        markSent: async () => {
-          marksAttempted++;
-          throw new Error('relay killed between publish and mark');
-        },
-      }),
-    });
+    const crashing = await stack.startRelay(
+      {},
+      {
+        options: { leaseMs, publishTimeoutMs: 1_000 },
+        ops: () => ({
+          markSent: async () => {
+            marksAttempted++;
+            throw new Error('relay killed between publish and mark');
+          },
+        }),
+      },
+    );
     const duplicatesBefore = await counterValue(worker.metrics.registry, METRICS.workerDuplicateDeliveries);
     const { paymentId } = await stack.createPayment();
     await waitFor('the doomed mark', async () => (marksAttempted > 0 ? true : undefined));
     await crashing.stop();
-    const pending = await stack.pool.query('SELECT status, lease_owner FROM outbox WHERE aggregate_id = $1', [paymentId]);
+    const pending = await stack.pool.query('SELECT status, lease_owner FROM outbox WHERE aggregate_id = $1', [
+      paymentId,
+    ]);
     expect(pending.rows[0]?.status).toBe('pending');
     // A healthy relay reclaims the row once the lease has expired and publishes it again.
     relay = await stack.startRelay();
     await waitFor(
       'the duplicate delivery to be absorbed',
       async () =>
-        (await counterValue(worker.metrics.registry, METRICS.workerDuplicateDeliveries)) > duplicatesBefore ? true : undefined,
+        (await counterValue(worker.metrics.registry, METRICS.workerDuplicateDeliveries)) > duplicatesBefore
+          ? true
+          : undefined,
       20_000,
     );
     expect(await stack.state(paymentId)).toBe('completed');

@@ -10,7 +10,11 @@ export interface MarkedRow {
   createdAt: Date;
 }
 
-export async function markSent(db: Queryable, leaseOwner: string, eventIds: readonly string[]): Promise<MarkedRow[]> {
+export async function markSent(
+  db: Queryable,
+  leaseOwner: string,
+  eventIds: readonly string[],
+): Promise<MarkedRow[]> {
   if (eventIds.length === 0) return [];
   const result = await db.query<{ event_id: string; created_at: Date }>(
     `UPDATE outbox

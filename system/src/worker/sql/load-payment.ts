@@ -4,7 +4,12 @@
  * many of the payment's events were processed (for the order check).
  */
 import type { Queryable } from '../../db/pool.ts';
-import { toWorkerPayment, type WorkerPayment, WORKER_PAYMENT_COLUMNS, type WorkerPaymentRecord } from '../payment-record.ts';
+import {
+  toWorkerPayment,
+  type WorkerPayment,
+  WORKER_PAYMENT_COLUMNS,
+  type WorkerPaymentRecord,
+} from '../payment-record.ts';
 
 export interface LoadedPayment {
   payment: WorkerPayment | undefined;
@@ -13,7 +18,9 @@ export interface LoadedPayment {
 }
 
 export async function loadPayment(db: Queryable, paymentId: string, eventId: string): Promise<LoadedPayment> {
-  const result = await db.query<WorkerPaymentRecord & { already_processed: boolean; processed_events: number }>(
+  const result = await db.query<
+    WorkerPaymentRecord & { already_processed: boolean; processed_events: number }
+  >(
     `SELECT p.*, e.already_processed, e.processed_events
        FROM (SELECT EXISTS (SELECT 1 FROM processed_events WHERE event_id = $2) AS already_processed,
                     (SELECT count(*) FROM processed_events WHERE payment_id = $1)::int AS processed_events) e

@@ -11,7 +11,11 @@ export interface ProcessedEvent {
   type: string;
 }
 
-export async function recordProcessedEvent(db: Queryable, event: ProcessedEvent, workerId: string): Promise<boolean> {
+export async function recordProcessedEvent(
+  db: Queryable,
+  event: ProcessedEvent,
+  workerId: string,
+): Promise<boolean> {
   const result = await db.query(
     `INSERT INTO processed_events (event_id, payment_id, event_type, processed_by)
      VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING`,

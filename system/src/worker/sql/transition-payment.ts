@@ -34,9 +34,7 @@ export interface TransitionInput {
 }
 
 export type TransitionResult =
-  | { kind: 'applied'; payment: WorkerPayment }
-  | { kind: 'duplicate' }
-  | { kind: 'conflict' };
+  { kind: 'applied'; payment: WorkerPayment } | { kind: 'duplicate' } | { kind: 'conflict' };
 
 const TERMINAL: readonly PaymentState[] = ['completed', 'failed', 'canceled'];
 

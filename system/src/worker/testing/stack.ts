@@ -11,8 +11,18 @@ import type { Registry } from 'prom-client';
 import type { LedgerEntry } from '../../../pg-mock/contract.ts';
 import { createKafka } from '../../bin/kafka-client.ts';
 import { type RelayService, type RelayServiceOverrides, startRelayService } from '../../bin/relay-service.ts';
-import { startWorkerService, type WorkerService, type WorkerServiceOverrides } from '../../bin/worker-service.ts';
-import { type LabConfig, loadConfig, ROBUST_STRATEGY, type StrategyKnobs, strategyEnv } from '../../config.ts';
+import {
+  startWorkerService,
+  type WorkerService,
+  type WorkerServiceOverrides,
+} from '../../bin/worker-service.ts';
+import {
+  type LabConfig,
+  loadConfig,
+  ROBUST_STRATEGY,
+  type StrategyKnobs,
+  strategyEnv,
+} from '../../config.ts';
 import { createPayment } from '../../db/create-payment.ts';
 import { createPool } from '../../db/pool.ts';
 import { requestCancel } from '../../db/request-cancel.ts';
@@ -28,7 +38,11 @@ export interface TestStack {
   kafka: Kafka;
   topics: { events: string; retry: string; deadLetter: string };
   configFor(strategy?: Partial<StrategyKnobs>, env?: Record<string, string>): LabConfig;
-  startRelay(strategy?: Partial<StrategyKnobs>, overrides?: RelayServiceOverrides, env?: Record<string, string>): Promise<RelayService>;
+  startRelay(
+    strategy?: Partial<StrategyKnobs>,
+    overrides?: RelayServiceOverrides,
+    env?: Record<string, string>,
+  ): Promise<RelayService>;
   startWorker(strategy?: Partial<StrategyKnobs>, overrides?: WorkerServiceOverrides): Promise<WorkerService>;
   createPayment(orderId?: string): Promise<{ paymentId: string; eventId: string }>;
   cancel(paymentId: string): Promise<string>;
@@ -37,11 +51,20 @@ export interface TestStack {
   ledger(paymentId: string): Promise<LedgerEntry[]>;
   /** Every message on a topic so far (a throw-away consumer group), waiting up to timeoutMs for `atLeast`. */
   readTopic(topic: string, atLeast: number, timeoutMs?: number): Promise<KafkaMessage[]>;
-  publishRaw(topic: string, key: string, value: Buffer | string, headers?: Record<string, string>): Promise<void>;
+  publishRaw(
+    topic: string,
+    key: string,
+    value: Buffer | string,
+    headers?: Record<string, string>,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -51,7 +74,11 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
-export async function counterValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+export async function counterValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const metric = registry.getSingleMetric(name);
   if (!metric) return 0;
   const { values } = await metric.get();
@@ -101,7 +128,9 @@ export async function startTestStack(label: string, partitions = 3): Promise<Tes
   let instance = 0;
 
   async function state(paymentId: string): Promise<PaymentState> {
-    const { rows } = await pool.query<{ state: PaymentState }>('SELECT state FROM payments WHERE id = $1', [paymentId]);
+    const { rows } = await pool.query<{ state: PaymentState }>('SELECT state FROM payments WHERE id = $1', [
+      paymentId,
+    ]);
     const row = rows[0];
     if (!row) throw new Error(`payment ${paymentId} not found`);
     return row.state;
@@ -126,7 +155,12 @@ export async function startTestStack(label: string, partitions = 3): Promise<Tes
       const service = await startWorkerService(configFor(strategy), instance++, {
         httpPort: 0,
         ...overrides,
-        tunables: { backoff: { baseMs: 200, maxMs: 2_000 }, pgTimeoutMs: 1_500, lagIntervalMs: 500, ...overrides?.tunables },
+        tunables: {
+          backoff: { baseMs: 200, maxMs: 2_000 },
+          pgTimeoutMs: 1_500,
+          lagIntervalMs: 500,
+          ...overrides?.tunables,
+        },
       });
       services.push(service);
       await waitFor('the worker to join its group', async () => (service.isReady() ? true : undefined));
@@ -172,21 +206,29 @@ export async function startTestStack(label: string, partitions = 3): Promise<Tes
     },
     async ledger(paymentId) {
       const { host, port } = base.services.pgMock;
-      const response = await fetch(`http://${host}:${port}/admin/ledger?paymentId=${encodeURIComponent(paymentId)}`, {
-        headers: { authorization: `Bearer ${secrets.pgMockAdminToken}` },
-      });
+      const response = await fetch(
+        `http://${host}:${port}/admin/ledger?paymentId=${encodeURIComponent(paymentId)}`,
+        {
+          headers: { authorization: `Bearer ${secrets.pgMockAdminToken}` },
+        },
+      );
       if (!response.ok) throw new Error(`pg-mock ledger: HTTP ${response.status}`);
       return (await response.json()) as LedgerEntry[];
     },
     async readTopic(topic, atLeast, timeoutMs = 15_000) {
-      const consumer = kafka.consumer({ groupId: `paylab-test-reader-${randomUUID()}`, maxWaitTimeInMs: 200 });
+      const consumer = kafka.consumer({
+        groupId: `paylab-test-reader-${randomUUID()}`,
+        maxWaitTimeInMs: 200,
+      });
       const messages: KafkaMessage[] = [];
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-      await waitFor(`${atLeast} message(s) on ${topic}`, async () => (messages.length >= atLeast ? true : undefined), timeoutMs).catch(
-        () => {},
-      );
+      await waitFor(
+        `${atLeast} message(s) on ${topic}`,
+        async () => (messages.length >= atLeast ? true : undefined),
+        timeoutMs,
+      ).catch(() => {});
       // A moment more, so a test that expects exactly N also sees an unexpected N+1.
       await new Promise((r) => setTimeout(r, 500));
       await consumer.disconnect();
