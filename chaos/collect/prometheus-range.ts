@@ -34,7 +34,8 @@ function rangeParams(promql: string, startMs: number, endMs: number, stepSeconds
   });
 }
 
-export function parseRangeResponse(body: unknown, startMs: number, endMs: number, stepMs: number): Sample[] {
+/** The series of a successful matrix answer; anything else is an error naming what was wrong. */
+function matrixResult(body: unknown): unknown[] {
   if (!isRecord(body)) throw new PrometheusRangeError('answer is not a JSON object');
   if (body.status !== 'success')
     throw new PrometheusRangeError(
@@ -43,10 +44,14 @@ export function parseRangeResponse(body: unknown, startMs: number, endMs: number
   const data = body.data;
   if (!isRecord(data) || data.resultType !== 'matrix' || !Array.isArray(data.result))
     throw new PrometheusRangeError('expected a matrix result');
-  if (data.result.length > 1)
-    throw new PrometheusRangeError(`expected one series, got ${data.result.length}`);
+  return data.result;
+}
+
+export function parseRangeResponse(body: unknown, startMs: number, endMs: number, stepMs: number): Sample[] {
+  const result = matrixResult(body);
+  if (result.length > 1) throw new PrometheusRangeError(`expected one series, got ${result.length}`);
   const values = new Map<number, number>();
-  const series = data.result[0];
+  const series = result[0];
   if (series !== undefined) {
     if (!isRecord(series) || !Array.isArray(series.values))
       throw new PrometheusRangeError('series without values');
@@ -109,15 +114,7 @@ export interface RawSeries {
 
 /** Every series of a range query, as Prometheus returned it (no grid, no single-series rule). */
 export function parseRawMatrix(body: unknown): RawSeries[] {
-  if (!isRecord(body)) throw new PrometheusRangeError('answer is not a JSON object');
-  if (body.status !== 'success')
-    throw new PrometheusRangeError(
-      `query failed: ${typeof body.error === 'string' ? body.error : 'no error message'}`,
-    );
-  const data = body.data;
-  if (!isRecord(data) || data.resultType !== 'matrix' || !Array.isArray(data.result))
-    throw new PrometheusRangeError('expected a matrix result');
-  return data.result.map((series: unknown) => {
+  return matrixResult(body).map((series: unknown) => {
     if (!isRecord(series) || !Array.isArray(series.values) || !isRecord(series.metric))
       throw new PrometheusRangeError('series without values');
     const labels: Record<string, string> = {};

@@ -100,16 +100,4 @@ export async function startTestApi(
   };
 }
 
-/** The current value of a counter (summed over labels matching `labels`). */
-export async function counterValue(
-  registry: Registry,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const metric = registry.getSingleMetric(name);
-  if (!metric) throw new Error(`metric ${name} is not registered`);
-  const { values } = await metric.get();
-  return values
-    .filter((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want))
-    .reduce((sum, v) => sum + v.value, 0);
-}
+export { counterValue } from '../../testing/counter-value.ts';

@@ -7,7 +7,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Kafka, type KafkaMessage, Partitioners } from 'kafkajs';
 import type pg from 'pg';
-import type { Registry } from 'prom-client';
 import type { LedgerEntry } from '../../../pg-mock/contract.ts';
 import { createKafka } from '../../bin/kafka-client.ts';
 import { type RelayService, type RelayServiceOverrides, startRelayService } from '../../bin/relay-service.ts';
@@ -74,18 +73,7 @@ export async function waitFor<T>(
   }
 }
 
-export async function counterValue(
-  registry: Registry,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const metric = registry.getSingleMetric(name);
-  if (!metric) return 0;
-  const { values } = await metric.get();
-  return values
-    .filter((v) => Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l))
-    .reduce((sum, v) => sum + v.value, 0);
-}
+export { counterValue } from '../../testing/counter-value.ts';
 
 export async function startTestStack(label: string, partitions = 3): Promise<TestStack> {
   const base = loadConfig();
