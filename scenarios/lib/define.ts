@@ -3,14 +3,7 @@
  * timeline, the strategy knobs, and what must be true afterwards. defineScenario() validates on
  * load and names the field and what was expected, so a typo in a file is one clear message.
  */
-import {
-  LINK_NAMES,
-  RELAY_ACK_MODES,
-  RELAY_ORDER_MODES,
-  WORKER_GUARD_MODES,
-  WORKER_PG_RETRY_MODES,
-  type StrategyKnobs,
-} from '../../system/src/config.ts';
+import { KNOB_NAMES, KNOBS, LINK_NAMES, type StrategyKnobs } from '../../system/src/config.ts';
 import { CHECK_NAMES, type CheckName } from '../../chaos/checker/result.ts';
 import { PROCESS_ACTIONS, PROCESS_TARGETS, TOXIC_KINDS, type TimedFault } from '../../chaos/faults/spec.ts';
 
@@ -296,14 +289,11 @@ export function validateScenario(s: unknown): Scenario {
     );
   s.faults.forEach((f: unknown, i) => validateFault(`faults[${i}]`, f, loadSeconds, warmUp));
   if (!isRecord(s.strategy)) fail('strategy', 'an object of strategy knobs', s.strategy);
-  noUnknownKeys('strategy', s.strategy, ['relayAck', 'relayOrder', 'workerPgRetry', 'workerGuard']);
-  if (s.strategy.relayAck !== undefined) oneOf('strategy.relayAck', s.strategy.relayAck, RELAY_ACK_MODES);
-  if (s.strategy.relayOrder !== undefined)
-    oneOf('strategy.relayOrder', s.strategy.relayOrder, RELAY_ORDER_MODES);
-  if (s.strategy.workerPgRetry !== undefined)
-    oneOf('strategy.workerPgRetry', s.strategy.workerPgRetry, WORKER_PG_RETRY_MODES);
-  if (s.strategy.workerGuard !== undefined)
-    oneOf('strategy.workerGuard', s.strategy.workerGuard, WORKER_GUARD_MODES);
+  noUnknownKeys('strategy', s.strategy, KNOB_NAMES);
+  for (const knob of KNOB_NAMES) {
+    if (s.strategy[knob] !== undefined)
+      oneOf<string>(`strategy.${knob}`, s.strategy[knob], KNOBS[knob].modes);
+  }
   if (!isRecord(s.instances)) fail('instances', 'an object { relay, worker }', s.instances);
   num('instances.relay', s.instances.relay, 1, 9, true);
   num('instances.worker', s.instances.worker, 1, 9, true);

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  KNOB_NAMES,
+  KNOBS,
   LINK_NAMES,
   LOOPBACK,
   ROBUST_STRATEGY,
   databaseUrl,
   kafkaBrokers,
+  knobEnvOf,
   loadConfig,
   strategyEnv,
+  type StrategyKnobs,
 } from './config.ts';
 
 const STANDARD_PORTS = [5432, 6379, 9092, 9093, 9090, 8474, 3000, 8080];
@@ -98,6 +102,15 @@ describe('loadConfig overrides', () => {
     expect(config.paths.stateDir).toBe('/tmp/other-lab/state');
     expect(databaseUrl(config)).toBe('postgres://paylab:p%40ss%20word@127.0.0.1:35000/paylab');
   });
+  it('shifts every default port by PAYLAB_PORT_OFFSET, so a second lab takes a disjoint port set', () => {
+    const shifted = loadConfig({ PAYLAB_PORT_OFFSET: '5000', PAYLAB_API_PORT: '30080' });
+    expect(shifted.services.db.port).toBe(20432);
+    expect(shifted.links.kafka.listen.port).toBe(34092);
+    expect(shifted.services.api.port).toBe(30080);
+    const base = new Set(allPorts(loadConfig({})));
+    expect(allPorts(shifted).filter((p) => base.has(p))).toEqual([]);
+    expect(() => loadConfig({ PAYLAB_PORT_OFFSET: '-1' })).toThrow(/PAYLAB_PORT_OFFSET/);
+  });
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PAYLAB_DB_PORT: '' }).services.db.port).toBe(15432);
   });
@@ -119,12 +132,21 @@ describe('loadConfig overrides', () => {
 
 describe('strategyEnv', () => {
   it('round-trips through loadConfig, so a child process sees the parent’s knobs', () => {
-    const knobs = {
-      relayAck: 'fire-and-forget',
-      relayOrder: 'parallel',
-      workerPgRetry: 'naive',
-      workerGuard: 'guard-before-process',
-    } as const;
-    expect(loadConfig(strategyEnv(knobs)).strategy).toEqual(knobs);
+    const naive = Object.fromEntries(KNOB_NAMES.map((k) => [k, KNOBS[k].modes[1]])) as StrategyKnobs;
+    expect(loadConfig(strategyEnv(naive)).strategy).toEqual(naive);
+    expect(loadConfig(strategyEnv(ROBUST_STRATEGY)).strategy).toEqual(ROBUST_STRATEGY);
+  });
+});
+
+describe('KNOBS', () => {
+  it('gives every knob its own variable and a robust default that differs from its naive values', () => {
+    const envs = KNOB_NAMES.map((k) => KNOBS[k].env);
+    expect(new Set(envs).size).toBe(envs.length);
+    for (const k of KNOB_NAMES) expect(ROBUST_STRATEGY[k]).toBe(KNOBS[k].modes[0]);
+  });
+  it('tells each service which knobs it reads', () => {
+    expect(knobEnvOf('relay')).toEqual(['PAYLAB_RELAY_ACK', 'PAYLAB_RELAY_ORDER']);
+    expect(knobEnvOf('api')).toEqual(['PAYLAB_API_COMMIT']);
+    expect(knobEnvOf('pg-mock')).toEqual([]);
   });
 });

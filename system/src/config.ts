@@ -19,40 +19,105 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 /** Loopback only: every lab-owned service binds here. */
 export const LOOPBACK = '127.0.0.1';
 
-export const RELAY_ACK_MODES = ['ack', 'fire-and-forget'] as const;
-/** ack: mark a row sent only after the broker acknowledged it.
- *  fire-and-forget: the original service's way — mark sent without awaiting the broker. */
-export type RelayAckMode = (typeof RELAY_ACK_MODES)[number];
+/**
+ * The strategy knobs, one table: each knob's environment variable, its values (the robust one
+ * first — it is the default), which service reads it, and what each value means. Everything else
+ * (the types, loadConfig, the child-process environment, scenario validation, which app restarts
+ * when a knob changes) is derived from this table: adding a knob is one entry here.
+ */
+export const KNOBS = {
+  relayAck: {
+    env: 'PAYLAB_RELAY_ACK',
+    service: 'relay',
+    modes: ['ack', 'fire-and-forget'],
+    meaning:
+      'ack: mark an outbox row sent only after the broker acknowledged it; fire-and-forget: mark it sent without awaiting the broker',
+  },
+  relayOrder: {
+    env: 'PAYLAB_RELAY_ORDER',
+    service: 'relay',
+    modes: ['ordered', 'parallel'],
+    meaning:
+      'ordered: never two events of one payment in flight; parallel: publish a batch concurrently, without per-key order',
+  },
+  workerPgRetry: {
+    env: 'PAYLAB_WORKER_PG_RETRY',
+    service: 'worker',
+    modes: ['inquire-first', 'naive'],
+    meaning:
+      'inquire-first: an unknown PG outcome is resolved by an inquiry before any new charge; naive: charge again under a new key',
+  },
+  workerGuard: {
+    env: 'PAYLAB_WORKER_GUARD',
+    service: 'worker',
+    modes: ['processed-in-transaction', 'guard-before-process'],
+    meaning:
+      'processed-in-transaction: the processed-event record commits with the state change; guard-before-process: a guard row in its own transaction first',
+  },
+  apiCommit: {
+    env: 'PAYLAB_API_COMMIT',
+    service: 'api',
+    modes: ['commit-first', 'answer-first'],
+    meaning:
+      'commit-first: answer 201 only after the create transaction committed; answer-first: answer before the commit, which may still fail',
+  },
+  workerDedup: {
+    env: 'PAYLAB_WORKER_DEDUP',
+    service: 'worker',
+    modes: ['processed-record', 'none'],
+    meaning:
+      'processed-record: an event already processed is absorbed; none: no processed-event record, a redelivered event is applied again',
+  },
+  workerTransition: {
+    env: 'PAYLAB_WORKER_TRANSITION',
+    service: 'worker',
+    modes: ['conditional', 'blind'],
+    meaning:
+      'conditional: a state change applies only from the states it expects; blind: it overwrites whatever state the payment is in, terminal ones too',
+  },
+  workerCancel: {
+    env: 'PAYLAB_WORKER_CANCEL',
+    service: 'worker',
+    modes: ['reconcile', 'trust-not-found'],
+    meaning:
+      'reconcile: a cancel makes sure no capture of the payment stays live, late ones included; trust-not-found: a not-found inquiry is final and a late capture is never refunded',
+  },
+  workerPoison: {
+    env: 'PAYLAB_WORKER_POISON',
+    service: 'worker',
+    modes: ['dead-letter', 'drop'],
+    meaning:
+      'dead-letter: an event the worker cannot process goes to the dead-letter topic with its reason; drop: it is committed and forgotten',
+  },
+} as const satisfies Record<
+  string,
+  {
+    env: string;
+    service: 'api' | 'relay' | 'worker';
+    modes: readonly [string, string, ...string[]];
+    meaning: string;
+  }
+>;
 
-export const RELAY_ORDER_MODES = ['ordered', 'parallel'] as const;
-/** ordered: never two events of one payment in flight out of order.
- *  parallel: publish a batch concurrently, without per-key order. */
-export type RelayOrderMode = (typeof RELAY_ORDER_MODES)[number];
+export type KnobName = keyof typeof KNOBS;
+export const KNOB_NAMES = Object.keys(KNOBS) as KnobName[];
 
-export const WORKER_PG_RETRY_MODES = ['inquire-first', 'naive'] as const;
-/** inquire-first: an unknown PG outcome is resolved by an inquiry before any new charge.
- *  naive: retry the charge after an unknown outcome without asking the PG what happened. */
-export type WorkerPgRetryMode = (typeof WORKER_PG_RETRY_MODES)[number];
+/** One value per knob; the robust value (each knob's first mode) is the default. */
+export type StrategyKnobs = { [K in KnobName]: (typeof KNOBS)[K]['modes'][number] };
 
-export const WORKER_GUARD_MODES = ['processed-in-transaction', 'guard-before-process'] as const;
-/** processed-in-transaction: the processed-event record commits with the state change.
- *  guard-before-process: the original way — a guard row in its own transaction, then processing. */
-export type WorkerGuardMode = (typeof WORKER_GUARD_MODES)[number];
+export type RelayAckMode = StrategyKnobs['relayAck'];
+export type RelayOrderMode = StrategyKnobs['relayOrder'];
+export type WorkerPgRetryMode = StrategyKnobs['workerPgRetry'];
+export type WorkerGuardMode = StrategyKnobs['workerGuard'];
 
-/** Robust values are the defaults; each naive value exists so a scenario can show what it breaks. */
-export interface StrategyKnobs {
-  relayAck: RelayAckMode;
-  relayOrder: RelayOrderMode;
-  workerPgRetry: WorkerPgRetryMode;
-  workerGuard: WorkerGuardMode;
+export const ROBUST_STRATEGY: StrategyKnobs = Object.fromEntries(
+  KNOB_NAMES.map((k) => [k, KNOBS[k].modes[0]]),
+) as StrategyKnobs;
+
+/** The knobs one service reads: its app is restarted when one of them changes. */
+export function knobEnvOf(service: string): string[] {
+  return KNOB_NAMES.filter((k) => KNOBS[k].service === service).map((k) => KNOBS[k].env);
 }
-
-export const ROBUST_STRATEGY: StrategyKnobs = {
-  relayAck: 'ack',
-  relayOrder: 'ordered',
-  workerPgRetry: 'inquire-first',
-  workerGuard: 'processed-in-transaction',
-};
 
 export interface TopicSpec {
   name: string;
@@ -170,8 +235,14 @@ function int(env: Env, key: string, fallback: number, min = 0, max = Number.MAX_
   return value;
 }
 
+/**
+ * A lab port: its own variable wins; otherwise the default shifted by PAYLAB_PORT_OFFSET, so a
+ * second lab on one machine (another clone, a parallel engineer) takes a whole other port set with one
+ * variable.
+ */
 function port(env: Env, key: string, fallback: number): number {
-  return int(env, key, fallback, 1, 65535);
+  const offset = int(env, 'PAYLAB_PORT_OFFSET', 0, 0, 20000);
+  return int(env, key, fallback + offset, 1, 65535);
 }
 
 function oneOf<T extends string>(env: Env, key: string, allowed: readonly T[], fallback: T): T {
@@ -269,17 +340,9 @@ export function loadConfig(env: Env = process.env): LabConfig {
       relay: int(env, 'PAYLAB_RELAY_INSTANCES', 1, 0, 9),
       worker: int(env, 'PAYLAB_WORKER_INSTANCES', 2, 0, 9),
     },
-    strategy: {
-      relayAck: oneOf(env, 'PAYLAB_RELAY_ACK', RELAY_ACK_MODES, ROBUST_STRATEGY.relayAck),
-      relayOrder: oneOf(env, 'PAYLAB_RELAY_ORDER', RELAY_ORDER_MODES, ROBUST_STRATEGY.relayOrder),
-      workerPgRetry: oneOf(
-        env,
-        'PAYLAB_WORKER_PG_RETRY',
-        WORKER_PG_RETRY_MODES,
-        ROBUST_STRATEGY.workerPgRetry,
-      ),
-      workerGuard: oneOf(env, 'PAYLAB_WORKER_GUARD', WORKER_GUARD_MODES, ROBUST_STRATEGY.workerGuard),
-    },
+    strategy: Object.fromEntries(
+      KNOB_NAMES.map((k) => [k, oneOf<string>(env, KNOBS[k].env, KNOBS[k].modes, ROBUST_STRATEGY[k])]),
+    ) as StrategyKnobs,
     seed: int(env, 'PAYLAB_SEED', 42),
   };
 }
@@ -301,10 +364,5 @@ export function databaseUrl(config: LabConfig, database = config.db.database): s
 
 /** Environment that pins the strategy knobs for a child process (api, relay, worker). */
 export function strategyEnv(strategy: StrategyKnobs): Record<string, string> {
-  return {
-    PAYLAB_RELAY_ACK: strategy.relayAck,
-    PAYLAB_RELAY_ORDER: strategy.relayOrder,
-    PAYLAB_WORKER_PG_RETRY: strategy.workerPgRetry,
-    PAYLAB_WORKER_GUARD: strategy.workerGuard,
-  };
+  return Object.fromEntries(KNOB_NAMES.map((k) => [KNOBS[k].env, strategy[k]]));
 }

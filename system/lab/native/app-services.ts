@@ -1,7 +1,7 @@
 /** The payment stack's processes: `node --import tsx system/src/bin/<name>.ts`, one process each. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { strategyEnv, type AppService, type LabConfig } from '../../src/config.ts';
+import { knobEnvOf, strategyEnv, type AppService, type LabConfig } from '../../src/config.ts';
 import { httpOk } from './probes.ts';
 import type { ServiceDef } from './service-def.ts';
 
@@ -35,12 +35,12 @@ async function appHealthy(base: string): Promise<boolean> {
   return httpOk(`${base}/health/ready`);
 }
 
-/** The knobs each service reads (config.ts strategyEnv); PAYLAB_SEED drives the PG's randomness. */
+/** The settings each service reads (config.ts KNOBS); PAYLAB_SEED drives the PG's randomness. */
 const SETTINGS_ENV: Record<AppService, string[]> = {
-  api: [],
+  api: knobEnvOf('api'),
   'pg-mock': ['PAYLAB_SEED'],
-  relay: ['PAYLAB_RELAY_ACK', 'PAYLAB_RELAY_ORDER'],
-  worker: ['PAYLAB_WORKER_PG_RETRY', 'PAYLAB_WORKER_GUARD'],
+  relay: knobEnvOf('relay'),
+  worker: knobEnvOf('worker'),
 };
 
 export function appService(service: AppService, instance: number): ServiceDef {
