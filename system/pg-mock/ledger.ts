@@ -61,7 +61,11 @@ export function createLedger(now: () => Date = () => new Date()): Ledger {
         createdAt: now().toISOString(),
       };
       const ofPayment = byPayment.get(request.paymentId) ?? [];
-      const doubleCapture = entry.status === 'captured' && live(ofPayment).length > 0;
+      // As the checker counts it: any earlier successful capture, refunded or not, makes this one a
+      // second charge (capture → refund → capture charged the customer twice).
+      const doubleCapture =
+        entry.status === 'captured' &&
+        ofPayment.some((e) => e.status === 'captured' || e.status === 'refunded');
       if (doubleCapture) doubleCapturesEver += 1;
       ofPayment.push(entry);
       byPayment.set(request.paymentId, ofPayment);
