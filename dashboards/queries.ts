@@ -16,6 +16,9 @@ function acceptLatencyQuantile(q: number): string {
   return `histogram_quantile(${q}, sum by (le) (rate(${METRICS.httpRequestDuration}_bucket{${createPayment}}[${SLI_WINDOW}])))`;
 }
 
+/** Every relay and worker exports the same table-wide count: max, never sum (that counts it N times). */
+export const OUTBOX_PENDING_ROWS = `max(${METRICS.outboxPendingRows}) or vector(0)`;
+
 export const EXTRA_SCALAR_IDS = [
   'accepted_rate',
   'completed_rate',
@@ -41,8 +44,7 @@ const EXTRA_QUERIES: readonly ScalarQuery[] = [
   { id: 'failed_rate', promql: ratePerSecond(METRICS.paymentsSettled, 'state="failed"') },
   { id: 'latency_p50', promql: acceptLatencyQuantile(0.5) },
   { id: 'latency_p99', promql: acceptLatencyQuantile(0.99) },
-  // Several relays may each report the same table-wide count, so max, not sum.
-  { id: 'outbox_pending', promql: `max(${METRICS.outboxPendingRows}) or vector(0)` },
+  { id: 'outbox_pending', promql: OUTBOX_PENDING_ROWS },
 ];
 
 export const SCALAR_QUERIES: readonly ScalarQuery[] = [

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { RULES_FILE } from '../generate.ts';
 import { RULE_GROUPS, type AlertingRule } from './rules.ts';
+import { sli } from '../sli.ts';
+import { CHART_QUERIES } from '../../scenarios/runner/analysis.ts';
 
 const run = promisify(execFile);
 const PROMTOOL = process.env.PAYLAB_PROMTOOL ?? 'promtool';
@@ -120,6 +122,87 @@ const unitTests = {
   ],
 };
 
+function chartQuery(chart: string, series: string): string {
+  const found = CHART_QUERIES.find((c) => c.id === chart)?.series.find((s) => s.name === series);
+  if (!found) throw new Error(`no chart series ${chart}/${series}`);
+  return found.promql;
+}
+
+/** The queries the report and recovery read, evaluated by Prometheus itself on synthetic series. */
+const queryTests = {
+  rule_files: [],
+  evaluation_interval: '1s',
+  tests: [
+    {
+      // The api is down: it answers nothing (so its own counter says nothing), while k6 sees every
+      // create refused (status 0). The accept error rate must see the outage from the client's side.
+      interval: '1s',
+      input_series: [
+        { series: `paylab_http_requests_total{${create},status="201"}`, values: '0+10x20 200x40' },
+        { series: 'k6_http_reqs_total{name="create",status="201"}', values: '0+10x20 200x40' },
+        { series: 'k6_http_reqs_total{name="create",status="0"}', values: '0x20 0+10x40' },
+        { series: 'k6_http_reqs_total{name="cancel",status="409"}', values: '0+5x60' },
+      ],
+      promql_expr_test: [
+        {
+          expr: sli('accept_error_rate').promql,
+          eval_time: '15s',
+          exp_samples: [{ labels: '{}', value: 0 }],
+        },
+        {
+          expr: sli('accept_error_rate').promql,
+          eval_time: '45s',
+          exp_samples: [{ labels: '{}', value: 1 }],
+        },
+      ],
+    },
+    {
+      // The API counts a 503 that k6 also sees: the worse of the two views, not their sum.
+      interval: '1s',
+      input_series: [
+        { series: `paylab_http_requests_total{${create},status="201"}`, values: '0+9x60' },
+        { series: `paylab_http_requests_total{${create},status="503"}`, values: '0+1x60' },
+        { series: 'k6_http_reqs_total{name="create",status="201"}', values: '0+9x60' },
+        { series: 'k6_http_reqs_total{name="create",status="503"}', values: '0+1x60' },
+      ],
+      promql_expr_test: [
+        {
+          expr: sli('accept_error_rate').promql,
+          eval_time: '30s',
+          exp_samples: [{ labels: '{}', value: 0.1 }],
+        },
+      ],
+    },
+    {
+      // Every relay and worker exports the same table-wide count: the chart shows it once.
+      interval: '1s',
+      input_series: [
+        { series: 'paylab_outbox_pending_rows{job="relay",instance="relay-0"}', values: '10x30' },
+        { series: 'paylab_outbox_pending_rows{job="worker",instance="worker-0"}', values: '10x30' },
+        { series: 'paylab_outbox_pending_rows{job="worker",instance="worker-1"}', values: '10x30' },
+      ],
+      promql_expr_test: [
+        {
+          expr: chartQuery('outbox-rows', 'pending rows'),
+          eval_time: '20s',
+          exp_samples: [{ labels: '{}', value: 10 }],
+        },
+      ],
+    },
+  ],
+};
+
+async function promtoolTest(file: string, content: object): Promise<{ ok: boolean; output: string }> {
+  await writeFile(file, stringify(content));
+  return run(PROMTOOL, ['test', 'rules', file]).then(
+    (r) => ({ ok: true, output: r.stdout + r.stderr }),
+    (e: { stdout?: string; stderr?: string }) => ({
+      ok: false,
+      output: `${e.stdout ?? ''}${e.stderr ?? ''}`,
+    }),
+  );
+}
+
 describe('Prometheus rules under promtool', () => {
   let dir = '';
   beforeAll(async () => {
@@ -135,16 +218,13 @@ describe('Prometheus rules under promtool', () => {
   });
 
   it('promtool test rules: recording rules compute the SLIs and alerts fire when they should', async () => {
-    const file = path.join(dir, 'paylab.test.yml');
-    await writeFile(file, stringify(unitTests));
-    const result = await run(PROMTOOL, ['test', 'rules', file]).then(
-      (r) => ({ ok: true, output: r.stdout + r.stderr }),
-      (e: { stdout?: string; stderr?: string }) => ({
-        ok: false,
-        output: `${e.stdout ?? ''}${e.stderr ?? ''}`,
-      }),
-    );
+    const result = await promtoolTest(path.join(dir, 'paylab.test.yml'), unitTests);
     expect(result.output).toMatch(/SUCCESS/);
+    expect(result.ok, result.output).toBe(true);
+  });
+
+  it('promtool evaluates the SLI and chart queries: client-side errors count, table-wide gauges count once', async () => {
+    const result = await promtoolTest(path.join(dir, 'queries.test.yml'), queryTests);
     expect(result.ok, result.output).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
  * each recorded fault window for each SLI, the capacity number, and the chart queries.
  */
 import { SLIS, SLI_WINDOW, type SliId } from '../../dashboards/sli.ts';
+import { OUTBOX_PENDING_ROWS } from '../../dashboards/queries.ts';
 import { METRICS } from '../../system/src/metric-names.ts';
 import {
   combineRecoveries,
@@ -165,9 +166,7 @@ export const CHART_QUERIES: readonly ChartQuery[] = [
     id: 'outbox-rows',
     title: 'unpublished outbox rows',
     unit: 'rows',
-    series: [
-      { name: 'pending rows', color: '#8c564b', promql: `sum(${METRICS.outboxPendingRows}) or vector(0)` },
-    ],
+    series: [{ name: 'pending rows', color: '#8c564b', promql: OUTBOX_PENDING_ROWS }],
   },
   {
     id: 'consumer',
@@ -179,6 +178,8 @@ export const CHART_QUERIES: readonly ChartQuery[] = [
     id: 'errors',
     title: 'accept error rate',
     unit: 'ratio',
-    series: [{ name: '5xx + 429 share', color: '#e377c2', promql: sliQuery('accept_error_rate') }],
+    series: [
+      { name: '5xx + 429 + unanswered share', color: '#e377c2', promql: sliQuery('accept_error_rate') },
+    ],
   },
 ];
