@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../chaos/recovery/recovery.ts';
-import { bandsFromWarmUp, capacityOf, recoveriesOf } from './analysis.ts';
+import { bandsFromWarmUp, capacityOf, drainMayStop, recoveriesOf } from './analysis.ts';
 
 const T0 = 1_700_000_000_000;
 function series(values: readonly (number | null)[]): Sample[] {
@@ -58,5 +58,49 @@ describe('recoveries over recorded windows', () => {
     );
     expect(r[0]?.recovery.perSli.consumer_lag).toMatchObject({ status: 'recovered', seconds: 3 });
     expect(r[1]?.recovery.status).toBe('unknown');
+  });
+});
+
+describe('when the drain may stop', () => {
+  const lagAfterFault = (tail: number[]) =>
+    series([...Array.from({ length: 30 }, () => 0), 900, 800, 700, ...tail]);
+  const window = {
+    id: 'f1',
+    label: 'x',
+    target: 'kafka',
+    kind: 'link:down',
+    start: T0 + 25_000,
+    end: T0 + 30_000,
+  };
+  const judge = (lag: Sample[], observedUntil: number) =>
+    recoveriesOf(
+      [window],
+      { consumer_lag: lag },
+      bandsFromWarmUp({ consumer_lag: lag }, T0, 25),
+      T0 + 30_000,
+      observedUntil,
+      T0 + 31_000,
+    );
+
+  it('keeps watching a fault whose SLI is still out of band, though every payment settled', () => {
+    const lag = lagAfterFault([600, 500]);
+    const until = T0 + 34_000;
+    expect(judge(lag, until)[0]?.recovery.status).toBe('not-recovered');
+    expect(drainMayStop(until, true, T0 + 32_000, judge(lag, until))).toBe(false);
+  });
+
+  it('stops once the SLI is back in its band for the needed samples', () => {
+    const lag = lagAfterFault([0, 0, 0, 0, 0, 0]);
+    const until = T0 + 38_000;
+    expect(judge(lag, until)[0]?.recovery.perSli.consumer_lag?.status).toBe('recovered');
+    expect(drainMayStop(until, true, T0 + 32_000, judge(lag, until))).toBe(true);
+  });
+
+  it('never stops before payments settle or before the minimum observation time', () => {
+    const lag = lagAfterFault([0, 0, 0, 0, 0, 0]);
+    const until = T0 + 38_000;
+    expect(drainMayStop(until, false, T0 + 32_000, judge(lag, until))).toBe(false);
+    expect(drainMayStop(until, true, T0 + 40_000, judge(lag, until))).toBe(false);
+    expect(drainMayStop(until, true, T0 + 32_000, [])).toBe(true);
   });
 });

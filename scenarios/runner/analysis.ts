@@ -71,6 +71,22 @@ export function recoveriesOf(
   });
 }
 
+/**
+ * Whether the drain may stop: every payment settled, the minimum observation time passed, and no
+ * fault still outside its band. A fault that has not recovered YET is watched until the drain
+ * deadline — stopping earlier would judge it on too few samples and print "did not recover before
+ * the deadline" long before the deadline (a late-clearing backlog got a false FAIL that way).
+ */
+export function drainMayStop(
+  now: number,
+  settled: boolean,
+  minUntil: number,
+  recoveries: readonly Pick<FaultRecoveryRecord, 'recovery'>[],
+): boolean {
+  if (!settled || now < minUntil) return false;
+  return recoveries.every((r) => r.recovery.status !== 'not-recovered');
+}
+
 export const CAPACITY_STREAK = 5;
 
 /** The highest accepted rate held for CAPACITY_STREAK consecutive samples while every bound held. */

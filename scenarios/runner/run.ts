@@ -36,7 +36,15 @@ import { renderMarkdown } from '../../chaos/report/markdown.ts';
 import { renderHtml } from '../../chaos/report/html.ts';
 import { loadDurationSeconds, plannedIterations, type Scenario } from '../lib/define.ts';
 import { scheduleFaults } from '../lib/overrides.ts';
-import { bandsFromWarmUp, capacityOf, CHART_QUERIES, recoveriesOf, warmUpRange } from './analysis.ts';
+import {
+  bandsFromWarmUp,
+  capacityOf,
+  CHART_QUERIES,
+  drainMayStop,
+  recoveriesOf,
+  warmUpRange,
+} from './analysis.ts';
+import type { FaultRecoveryRecord } from '../../chaos/verdicts.ts';
 import { k6Files, startK6, waitForLoadStart } from './k6-process.ts';
 
 export interface RunOptions {
@@ -120,6 +128,28 @@ async function counterIncrease(
   const series = await queryRangeRaw(base, metric, from - 5000, to).catch(() => null);
   // No series: the counter was never incremented by a scraped worker, which is a real zero.
   return series === null ? null : Math.round(counterGrowth(series, from));
+}
+
+/** The recovery of every fault window as the SLIs show it up to `now` (none, if Prometheus cannot say). */
+async function recoveriesSoFar(
+  prom: string,
+  scenario: Scenario,
+  events: readonly TimelineEvent[],
+  loadStart: number,
+  loadEnd: number,
+  now: number,
+  settledAt: number | null,
+): Promise<FaultRecoveryRecord[]> {
+  const windows = windowsOf(events);
+  if (windows.length === 0) return [];
+  try {
+    const series: Partial<Record<SliId, Sample[]>> = {};
+    for (const sli of SLIS) series[sli.id] = await queryRange(prom, sli.promql, loadStart - 5000, now);
+    const bands = bandsFromWarmUp(series, loadStart, scenario.warmUpSeconds);
+    return recoveriesOf(windows, series, bands, loadEnd, now, settledAt);
+  } catch {
+    return [];
+  }
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunOutcome> {
@@ -292,10 +322,24 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
           type: 'message',
           text: `drain: ${p.open} of ${p.payments} payments not terminal, ${p.pendingOutbox} outbox rows pending`,
         });
-      if (p && p.open === 0 && p.pendingOutbox === 0) {
-        settledAt ??= now;
-        if (now >= minUntil) break;
-      } else settledAt = null;
+      const settled = p !== null && p.open === 0 && p.pendingOutbox === 0;
+      if (settled) settledAt ??= now;
+      else settledAt = null;
+      if (settled && now >= minUntil) {
+        // Payments settled; the SLIs must also be seen back in band, or the deadline must pass.
+        const recoveries = await recoveriesSoFar(
+          prom,
+          scenario,
+          timeline.events,
+          loadStart,
+          loadEnd,
+          now,
+          settledAt,
+        );
+        if (drainMayStop(now, settled, minUntil, recoveries)) break;
+        const waiting = recoveries.filter((r) => r.recovery.status === 'not-recovered').map((r) => r.label);
+        view.push({ type: 'message', text: `drain: waiting for ${waiting.join(', ')} to recover` });
+      }
       await sleep(Math.min(2000, drainDeadline - now), signal);
     }
     if (signal.aborted)
