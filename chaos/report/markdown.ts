@@ -96,12 +96,16 @@ export function renderMarkdown(r: RunReport): string {
   if (r.windows.length > 0) {
     out.push('### Problems per fault window');
     out.push('');
-    out.push(`| check | ${r.windows.map((w) => w.id).join(' | ')} | outside |`);
-    out.push(`|---|${r.windows.map(() => '---').join('|')}|---|`);
-    for (const c of r.checks.filter((x) => x.problemCount > 0)) {
-      out.push(
-        `| ${c.name} | ${r.windows.map((w) => c.perWindow[w.id] ?? 0).join(' | ')} | ${c.perWindow.outside ?? 0} |`,
-      );
+    const withProblems = r.checks.filter((x) => x.problemCount > 0);
+    if (withProblems.length === 0) out.push('No check found a problem, inside or outside a fault window.');
+    else {
+      out.push(`| check | ${r.windows.map((w) => w.id).join(' | ')} | outside |`);
+      out.push(`|---|${r.windows.map(() => '---').join('|')}|---|`);
+      for (const c of withProblems) {
+        out.push(
+          `| ${c.name} | ${r.windows.map((w) => c.perWindow[w.id] ?? 0).join(' | ')} | ${c.perWindow.outside ?? 0} |`,
+        );
+      }
     }
     out.push('');
   }

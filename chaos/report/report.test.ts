@@ -146,4 +146,62 @@ describe('report', () => {
     });
     expect((svg.match(/M/g) ?? []).length).toBeGreaterThanOrEqual(2);
   });
+  it('when no check found a problem, the per-window section says so instead of printing a bare header', () => {
+    const r = report();
+    const md = renderMarkdown({
+      ...r,
+      checks: r.checks.map((c) => ({ ...c, problemCount: 0, perWindow: {} })),
+    });
+    const section = md.slice(
+      md.indexOf('### Problems per fault window'),
+      md.indexOf('## Faults and recovery'),
+    );
+    expect(section).toContain('No check found a problem');
+    expect(section).not.toContain('| check |');
+  });
+  it('y-axis ticks are round numbers (0.01, 0.02 …), not quarters of the maximum (0.013, 0.038)', () => {
+    const svg = lineChart({
+      title: 't',
+      unit: 'ratio',
+      series: [
+        {
+          name: 's',
+          color: '#000',
+          samples: [
+            { t: 0, v: 0.041 },
+            { t: 1000, v: 0.002 },
+          ],
+        },
+      ],
+      windows: [],
+      start: 0,
+      end: 1000,
+    });
+    const ticks = [...svg.matchAll(/text-anchor="end"[^>]*>([^<]+)</g)].map((m) => m[1]);
+    expect(ticks).toEqual(['0', '0.01', '0.02', '0.03', '0.04', '0.05']);
+  });
+  it('a series drawn on top of an identical one leaves it visible (each series its own dash)', () => {
+    const samples = [
+      { t: 0, v: 5 },
+      { t: 1000, v: 5 },
+    ];
+    const svg = lineChart({
+      title: 't',
+      unit: 'u',
+      series: [
+        { name: 'accepted', color: '#1f77b4', samples },
+        { name: 'settled', color: '#2ca02c', samples },
+      ],
+      windows: [],
+      start: 0,
+      end: 1000,
+    });
+    const paths = [...svg.matchAll(/<path [^>]*>/g)].map((m) => m[0]);
+    expect(paths).toHaveLength(2);
+    expect(paths[0]).not.toContain('stroke-dasharray');
+    expect(paths[1]).toContain('stroke-dasharray');
+    expect(Number(/stroke-width="([\d.]+)"/.exec(paths[0] ?? '')?.[1])).toBeGreaterThan(
+      Number(/stroke-width="([\d.]+)"/.exec(paths[1] ?? '')?.[1]),
+    );
+  });
 });

@@ -33,19 +33,25 @@ function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function niceMax(v: number): number {
-  if (v <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
+/** Round y-axis ticks: a step of 1, 2 or 5 × 10^k, at most five steps up to the largest value. */
+export function yTicks(max: number): { step: number; top: number; decimals: number } {
+  const v = max > 0 && Number.isFinite(max) ? max : 1;
+  const magnitude = 10 ** Math.floor(Math.log10(v / 5));
+  const step =
+    [1, 2, 5, 10].map((m) => m * magnitude).find((candidate) => Math.ceil(v / candidate - 1e-9) <= 5) ??
+    10 * magnitude;
+  const top = step * Math.max(1, Math.ceil(v / step - 1e-9));
+  return { step, top, decimals: Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) };
 }
 
-export function formatValue(v: number): string {
-  if (v === 0) return '0';
-  if (Math.abs(v) >= 100) return v.toFixed(0);
-  if (Math.abs(v) >= 1) return v.toFixed(1);
-  return v.toPrecision(2);
-}
+/** Line styles by series index: the first solid and wider, later ones dashed on top, so a series
+ *  that equals another (accepted and settled in a calm run) stays visible under it. */
+const STROKES = [
+  { width: 2.6, dash: '' },
+  { width: 1.6, dash: '6 3' },
+  { width: 1.6, dash: '2 2' },
+  { width: 1.6, dash: '8 3 2 3' },
+];
 
 export function lineChart(spec: ChartSpec): string {
   const width = spec.width ?? 760;
@@ -57,7 +63,8 @@ export function lineChart(spec: ChartSpec): string {
   const values = spec.series
     .flatMap((s) => s.samples.filter((p) => p.t >= spec.start && p.t <= spec.end).map((p) => p.v))
     .filter((v): v is number => v !== null && Number.isFinite(v));
-  const yMax = niceMax(values.length === 0 ? 1 : Math.max(...values));
+  const ticks = yTicks(values.length === 0 ? 1 : Math.max(...values));
+  const yMax = ticks.top;
   const x = (t: number) => pad.left + ((t - spec.start) / span) * w;
   const y = (v: number) => pad.top + h - (Math.min(v, yMax) / yMax) * h;
   const parts: string[] = [];
@@ -74,14 +81,14 @@ export function lineChart(spec: ChartSpec): string {
       `<rect x="${x1.toFixed(1)}" y="${pad.top}" width="${Math.max(1, x2 - x1).toFixed(1)}" height="${h}" fill="#f4a261" fill-opacity="0.25"><title>${esc(win.label)}</title></rect>`,
     );
   }
-  for (let i = 0; i <= 4; i += 1) {
-    const v = (yMax * i) / 4;
+  for (let i = 0; i * ticks.step <= yMax * (1 + 1e-9); i += 1) {
+    const v = i * ticks.step;
     const yy = y(v).toFixed(1);
     parts.push(
       `<line x1="${pad.left}" x2="${pad.left + w}" y1="${yy}" y2="${yy}" stroke="#ddd" stroke-width="1"/>`,
     );
     parts.push(
-      `<text x="${pad.left - 6}" y="${yy}" font-size="10" text-anchor="end" dominant-baseline="middle" fill="#555">${formatValue(v)}</text>`,
+      `<text x="${pad.left - 6}" y="${yy}" font-size="10" text-anchor="end" dominant-baseline="middle" fill="#555">${v === 0 ? '0' : v.toFixed(ticks.decimals)}</text>`,
     );
   }
   const seconds = span / 1000;
@@ -109,10 +116,14 @@ export function lineChart(spec: ChartSpec): string {
       d += `${pen ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`;
       pen = true;
     }
-    if (d !== '') parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.6"/>`);
+    const stroke = STROKES[i % STROKES.length] ?? { width: 1.6, dash: '' };
+    const dash = stroke.dash === '' ? '' : ` stroke-dasharray="${stroke.dash}"`;
+    if (d !== '')
+      parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${stroke.width}"${dash}/>`);
     const lx = pad.left + w - 150;
+    const ly = pad.top + 6 + i * 14;
     parts.push(
-      `<rect x="${lx}" y="${pad.top + 4 + i * 14}" width="10" height="3" fill="${s.color}"/><text x="${lx + 14}" y="${pad.top + 8 + i * 14}" font-size="10">${esc(s.name)}</text>`,
+      `<line x1="${lx}" x2="${lx + 12}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="${stroke.width}"${dash}/><text x="${lx + 16}" y="${ly + 3}" font-size="10">${esc(s.name)}</text>`,
     );
   });
   parts.push(`<rect x="${pad.left}" y="${pad.top}" width="${w}" height="${h}" fill="none" stroke="#999"/>`);
