@@ -55,6 +55,7 @@ function busyState(): ViewState {
       targetRate: 50,
       achievedRate: 49.8,
       vus: 12,
+      vusAllocated: 16,
       droppedIterations: 0,
     },
     {
@@ -98,7 +99,7 @@ describe('LiveDashboard', () => {
     const frame = text.join('\n');
     for (const expected of [
       'paylab · pg-5xx-burst',
-      'target 50.0/s · achieved 49.8/s · VUs 12 · dropped 0',
+      'target 50.0/s · achieved 49.8/s · VUs 12/16 · dropped 0',
       'accepted',
       'completed    48.1/s',
       'failed       1.2/s',

@@ -11,8 +11,17 @@ export interface LoadProgressEvent {
   totalSeconds: number;
   targetRate: number;
   achievedRate: number;
+  /** Peak of k6's busy VUs over the last seconds (the instant value is mostly 0 between requests). */
   vus: number;
+  /** VUs k6 has allocated so far (its summary's vus_max). */
+  vusAllocated: number;
   droppedIterations: number;
+}
+
+/** k6 has exited: the load is over after this many seconds (the bar stops short of 100 % otherwise). */
+export interface LoadFinishedEvent {
+  type: 'load-finished';
+  elapsedSeconds: number;
 }
 
 export interface FaultStartedEvent {
@@ -67,6 +76,7 @@ export interface MessageEvent {
 
 export type LiveEventBody =
   | LoadProgressEvent
+  | LoadFinishedEvent
   | FaultStartedEvent
   | FaultEndedEvent
   | RecoveryMeasuredEvent

@@ -15,6 +15,7 @@ import {
   sparkline,
 } from './format.ts';
 import {
+  labStarting,
   counterSinceStart,
   recoveryTimerSeconds,
   type LogEntry,
@@ -91,7 +92,7 @@ export function LoadPanel({ state, width }: { state: ViewState; width: number })
   const barWidth = Math.max(5, Math.min(30, width - LABEL_WIDTH - 22));
   const progress = `${formatClock(elapsed)}/${total !== undefined ? formatClock(total) : NO_DATA} ${progressBar(fraction, barWidth)} ${Math.round(Math.min(1, fraction) * 100)}%`;
   const rates = load
-    ? `target ${formatRate(load.targetRate)} · achieved ${formatRate(load.achievedRate)} · VUs ${load.vus} · dropped ${load.droppedIterations}`
+    ? `target ${formatRate(load.targetRate)} · achieved ${formatRate(load.achievedRate)} · VUs ${load.vus}/${load.vusAllocated} · dropped ${load.droppedIterations}`
     : 'waiting for k6…';
   const behind =
     load !== undefined && (load.droppedIterations > 0 || load.achievedRate < load.targetRate * 0.95);
@@ -272,6 +273,15 @@ export function Footer({
     );
   }
   const band = state.bandSource === 'none' ? 'no band yet' : `band ${state.bandSource}`;
+  if (state.prometheusError !== undefined && labStarting(state)) {
+    return (
+      <Box width={width}>
+        <Text color="gray" wrap="truncate-end">
+          q quit · the lab is starting; live numbers follow once Prometheus answers
+        </Text>
+      </Box>
+    );
+  }
   if (state.prometheusError !== undefined) {
     return (
       <Box width={width}>

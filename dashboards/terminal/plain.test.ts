@@ -46,4 +46,29 @@ describe('startPlainView', () => {
     );
     expect(lines).toHaveLength(afterStop);
   });
+
+  it('while the runner brings the lab up, then an unreachable Prometheus prints no progress lines; once the load starts it does', async () => {
+    const lines: string[] = [];
+    let clock = Date.UTC(2026, 10, 25, 20, 0, 0);
+    const sampler = async (): Promise<Sample> => {
+      clock += 1000;
+      throw new Error('Prometheus at http://prom is not reachable — is the lab up (npm run lab -- up)?');
+    };
+    const view = startPlainView({
+      prometheusUrl: 'http://prom',
+      title: 'smoke',
+      write: (line) => lines.push(line),
+      sampler,
+      sampleIntervalMs: 5,
+      progressEveryMs: 1000,
+      now: () => clock,
+    });
+    view.push({ type: 'phase', phase: 'prepare', at: clock });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(lines.filter((l) => l.includes('is the lab up'))).toEqual([]);
+    view.push({ type: 'phase', phase: 'load', at: clock });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await view.stop();
+    expect(lines.some((l) => l.includes('is the lab up'))).toBe(true);
+  });
 });

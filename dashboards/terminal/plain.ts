@@ -5,6 +5,7 @@
 import { formatClock, formatCount, formatRate, formatSeconds, formatTimeOfDay } from './format.ts';
 import type { LiveEvent, LiveView, LiveViewOptions } from './live-events.ts';
 import {
+  labStarting,
   counterSinceStart,
   initialViewState,
   viewReducer,
@@ -19,7 +20,7 @@ export function progressLine(state: ViewState): string {
   const l = state.latest;
   const elapsed = formatClock((state.now - state.startedAt) / 1000);
   const load = state.load
-    ? ` load ${formatClock(state.load.elapsedSeconds)}/${formatClock(state.load.totalSeconds)} target ${formatRate(state.load.targetRate)} achieved ${formatRate(state.load.achievedRate)} vus ${state.load.vus} dropped ${state.load.droppedIterations} |`
+    ? ` load ${formatClock(state.load.elapsedSeconds)}/${formatClock(state.load.totalSeconds)} target ${formatRate(state.load.targetRate)} achieved ${formatRate(state.load.achievedRate)} vus ${state.load.vus}/${state.load.vusAllocated} dropped ${state.load.droppedIterations} |`
     : '';
   const faults = state.activeFaults.length
     ? ` | faults: ${state.activeFaults.map((f) => f.label).join(', ')}`
@@ -70,7 +71,10 @@ export function startPlainView(options: PlainViewOptions): LiveView {
           apply({ type: 'sample', sample: { at: now(), values: {}, error: String(error) } }),
       )
       .then(() => {
-        if (state.now - lastProgressAt >= (options.progressEveryMs ?? PLAIN_PROGRESS_EVERY_MS)) {
+        if (
+          !labStarting(state) &&
+          state.now - lastProgressAt >= (options.progressEveryMs ?? PLAIN_PROGRESS_EVERY_MS)
+        ) {
           lastProgressAt = state.now;
           write(progressLine(state));
         }

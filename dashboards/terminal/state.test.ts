@@ -177,6 +177,7 @@ describe('viewReducer', () => {
         targetRate: 50,
         achievedRate: 0,
         vus: 0,
+        vusAllocated: 4,
         droppedIterations: 0,
       },
       ...Array.from({ length: RECOVERY_STREAK }, (_, i) => afterLoad(T0 + 3000 + i * 1000)),
@@ -241,6 +242,7 @@ describe('viewReducer', () => {
         targetRate: 50,
         achievedRate: 48,
         vus: 7,
+        vusAllocated: 9,
         droppedIterations: 3,
       },
       { type: 'invariant-counts', at: T0, stuck: 0, lost: 1 },
@@ -252,8 +254,28 @@ describe('viewReducer', () => {
       targetRate: 50,
       achievedRate: 48,
       vus: 7,
+      vusAllocated: 9,
       droppedIterations: 3,
     });
     expect(state.invariants).toEqual({ stuck: 0, lost: 1 });
+  });
+
+  it('when k6 has exited, then the load shows as complete through drain, collect and report', () => {
+    const state = run([
+      {
+        type: 'load-progress',
+        at: T0,
+        elapsedSeconds: 18,
+        totalSeconds: 20,
+        targetRate: 10,
+        achievedRate: 9.9,
+        vus: 1,
+        vusAllocated: 8,
+        droppedIterations: 0,
+      },
+      { type: 'load-finished', at: T0 + 2500, elapsedSeconds: 20.4 },
+      { type: 'phase', at: T0 + 3000, phase: 'drain' },
+    ]);
+    expect(state.load).toMatchObject({ elapsedSeconds: 20, totalSeconds: 20, achievedRate: 0 });
   });
 });

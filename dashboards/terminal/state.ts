@@ -351,6 +351,11 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
       const { at: _at, ...load } = action;
       return { ...base, load };
     }
+    case 'load-finished': {
+      if (!base.load) return base;
+      const elapsedSeconds = Math.min(base.load.totalSeconds, action.elapsedSeconds);
+      return { ...base, load: { ...base.load, elapsedSeconds, achievedRate: 0, vus: 0 } };
+    }
     case 'fault-started': {
       // The runner knows its faults better than the gauge: from now on trust only its events.
       const fromEvents =
@@ -376,6 +381,11 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
     case 'message':
       return addLog(base, at, action.text, 'info');
   }
+}
+
+/** The runner is still bringing the lab up: Prometheus not answering yet is expected, not news. */
+export function labStarting(state: ViewState): boolean {
+  return state.phase === 'prepare';
 }
 
 /** Seconds shown on a recovery timer: live while running, frozen once measured or observed. */

@@ -277,8 +277,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         queryScalar(prom, `sum(k6_dropped_iterations_total{testid="${runId}"})`, Date.now()).catch(
           () => null,
         ),
-        queryScalar(prom, `sum(k6_vus{testid="${runId}"})`, Date.now()).catch(() => null),
-      ]).then(([achieved, dropped, vus]) =>
+        // k6_vus is the instant count of busy VUs, mostly 0 between short requests: take the peak.
+        queryScalar(prom, `max(max_over_time(k6_vus{testid="${runId}"}[10s]))`, Date.now()).catch(() => null),
+        queryScalar(prom, `max(k6_vus_max{testid="${runId}"})`, Date.now()).catch(() => null),
+      ]).then(([achieved, dropped, vus, vusAllocated]) =>
         view.push({
           type: 'load-progress',
           elapsedSeconds: Math.min(elapsed, totalSeconds),
@@ -286,6 +288,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
           targetRate: targetRateAt(scenario, elapsed),
           achievedRate: achieved ?? 0,
           vus: vus ?? 0,
+          vusAllocated: vusAllocated ?? 0,
           droppedIterations: dropped ?? 0,
         }),
       );
@@ -297,6 +300,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       signal.removeEventListener('abort', onAbort);
     }
     loadEnd = Date.now();
+    view.push({ type: 'load-finished', elapsedSeconds: (loadEnd - loadStart) / 1000 });
     // Faults all end before the load does (validated); a k6 that stopped early cuts them short.
     chaosAbort.abort();
     await playing;
