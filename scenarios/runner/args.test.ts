@@ -21,4 +21,13 @@ describe('scenario CLI flags', () => {
   ])('refuses %j naming the problem', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(message);
   });
+  it('when npm ate a flag (typed without the -- separator), then it says what to type instead of running the default', () => {
+    expect(() => parseArgs(['smoke'], { npm_config_rate: '50' })).toThrow(
+      'npm took --rate=50 as its own option, so the scenario would run without it: type npm run scenario smoke -- --rate=50',
+    );
+    expect(() => parseArgs(['smoke', '50'], { npm_config_rate: 'true' })).toThrow(
+      'npm took --rate as its own option',
+    );
+    expect(() => parseArgs(['--list'], { npm_config_cache: '/root/.npm' })).not.toThrow();
+  });
 });

@@ -36,7 +36,30 @@ const NUMERIC: Record<string, { key: keyof Overrides | 'seed'; min: number; max:
     '--seed': { key: 'seed', min: 0, max: 2 ** 31 - 1, integer: true },
   };
 
-export function parseArgs(argv: readonly string[]): CliArgs {
+const BOOLEAN_FLAGS = ['--list', '--help', '--plain'];
+
+/**
+ * `npm run scenario smoke --rate=50` (no `--` before the flags) hands --rate to npm, which keeps it
+ * as npm_config_rate and runs the scenario without it: a run at the default rate the user never
+ * asked for. Such a flag is refused with the command to type instead.
+ */
+function refuseFlagsNpmAte(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): void {
+  for (const flag of [...Object.keys(NUMERIC), ...BOOLEAN_FLAGS]) {
+    const value = env[`npm_config_${flag.slice(2)}`];
+    if (value === undefined) continue;
+    const typed = value === 'true' || value === '' ? flag : `${flag}=${value}`;
+    const name = argv.find((a) => !a.startsWith('-') && !/^\d/.test(a)) ?? '<name>';
+    throw new UsageError(
+      `npm took ${typed} as its own option, so the scenario would run without it: type npm run scenario ${name} -- ${typed}`,
+    );
+  }
+}
+
+export function parseArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): CliArgs {
+  refuseFlagsNpmAte(argv, env);
   const args: CliArgs = { list: false, help: false, plain: false, overrides: {} };
   for (let i = 0; i < argv.length; i += 1) {
     const raw = argv[i]!;
