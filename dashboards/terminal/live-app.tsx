@@ -1,6 +1,6 @@
 /** The stateful shell of the live view: owns the reducer, the polling, the clock and the keys. */
 import { useInput, useApp, useStdin, useStdout } from 'ink';
-import { useEffect, useReducer, useState } from 'react';
+import { useEffect, useReducer, useRef, useState } from 'react';
 import type { ActionSource } from './event-bus.ts';
 import { LiveDashboard } from './panels.tsx';
 import { initialViewState, viewReducer } from './state.ts';
@@ -54,11 +54,15 @@ export function LiveApp(props: LiveAppProps) {
   }, [now]);
 
   const [stopping, setStopping] = useState(false);
+  // A ref, not the state: a second q can arrive before the handler that saw the new state is
+  // registered, and onQuit must still be called once.
+  const quitCalled = useRef(false);
   useInput(
     (input, key) => {
       if (input !== 'q' && !(key.ctrl && input === 'c')) return;
       if (!props.onQuit) return exit();
-      if (stopping) return;
+      if (quitCalled.current) return;
+      quitCalled.current = true;
       setStopping(true);
       props.onQuit();
     },
