@@ -17,6 +17,31 @@ export function scenarioNames(dir = SCENARIOS_DIR): string[] {
     .sort();
 }
 
+/** Edit distance (insertions, deletions, substitutions) between two names. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j += 1)
+      row[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The known name a typo most likely meant: within a third of its length, or one it starts. */
+export function closest(name: string, known: readonly string[]): string | undefined {
+  const ranked = known
+    .map((k) => ({ k, d: k.startsWith(name) && name.length >= 3 ? 0.5 : distance(name, k) }))
+    .sort((x, y) => x.d - y.d);
+  const best = ranked[0];
+  return best && best.d <= Math.max(1, Math.floor(best.k.length / 3)) ? best.k : undefined;
+}
+
 export class UnknownScenarioError extends Error {
   override name = 'UnknownScenarioError';
 }
@@ -24,7 +49,10 @@ export class UnknownScenarioError extends Error {
 export async function loadScenario(name: string, dir = SCENARIOS_DIR): Promise<Scenario> {
   const known = scenarioNames(dir);
   if (!known.includes(name)) {
-    throw new UnknownScenarioError(`unknown scenario "${name}". Known scenarios:\n  ${known.join('\n  ')}`);
+    const near = closest(name, known);
+    throw new UnknownScenarioError(
+      `unknown scenario "${name}".${near ? ` Did you mean "${near}"?` : ''} Known scenarios:\n  ${known.join('\n  ')}`,
+    );
   }
   const mod: unknown = await import(pathToFileURL(path.join(dir, `${name}.ts`)).href);
   const exported =

@@ -109,7 +109,11 @@ describe('catalogue', () => {
     for (const s of naive) expect(s.expect.catch.length).toBeGreaterThan(0);
   });
   it('when the name is unknown, then the error lists the known ones', async () => {
-    await expect(loadScenario('smok')).rejects.toThrow(/unknown scenario "smok"[\s\S]*smoke/);
+    await expect(loadScenario('smok')).rejects.toThrow(
+      /unknown scenario "smok"\. Did you mean "smoke"\?[\s\S]*smoke/,
+    );
+    await expect(loadScenario('kafka-dwon')).rejects.toThrow('Did you mean "kafka-down"?');
+    await expect(loadScenario('zzzzzz')).rejects.not.toThrow('Did you mean');
   });
   it('smoke stays short enough for CI and the README', async () => {
     const smoke = await loadScenario('smoke');

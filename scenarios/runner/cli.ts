@@ -10,6 +10,7 @@ import { ScenarioError, loadDurationSeconds } from '../lib/define.ts';
 import { applyOverrides } from '../lib/overrides.ts';
 import { verdictTable } from '../../chaos/report/markdown.ts';
 import { parseArgs, USAGE, UsageError } from './args.ts';
+import { listLine } from './list.ts';
 import { runScenario } from './run.ts';
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -19,7 +20,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (args.list) {
-    for (const s of await loadCatalogue()) console.log(`${s.name.padEnd(27)} ${s.description}`);
+    for (const s of await loadCatalogue()) console.log(listLine(s));
     return 0;
   }
   if (args.name === undefined) throw new UsageError(USAGE);
