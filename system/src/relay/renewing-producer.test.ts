@@ -1,6 +1,7 @@
 import { KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, type Producer } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { producerRenewalReason, protocolErrorType, renewingProducer } from './renewing-producer.ts';
+import { sequencedBroker } from './testing/sequenced-broker.ts';
 
 // What kafkajs 2.2.4 throws when the broker answers with an error code: the entry of
 // protocol/error.js (type, code, retriable, message) wrapped in a KafkaJSProtocolError.
@@ -146,5 +147,29 @@ describe('renewingProducer', () => {
     await expect(p.send(record, 1_000)).rejects.toThrow();
     await Promise.all([p.send(record, 1_000), p.send(record, 1_000)]);
     expect(f.log.filter((l) => l.startsWith('connect'))).toEqual(['connect:0', 'connect:1']);
+  });
+});
+
+describe('renewingProducer against the sequence model of the idempotent producer', () => {
+  const recordOf = (value: string) => ({ topic: 't', messages: [{ value }] });
+
+  it('never has two sends in flight on one producer: a send queued behind an abandoned one goes out on a new producer', async () => {
+    const broker = sequencedBroker();
+    const p = renewingProducer(broker.createProducer, () => {});
+    await p.connect();
+    broker.connectDelayMs = 20; // a replacement producer takes a moment to connect
+    broker.link = 'answers-lost';
+    // "a" reaches the broker and is written, its answer is lost; "b" is sent while "a" is in flight.
+    const a = p.send(recordOf('a'), 50);
+    const b = p.send(recordOf('b'), 1_000);
+    await expect(a).rejects.toThrow('not acknowledged within 50 ms');
+    // The link comes back, then the abandoned request of "a" fails inside the client, which rolls
+    // its sequence back: a "b" already queued on that producer would reuse "a"'s sequence number
+    // and be acknowledged as a duplicate without being written.
+    broker.link = 'up';
+    broker.failHeldRequests();
+    await b;
+    expect(broker.log).toEqual(['a', 'b']);
+    expect(broker.sendCalls).toEqual(['p0:a', 'p1:b']);
   });
 });
