@@ -140,6 +140,19 @@ describe('renewingProducer', () => {
     ]);
   });
 
+  it('a send whose deadline passes while it waits for its turn never reaches the producer', async () => {
+    const f = fakes(['hang', 'ok']);
+    const p = renewingProducer(f.create, () => {});
+    await p.connect();
+    const first = p.send(record, 100);
+    await expect(p.send(record, 20)).rejects.toThrow('not acknowledged within 20 ms');
+    // The first send is still held by the client: nothing else went out on producer 0.
+    expect(f.log).toEqual(['connect:0', 'send:0:hang']);
+    await expect(first).rejects.toThrow('not acknowledged within 100 ms');
+    await p.send(record, 1_000);
+    expect(f.log).toEqual(['connect:0', 'send:0:hang', 'disconnect:0', 'connect:1', 'send:1:ok']);
+  });
+
   it('replaces the producer once when several sends find it suspect at the same time', async () => {
     const f = fakes(['fail', 'ok', 'ok']);
     const p = renewingProducer(f.create, () => {});
