@@ -6,9 +6,11 @@
  * a fresh consumer, and every row the relay marked sent must be there with its key and bytes.
  *
  * The race behind the defect (a send the relay gave up on failing later inside the client and
- * rolling the producer's sequence back under the next send) needs sub-second timing that a link
- * fault does not provoke reliably; the deterministic reproduction is in relay-loop.test.ts and
- * renewing-producer.test.ts. This test is the end-to-end guard: DB and topic agree after the fault.
+ * rolling the producer's sequence back under the next send) needs the relay to give up before the
+ * producer does, which a link fault alone does not arrange: this test passed on the defective code
+ * too. The reproductions are abandoned-send.int.test.ts (real Kafka, the gap staged) and
+ * relay-loop.test.ts / renewing-producer.test.ts (a sequence model). This one is the end-to-end
+ * guard under a plain fault: DB and topic agree afterwards.
  * The link is restored in `finally`: the dev lab uses it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
