@@ -90,6 +90,54 @@ describe('claiming due rows', () => {
   });
 });
 
+describe('a dead row of a payment', () => {
+  async function killRow(eventId: string): Promise<void> {
+    const [row] = await claim('r');
+    expect(row?.eventId).toBe(eventId);
+    const result = await markFailed(pool, {
+      eventId,
+      leaseOwner: 'r',
+      error: 'broker down',
+      retryInMs: 0,
+      maxAttempts: 1,
+    });
+    expect(result).toBe('dead');
+  }
+
+  it('when the older event went dead, then the younger one of that payment is not claimable, and the lag still shows it', async () => {
+    const paymentId = randomUUID();
+    const first = await addEvent(paymentId);
+    await killRow(first);
+    const second = await addEvent(paymentId, 'payment.cancel_requested');
+    const other = await addEvent(randomUUID());
+    // Another payment is unaffected; this payment's cancel waits behind its dead request.
+    expect((await claim('ordered', true)).map((r) => r.eventId)).toEqual([other]);
+    expect(await claim('ordered', true)).toEqual([]);
+    await pool.query(`UPDATE outbox SET created_at = now() - interval '30 seconds' WHERE event_id = $1`, [
+      second,
+    ]);
+    const stats = await readOutboxStats(pool);
+    expect(stats).toMatchObject({ pendingRows: 2, deadRows: 1 });
+    expect(stats.oldestPendingAgeSeconds).toBeGreaterThanOrEqual(30);
+    // The naive parallel claim ignores order, dead rows included.
+    expect((await claim('parallel', false)).map((r) => r.eventId)).toEqual([second]);
+  });
+
+  it('when the dead row is requeued, then it is claimed first and the younger one only after it was sent', async () => {
+    const paymentId = randomUUID();
+    const first = await addEvent(paymentId);
+    await killRow(first);
+    const second = await addEvent(paymentId, 'payment.cancel_requested');
+    expect(await claim('a')).toEqual([]);
+    expect(await requeueDeadRows(pool, { eventIds: [first] })).toEqual([first]);
+    const round1 = await claim('a');
+    expect(round1.map((r) => r.eventId)).toEqual([first]);
+    expect(await claim('b')).toEqual([]);
+    await markSent(pool, 'a', [first]);
+    expect((await claim('b')).map((r) => r.eventId)).toEqual([second]);
+  });
+});
+
 describe('failed publishes', () => {
   it('then the row backs off, keeps the error, and goes dead at the last attempt; requeue revives it', async () => {
     const eventId = await addEvent(randomUUID());

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RelayAckMode, RelayOrderMode } from '../config.ts';
+import { makeKafkaPublisher } from './kafka-publisher.ts';
 import type { ClaimedRow } from './outbox-row.ts';
 import { makeRelay, type RelayObserver, type RelayOperations } from './relay-loop.ts';
 import { RELAY_DEFAULTS } from './relay-options.ts';
+import { renewingProducer } from './renewing-producer.ts';
 import type { MarkFailedInput } from './sql/mark-failed.ts';
+import { sequencedBroker } from './testing/sequenced-broker.ts';
 
 function row(eventId: string, attempts = 0): ClaimedRow {
   return {
@@ -160,5 +163,71 @@ describe('relay round, naive knobs', () => {
     await relayWith(h, 'ack', 'parallel').runOnce();
     expect(perKeyOrder).toBe(false);
     expect(h.log.filter((l) => l.startsWith('publish:'))).toEqual(['publish:a', 'publish:b']);
+  });
+});
+
+/** An outbox in memory: rows claimable while pending and not leased, marks conditional on the lease. */
+function memoryOutbox(ids: string[]) {
+  const rows = new Map(ids.map((id) => [id, { row: row(id), status: 'pending', owner: '' }]));
+  const sent: string[] = [];
+  const queue = [...ids];
+  const ops: Omit<RelayOperations, 'publish'> = {
+    // One row per round, in the order given, so the test decides what each round publishes.
+    claim: async ({ leaseOwner }) => {
+      const id = queue.shift();
+      const entry = id === undefined ? undefined : rows.get(id);
+      if (!entry) return [];
+      entry.owner = leaseOwner;
+      return [{ ...entry.row, leaseOwner }];
+    },
+    markSent: async (owner, eventIds) => {
+      const marked = eventIds.filter((id) => rows.get(id)?.owner === owner);
+      for (const id of marked) {
+        const entry = rows.get(id);
+        if (entry) entry.status = 'sent';
+        sent.push(id);
+      }
+      return marked.map((eventId) => ({ eventId, createdAt: new Date(0) }));
+    },
+    markFailed: async ({ eventId }) => {
+      const entry = rows.get(eventId);
+      if (entry) entry.owner = '';
+      return 'retrying';
+    },
+    deleteSent: async () => 0,
+  };
+  return { ops, sent };
+}
+
+describe('relay round against the sequence model of the idempotent producer', () => {
+  it('when a send is abandoned, the next row never goes out on the producer that still carries it', async () => {
+    const broker = sequencedBroker();
+    const producer = renewingProducer(broker.createProducer, () => {});
+    await producer.connect();
+    const outbox = memoryOutbox(['x', 'a', 'b']);
+    const publishTimeoutMs = 100;
+    const relay = makeRelay(
+      { ...RELAY_DEFAULTS, relayId: 'relay-t', ackMode: 'ack', orderMode: 'ordered', publishTimeoutMs },
+      { ...outbox.ops, publish: makeKafkaPublisher(producer, 't', publishTimeoutMs) },
+      observer({}),
+    );
+    // Round 1: the broker is unreachable; the producer is now suspect and will be replaced.
+    broker.link = 'refused';
+    await relay.runOnce();
+    // Round 2: replacing the producer takes 60 ms (a slow link), then "a" is written and its
+    // answer is lost. The relay gives up on "a" at its deadline.
+    broker.connectDelayMs = 60;
+    broker.link = 'answers-lost';
+    await relay.runOnce();
+    // Round 3 starts at once with "b"; the link comes back and the lost request of "a" fails in the
+    // client soon after (its own timeout), which rolls the sequence of its producer back.
+    const round3 = relay.runOnce();
+    await new Promise((r) => setTimeout(r, 30));
+    broker.link = 'up';
+    broker.failHeldRequests();
+    await round3;
+    // Every row the relay marked sent is really in the broker's log.
+    expect(outbox.sent).toEqual(['b']);
+    expect(broker.log.filter((v) => outbox.sent.some((id) => v.includes(`"${id}"`)))).toHaveLength(1);
   });
 });

@@ -16,7 +16,12 @@ import { createWakeup, type Wakeup } from './wakeup.ts';
 
 export interface RelayOperations {
   claim(options: ClaimOptions): Promise<ClaimedRow[]>;
-  /** Resolves once the broker acknowledged every row (acks from all in-sync replicas). */
+  /**
+   * Resolves once the broker acknowledged every row (acks from all in-sync replicas). It owns the
+   * send's deadline and must settle by it: the loop never abandons a publish on a timer of its own,
+   * because a send given up on by the loop while the producer still holds it can fail later and
+   * corrupt the producer's sequence for the next rows (see renewing-producer.ts).
+   */
   publish(rows: readonly ClaimedRow[]): Promise<void>;
   markSent(leaseOwner: string, eventIds: readonly string[]): Promise<MarkedRow[]>;
   markFailed(input: MarkFailedInput): Promise<MarkFailedResult>;
@@ -46,14 +51,6 @@ export interface Relay {
 
 export function coerceError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
-}
-
-export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} not acknowledged within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function makeRelay(
@@ -101,19 +98,11 @@ export function makeRelay(
     if (lost > 0) observer.leaseLost(lost);
   }
 
-  function publishBounded(rows: readonly ClaimedRow[]): Promise<void> {
-    return withTimeout(
-      ops.publish(rows),
-      options.publishTimeoutMs,
-      `publish of ${rows.length} outbox row(s)`,
-    );
-  }
-
   async function publishAcknowledged(leaseOwner: string, rows: ClaimedRow[]): Promise<void> {
     if (options.orderMode === 'ordered') {
       // The claim returned at most one row per key, so one send keeps per-key order.
       try {
-        await publishBounded(rows);
+        await ops.publish(rows);
       } catch (error) {
         await recordFailure(rows, coerceError(error));
         return;
@@ -124,7 +113,7 @@ export function makeRelay(
     }
     // parallel: every row in its own send, all at once. Two rows of one payment race each other, and
     // if the older one fails the younger one is still marked sent — the reorder this knob shows.
-    const results = await Promise.allSettled(rows.map((row) => publishBounded([row]).then(() => row)));
+    const results = await Promise.allSettled(rows.map((row) => ops.publish([row]).then(() => row)));
     const acked: ClaimedRow[] = [];
     for (const [i, result] of results.entries()) {
       const row = rows[i];

@@ -11,7 +11,8 @@ export interface RelayOptions {
   batchSize: number;
   /** How long a claim is exclusive; must exceed publishTimeoutMs. Default 30 s. */
   leaseMs: number;
-  /** A publish that has not been acknowledged by then counts as failed. Default 10 s. */
+  /** A publish that has not been acknowledged by then counts as failed. Default 10 s. The Kafka
+   *  publisher owns this deadline (renewing-producer.ts); the loop keeps no timer of its own. */
   publishTimeoutMs: number;
   /** Failed publishes before a row goes dead. Default 50: with the backoff below that is about
    *  8 minutes of broker outage, longer than any lab fault, so an outage delays rows but never

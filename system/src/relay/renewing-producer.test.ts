@@ -1,6 +1,7 @@
 import { KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, type Producer } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { producerRenewalReason, protocolErrorType, renewingProducer } from './renewing-producer.ts';
+import { sequencedBroker } from './testing/sequenced-broker.ts';
 
 // What kafkajs 2.2.4 throws when the broker answers with an error code: the entry of
 // protocol/error.js (type, code, retriable, message) wrapped in a KafkaJSProtocolError.
@@ -139,6 +140,19 @@ describe('renewingProducer', () => {
     ]);
   });
 
+  it('a send whose deadline passes while it waits for its turn never reaches the producer', async () => {
+    const f = fakes(['hang', 'ok']);
+    const p = renewingProducer(f.create, () => {});
+    await p.connect();
+    const first = p.send(record, 100);
+    await expect(p.send(record, 20)).rejects.toThrow('not acknowledged within 20 ms');
+    // The first send is still held by the client: nothing else went out on producer 0.
+    expect(f.log).toEqual(['connect:0', 'send:0:hang']);
+    await expect(first).rejects.toThrow('not acknowledged within 100 ms');
+    await p.send(record, 1_000);
+    expect(f.log).toEqual(['connect:0', 'send:0:hang', 'disconnect:0', 'connect:1', 'send:1:ok']);
+  });
+
   it('replaces the producer once when several sends find it suspect at the same time', async () => {
     const f = fakes(['fail', 'ok', 'ok']);
     const p = renewingProducer(f.create, () => {});
@@ -146,5 +160,29 @@ describe('renewingProducer', () => {
     await expect(p.send(record, 1_000)).rejects.toThrow();
     await Promise.all([p.send(record, 1_000), p.send(record, 1_000)]);
     expect(f.log.filter((l) => l.startsWith('connect'))).toEqual(['connect:0', 'connect:1']);
+  });
+});
+
+describe('renewingProducer against the sequence model of the idempotent producer', () => {
+  const recordOf = (value: string) => ({ topic: 't', messages: [{ value }] });
+
+  it('never has two sends in flight on one producer: a send queued behind an abandoned one goes out on a new producer', async () => {
+    const broker = sequencedBroker();
+    const p = renewingProducer(broker.createProducer, () => {});
+    await p.connect();
+    broker.connectDelayMs = 20; // a replacement producer takes a moment to connect
+    broker.link = 'answers-lost';
+    // "a" reaches the broker and is written, its answer is lost; "b" is sent while "a" is in flight.
+    const a = p.send(recordOf('a'), 50);
+    const b = p.send(recordOf('b'), 1_000);
+    await expect(a).rejects.toThrow('not acknowledged within 50 ms');
+    // The link comes back, then the abandoned request of "a" fails inside the client, which rolls
+    // its sequence back: a "b" already queued on that producer would reuse "a"'s sequence number
+    // and be acknowledged as a duplicate without being written.
+    broker.link = 'up';
+    broker.failHeldRequests();
+    await b;
+    expect(broker.log).toEqual(['a', 'b']);
+    expect(broker.sendCalls).toEqual(['p0:a', 'p1:b']);
   });
 });

@@ -13,6 +13,13 @@
  *
  * Order per key is kept: the failed rows go back to pending and the relay never has two rows of
  * a key in flight. Anything the old producer did write is a duplicate the worker absorbs.
+ *
+ * The same rollback makes a send that SHARES the producer with a failing one dangerous: kafkajs
+ * hands out sequence numbers under a per-broker lock and gives them back when a produce fails, so
+ * a send queued behind a batch the broker wrote but never acknowledged gets that batch's number
+ * and is acknowledged as a duplicate without being written — its row would be marked sent and
+ * never be on the topic. Hence one send at a time per producer, one deadline (this one) that
+ * decides when a send is abandoned, and a replacement before anything follows an abandoned send.
  */
 import type { Producer, ProducerRecord } from 'kafkajs';
 
@@ -49,12 +56,37 @@ export function producerRenewalReason(error: unknown): string {
 }
 
 export interface RenewingProducer {
-  /** Sends; a failure (or no answer within timeoutMs) marks the producer for replacement before the next send. */
+  /**
+   * Sends, one send at a time: a send waits until the previous one settled (acknowledged, failed or
+   * abandoned). timeoutMs is THE deadline of this send, counted from this call (waiting for its
+   * turn and replacing the producer included); nobody else may give up on the send earlier. A send
+   * that failed or was abandoned after it reached the producer marks the producer for replacement
+   * before the next send.
+   */
   send(record: ProducerRecord, timeoutMs: number): Promise<void>;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   /** True while the current producer is connected. */
   isConnected(): boolean;
+}
+
+interface Deadline {
+  /** Rejects when the deadline passes; never settles otherwise. */
+  expired: Promise<never>;
+  clear(): void;
+}
+
+function deadline(timeoutMs: number): Deadline {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`kafka send not acknowledged within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  // Raced at every step; a rejection that lands between two races must not count as unhandled.
+  expired.catch(() => {});
+  return { expired, clear: () => clearTimeout(timer) };
 }
 
 export function renewingProducer(create: () => Producer, log: (line: string) => void): RenewingProducer {
@@ -63,6 +95,8 @@ export function renewingProducer(create: () => Producer, log: (line: string) => 
   let generation = 0;
   let renewReason: string | undefined;
   let renewing: Promise<void> | undefined;
+  // Settles when the last send handed to this wrapper has settled: the next one waits for it.
+  let tail: Promise<void> = Promise.resolve();
 
   function watch(producer: Producer, gen: number): void {
     producer.on(producer.events.CONNECT, () => {
@@ -100,22 +134,29 @@ export function renewingProducer(create: () => Producer, log: (line: string) => 
 
   return {
     async send(record, timeoutMs) {
-      await ensureFresh();
-      const gen = generation;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`kafka send not acknowledged within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-      });
+      const due = deadline(timeoutMs);
+      const previous = tail;
+      let release: () => void = () => {};
+      tail = new Promise<void>((resolve) => (release = resolve));
       try {
-        await Promise.race([current.send(record), timeout]);
-      } catch (error) {
-        suspect(gen, error);
-        throw error;
+        // Neither waiting for the previous send nor a replacement puts anything on the wire: a
+        // deadline that passes here leaves the producer's sequence state as it was.
+        await Promise.race([previous, due.expired]);
+        await Promise.race([ensureFresh(), due.expired]);
+        const gen = generation;
+        try {
+          await Promise.race([current.send(record), due.expired]);
+        } catch (error) {
+          // Failed or abandoned while the client holds it: the client may still fail it later and
+          // roll its sequence back, so nothing else may go out on this producer.
+          suspect(gen, error);
+          throw error;
+        }
       } finally {
-        clearTimeout(timer);
+        due.clear();
+        // Our turn ends only once the previous send's has: a send abandoned while waiting must
+        // not let the next one overtake a send still in flight.
+        void previous.then(release);
       }
     },
     connect: () => current.connect(),

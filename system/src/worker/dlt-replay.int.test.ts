@@ -68,3 +68,71 @@ describe('when a dead-lettered event is replayed', () => {
     }
   });
 });
+
+describe('when dead letters arrive after dlt-replay took its snapshot', () => {
+  it('then exactly the snapshot is replayed and committed, and the late ones wait for the next run', async () => {
+    // Topics of this test alone: no worker reads them, so the target shows exactly what was replayed.
+    // Two dead-letter partitions: one finishes its snapshot while the other is still being read.
+    const deadLetterTopic = `${stack.topics.deadLetter}.snapshot`;
+    const targetTopic = `${stack.topics.events}.snapshot-target`;
+    const groupId = `${stack.config.kafka.consumerGroup}-dlt-replay-snapshot`;
+    const admin = stack.kafka.admin();
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: deadLetterTopic, numPartitions: 2, replicationFactor: 1 },
+        { topic: targetTopic, numPartitions: 1, replicationFactor: 1 },
+      ],
+    });
+    const producer = stack.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const deadLetter = (partition: number, name: string) =>
+      producer.send({
+        topic: deadLetterTopic,
+        acks: -1,
+        messages: [
+          { partition, key: name, value: name, headers: { [HEADERS.deadReason]: 'retries-exhausted' } },
+        ],
+      });
+    const committed = async () => {
+      const [topic] = await admin.fetchOffsets({ groupId, topics: [deadLetterTopic] });
+      return [...(topic?.partitions ?? [])].sort((a, b) => a.partition - b.partition).map((p) => p.offset);
+    };
+    const replayedValues = async (atLeast: number) =>
+      (await stack.readTopic(targetTopic, atLeast)).map((m) => m.value?.toString()).sort();
+
+    const options = {
+      deadLetterTopic,
+      targetTopic,
+      groupId,
+      includeInvalid: false,
+      dryRun: false,
+      timeoutMs: 20_000,
+    };
+    try {
+      await deadLetter(0, 'p0-a');
+      await deadLetter(1, 'p1-a');
+      const first = await replayDeadLetters(stack.kafka, producer, {
+        ...options,
+        // One more on each partition, between the snapshot and the first read.
+        afterSnapshot: async () => {
+          await deadLetter(0, 'p0-late');
+          await deadLetter(1, 'p1-late');
+        },
+      });
+      expect(first).toEqual({ replayed: 2, skippedInvalid: 0, timedOut: false });
+      expect(await committed()).toEqual(['1', '1']);
+      expect(await replayedValues(2)).toEqual(['p0-a', 'p1-a']);
+
+      const second = await replayDeadLetters(stack.kafka, producer, options);
+      expect(second).toEqual({ replayed: 2, skippedInvalid: 0, timedOut: false });
+      expect(await committed()).toEqual(['2', '2']);
+      expect(await replayedValues(4)).toEqual(['p0-a', 'p0-late', 'p1-a', 'p1-late']);
+    } finally {
+      await producer.disconnect();
+      await admin.deleteTopics({ topics: [deadLetterTopic, targetTopic] }).catch(() => {});
+      await admin.disconnect();
+    }
+  });
+});

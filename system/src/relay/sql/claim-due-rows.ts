@@ -3,9 +3,13 @@
  * without waiting on each other; the lease (owner token + expiry) lets a row whose relay died be
  * claimed again once the lease has run out.
  *
- * Ordered mode claims a row only when no OLDER pending row of the same key exists (whoever holds
- * it, and even if it is backing off), so one payment never has two events in flight and a later
- * event never overtakes an earlier one that is being retried.
+ * Ordered mode claims a row only when no OLDER unpublished row of the same key exists — pending
+ * (whoever holds it, and even if it is backing off) or dead — so one payment never has two events
+ * in flight and a later event never overtakes an earlier one that is being retried or that gave
+ * up. A dead row therefore parks the rows of its payment behind it: they stay pending (the
+ * outbox-lag gauges count them and their age grows; the dead-outbox check names the dead one)
+ * until `ops outbox-requeue` revives the dead row, which is then claimed first. The guard is part
+ * of the claim statement, so it is judged atomically with the claim.
  */
 import type { Queryable } from '../../db/pool.ts';
 import { type ClaimedRow, type ClaimedRowRecord, toClaimedRow } from '../outbox-row.ts';
@@ -17,11 +21,19 @@ export interface ClaimOptions {
   perKeyOrder: boolean;
 }
 
+// Two probes rather than one over status <> 'sent': each is served by a partial index of the
+// first migration (outbox_pending_key_idx; outbox_dead_idx — dead rows are few, they need an
+// operator), so the guard needs no schema change.
 const ORDER_GUARD = `
   AND NOT EXISTS (
     SELECT 1 FROM outbox older
      WHERE older.partition_key = o.partition_key
        AND older.status = 'pending'
+       AND (older.created_at, older.event_id) < (o.created_at, o.event_id))
+  AND NOT EXISTS (
+    SELECT 1 FROM outbox older
+     WHERE older.status = 'dead'
+       AND older.partition_key = o.partition_key
        AND (older.created_at, older.event_id) < (o.created_at, o.event_id))`;
 
 function claimSql(perKeyOrder: boolean): string {
