@@ -36,8 +36,10 @@ export function itemsTotal(items: readonly PaymentItemInput[]): bigint {
   return items.reduce((sum, item) => sum + itemLineAmount(item), 0n);
 }
 
-// Runs of digits, optionally grouped by spaces or dashes, as card numbers are written.
-const DIGIT_RUNS = /\d(?:[ -]?\d)*/g;
+// Runs of digits, optionally grouped by one separator between digits, as card numbers are written
+// (spaces and dashes on the card, dots, underscores and slashes in hand-made references).
+const SEPARATORS = /[ ._/-]/g;
+const DIGIT_RUNS = /\d(?:[ ._/-]?\d)*/g;
 
 function passesLuhn(digits: string): boolean {
   let sum = 0;
@@ -59,7 +61,7 @@ function passesLuhn(digits: string): boolean {
  */
 export function looksLikeCardNumber(reference: string): boolean {
   for (const run of reference.match(DIGIT_RUNS) ?? []) {
-    const digits = run.replace(/[ -]/g, '');
+    const digits = run.replace(SEPARATORS, '');
     if (digits.length >= 13 && digits.length <= 19 && passesLuhn(digits)) return true;
   }
   return false;
