@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import { createPayment } from '../db/create-payment.ts';
+import { findIdempotencyRecord } from '../db/idempotency-record.ts';
 import { PaymentError } from '../domain/result-codes.ts';
 import { authenticate, type MerchantKeyTable } from './auth.ts';
 import { registerErrorHandling } from './error-handler.ts';
@@ -142,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<PaymentApi> {
         newId,
         flow: {
           createPayment: (command) => createPayment(deps.pool, command),
+          findRecord: (merchantId, key) => findIdempotencyRecord(deps.pool, merchantId, key),
           cache: deps.cache,
           metrics,
           newId,

@@ -18,6 +18,8 @@ import { requestHash } from './request-hash.ts';
 
 export interface CreatePaymentFlowDeps {
   createPayment: (command: CreatePaymentCommand) => Promise<CreatePaymentResult>;
+  /** The database's committed idempotency record, when Redis says another request holds the key. */
+  findRecord: (merchantId: string, idempotencyKey: string) => Promise<StoredIdempotencyRecord | undefined>;
   cache: IdempotencyCache;
   metrics: ApiMetrics;
   newId: () => string;
@@ -59,7 +61,17 @@ export async function createPaymentFlow(
 
   const claim = await tryRedis(() => cache.claim(merchantId, idempotencyKey));
   if (claim?.kind === 'cached') return answer(decideIdempotency(claim.record, hash), 'redis', metrics);
-  if (claim?.kind === 'busy') return answer({ kind: 'in-progress' }, 'redis', metrics);
+  if (claim?.kind === 'busy') {
+    // The lock may outlive its holder: a claim whose reply was lost still took it, and its request
+    // went on to create through the database. The committed record is the truth; 409 only without one.
+    const committed = await deps.findRecord(merchantId, idempotencyKey);
+    if (!committed) return answer({ kind: 'in-progress' }, 'redis', metrics);
+    const decision = decideIdempotency(committed, hash);
+    if (decision.kind === 'replay') {
+      await tryRedis(() => cache.settle(merchantId, idempotencyKey, { record: committed, unlock: false }));
+    }
+    return answer(decision, 'db', metrics);
+  }
   const locked = claim?.kind === 'locked';
 
   let record: StoredIdempotencyRecord | undefined;
