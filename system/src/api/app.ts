@@ -9,6 +9,7 @@ import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
+import type { StrategyKnobs } from '../config.ts';
 import { createPayment } from '../db/create-payment.ts';
 import { findIdempotencyRecord } from '../db/idempotency-record.ts';
 import { PaymentError } from '../domain/result-codes.ts';
@@ -33,6 +34,8 @@ export interface AppDeps {
   newId?: () => string;
   /** Largest accepted request body. */
   bodyLimitBytes?: number;
+  /** The apiCommit strategy knob (config.strategy.apiCommit); commit-first unless told otherwise. */
+  commit?: StrategyKnobs['apiCommit'];
   /** Event-loop delay above which merchant routes shed load with 503 + Retry-After, and how often it is sampled. */
   overload?: { maxEventLoopDelayMs?: number; sampleIntervalMs?: number };
 }
@@ -144,6 +147,11 @@ export async function buildApp(deps: AppDeps): Promise<PaymentApi> {
         flow: {
           createPayment: (command) => createPayment(deps.pool, command),
           findRecord: (merchantId, key) => findIdempotencyRecord(deps.pool, merchantId, key),
+          commit: deps.commit ?? 'commit-first',
+          onWriteBehindSettled: (outcome, error) => {
+            if (outcome === 'failed')
+              app.log.warn({ err: error }, 'a create answered 201 before its write failed to commit');
+          },
           cache: deps.cache,
           metrics,
           newId,
