@@ -698,4 +698,25 @@ describe('operations endpoints', () => {
       doc.paths['/payments'].post.requestBody.content['application/json'].schema.additionalProperties,
     ).toBe(false);
   });
+
+  it('links the created payment id into GET and cancel in the OpenAPI document, by operation ids that exist', async () => {
+    const doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const operationIds = new Set<string>();
+    for (const item of Object.values(doc.paths) as Record<string, { operationId?: string }>[])
+      for (const operation of Object.values(item))
+        if (operation.operationId) operationIds.add(operation.operationId);
+    const links = doc.paths['/payments'].post.responses['201'].links;
+    expect(links).toMatchObject({
+      GetCreatedPayment: { operationId: 'getPayment', parameters: { id: '$response.body#/data/id' } },
+      CancelCreatedPayment: { operationId: 'cancelPayment', parameters: { id: '$response.body#/data/id' } },
+    });
+    expect(doc.paths['/payments/{id}'].get.operationId).toBe('getPayment');
+    expect(doc.paths['/payments/{id}/cancel'].post.operationId).toBe('cancelPayment');
+    for (const link of Object.values(links) as { operationId: string }[])
+      expect(operationIds).toContain(link.operationId);
+    expect(doc.paths['/idempotency-keys'].post.responses['201'].links.CreatePaymentWithKey).toMatchObject({
+      operationId: 'createPayment',
+      parameters: { 'header.idempotency-key': '$response.body#/data/idempotencyKey' },
+    });
+  });
 });

@@ -67,6 +67,14 @@ export function looksLikeCardNumber(reference: string): boolean {
   return false;
 }
 
+/**
+ * A lone UTF-16 surrogate: JSON can carry one (\ud800), PostgreSQL's json types refuse it and its
+ * text type would silently store U+FFFD instead. In `u` mode, \p{Cs} matches only unpaired ones.
+ */
+export function hasUnpairedSurrogate(text: string): boolean {
+  return /\p{Cs}/u.test(text);
+}
+
 /** For display only: the last four characters of the reference behind a mask. */
 export function maskReference(method: PaymentMethod, reference: string): string {
   const tail = reference.slice(-4);
@@ -94,6 +102,16 @@ export function checkCreatePayment(input: CreatePaymentInput): RequestCheck {
           value: null,
           reason: 'looks like a card number; send the vault token or wallet reference instead',
         },
+      ],
+    };
+  }
+  const badName = input.items.findIndex((item) => hasUnpairedSurrogate(item.name));
+  if (badName >= 0) {
+    return {
+      ok: false,
+      codeName: 'badRequest',
+      errors: [
+        { field: `/items/${badName}/name`, value: null, reason: 'holds an unpaired UTF-16 surrogate' },
       ],
     };
   }
