@@ -81,6 +81,9 @@ export async function startTestApi(
     hashApiKey,
     registry,
     commit: options.commit,
+    // These tests share a busy machine with the whole lab: a second of event-loop lag while vitest
+    // compiles must not shed their requests with 503. Shedding itself is tested in app.test.ts.
+    overload: { maxEventLoopDelayMs: 10_000 },
     readiness: [
       { name: 'db', required: true, check: async () => void (await pool.query('SELECT 1')) },
       { name: 'redis', required: false, check: async () => void (await redis.ping()) },
