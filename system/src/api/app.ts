@@ -14,7 +14,7 @@ import { createPayment } from '../db/create-payment.ts';
 import { findIdempotencyRecord } from '../db/idempotency-record.ts';
 import { PaymentError } from '../domain/result-codes.ts';
 import { authenticate, type MerchantKeyTable } from './auth.ts';
-import { registerErrorHandling } from './error-handler.ts';
+import { answerClientError, registerErrorHandling } from './error-handler.ts';
 import type { IdempotencyCache } from './idempotency-cache.ts';
 import { type ApiMetrics, createApiMetrics } from './metrics.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
@@ -63,6 +63,8 @@ export async function buildApp(deps: AppDeps): Promise<PaymentApi> {
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
     // Our own drain answer below speaks the envelope and is counted in the metrics; fastify's does neither.
     return503OnClosing: false,
+    // A request Node's HTTP parser refuses still gets the envelope.
+    clientErrorHandler: answerClientError,
     // Payment ids are uuids; anything longer is not a route of ours.
     routerOptions: { maxParamLength: 100 },
     ajv: {

@@ -4,6 +4,7 @@
  * that is unreachable becomes 503 with Retry-After; everything else is logged and hidden behind
  * 5000 — a client never sees a stack trace or an internal message.
  */
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { looksLikeCardNumber } from '../domain/payment-request.ts';
 import { type ErrorCodeName, type FieldError, PaymentError } from '../domain/result-codes.ts';
@@ -185,6 +186,35 @@ export function handleError(
 
   request.log.error({ err: error }, 'unhandled error');
   return send(reply, 'serverError', []);
+}
+
+const CLIENT_ERROR_REASONS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: 'request headers are too large',
+  ERR_HTTP_REQUEST_TIMEOUT: 'the request was not received in time',
+};
+
+/**
+ * Node's HTTP parser refuses a request before fastify routes it (an unknown method token, a broken
+ * request line or header): answer in the envelope too, then close — the connection's framing is
+ * lost. Fastify's default answer is a bare `{ error, message, statusCode }` body.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const { status, body } = failure('badRequest', [
+      {
+        field: 'request',
+        value: null,
+        reason: CLIENT_ERROR_REASONS[error.code ?? ''] ?? 'malformed HTTP request',
+      },
+    ]);
+    const text = JSON.stringify(body);
+    socket.write(
+      `HTTP/1.1 ${status} Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

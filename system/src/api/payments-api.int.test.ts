@@ -4,6 +4,7 @@
  * matters, app.inject() elsewhere.
  */
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTBOX_CHANNEL } from '../db/channels.ts';
@@ -571,6 +572,26 @@ describe('bad input that used to answer 500 (issue 8 §6)', () => {
     // An unknown path stays 404.
     expect((await api.app.inject({ method: 'DELETE', url: '/nowhere' })).statusCode).toBe(404);
     expect(await tableCounts()).toEqual(before);
+  });
+
+  it('when the HTTP request itself is malformed (an unknown method token), then 400 / 4000 in the envelope, not a bare fastify body', async () => {
+    const { port } = new URL(baseUrl);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => {
+        socket.write('FOO /payments HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      });
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString('utf8')));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw.toLowerCase()).toContain('content-type: application/json');
+    const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as {
+      code: number;
+      errors: { field: string }[];
+    };
+    expect(body).toMatchObject({ code: 4000, errors: [{ field: 'request' }] });
   });
 
   for (const separator of ['.', '_', '/']) {
