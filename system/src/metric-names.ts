@@ -14,6 +14,7 @@ export const METRICS = {
   idempotencyReplays: 'paylab_idempotency_replays_total', // counter {source: redis|db}
   idempotencyConflicts: 'paylab_idempotency_conflicts_total', // counter {reason: mismatch|in_progress}
   idempotencyRedisFallback: 'paylab_idempotency_redis_fallback_total', // counter: Redis failed, DB used
+  answeredBeforeCommit: 'paylab_api_answered_before_commit_total', // counter {outcome: committed|key_exists|failed} (answer-first only)
 
   // relay (outbox → Kafka)
   outboxPublished: 'paylab_outbox_published_total', // counter {mode}

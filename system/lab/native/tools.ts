@@ -53,7 +53,7 @@ function installLog(config: LabConfig): string {
 
 let aptUpdated = false;
 
-async function aptInstall(config: LabConfig, pkg: string): Promise<void> {
+export async function aptInstall(config: LabConfig, pkg: string): Promise<void> {
   const hint = `install it by hand with: sudo apt-get update && sudo apt-get install -y ${pkg}`;
   if (!which('apt-get'))
     throw new ToolInstallError(`${pkg} is missing and apt-get is not available; ${hint}`);

@@ -9,10 +9,12 @@ import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
+import type { StrategyKnobs } from '../config.ts';
 import { createPayment } from '../db/create-payment.ts';
+import { findIdempotencyRecord } from '../db/idempotency-record.ts';
 import { PaymentError } from '../domain/result-codes.ts';
 import { authenticate, type MerchantKeyTable } from './auth.ts';
-import { registerErrorHandling } from './error-handler.ts';
+import { answerClientError, registerErrorHandling } from './error-handler.ts';
 import type { IdempotencyCache } from './idempotency-cache.ts';
 import { type ApiMetrics, createApiMetrics } from './metrics.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
@@ -32,6 +34,8 @@ export interface AppDeps {
   newId?: () => string;
   /** Largest accepted request body. */
   bodyLimitBytes?: number;
+  /** The apiCommit strategy knob (config.strategy.apiCommit); commit-first unless told otherwise. */
+  commit?: StrategyKnobs['apiCommit'];
   /** Event-loop delay above which merchant routes shed load with 503 + Retry-After, and how often it is sampled. */
   overload?: { maxEventLoopDelayMs?: number; sampleIntervalMs?: number };
 }
@@ -59,6 +63,8 @@ export async function buildApp(deps: AppDeps): Promise<PaymentApi> {
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
     // Our own drain answer below speaks the envelope and is counted in the metrics; fastify's does neither.
     return503OnClosing: false,
+    // A request Node's HTTP parser refuses still gets the envelope.
+    clientErrorHandler: answerClientError,
     // Payment ids are uuids; anything longer is not a route of ours.
     routerOptions: { maxParamLength: 100 },
     ajv: {
@@ -142,6 +148,12 @@ export async function buildApp(deps: AppDeps): Promise<PaymentApi> {
         newId,
         flow: {
           createPayment: (command) => createPayment(deps.pool, command),
+          findRecord: (merchantId, key) => findIdempotencyRecord(deps.pool, merchantId, key),
+          commit: deps.commit ?? 'commit-first',
+          onWriteBehindSettled: (outcome, error) => {
+            if (outcome === 'failed')
+              app.log.warn({ err: error }, 'a create answered 201 before its write failed to commit');
+          },
           cache: deps.cache,
           metrics,
           newId,

@@ -10,7 +10,12 @@ import {
 } from '../domain/idempotency.ts';
 import { type CreatePaymentInput, checkCreatePayment } from '../domain/payment-request.ts';
 import { PaymentError } from '../domain/result-codes.ts';
-import type { CreatePaymentCommand, CreatePaymentResult } from '../db/create-payment.ts';
+import type { StrategyKnobs } from '../config.ts';
+import {
+  type CreatePaymentCommand,
+  type CreatePaymentResult,
+  plannedPaymentView,
+} from '../db/create-payment.ts';
 import { success } from './envelope.ts';
 import type { IdempotencyCache } from './idempotency-cache.ts';
 import type { ApiMetrics } from './metrics.ts';
@@ -18,10 +23,22 @@ import { requestHash } from './request-hash.ts';
 
 export interface CreatePaymentFlowDeps {
   createPayment: (command: CreatePaymentCommand) => Promise<CreatePaymentResult>;
+  /** The database's committed idempotency record, when Redis says another request holds the key. */
+  findRecord: (merchantId: string, idempotencyKey: string) => Promise<StoredIdempotencyRecord | undefined>;
   cache: IdempotencyCache;
   metrics: ApiMetrics;
   newId: () => string;
+  /**
+   * commit-first (robust): 201 only after the create transaction committed. answer-first (the
+   * naive twin): 201 as soon as the request is valid, the write left running behind the answer —
+   * when it fails, an accepted payment does not exist. Defaults to commit-first.
+   */
+  commit?: StrategyKnobs['apiCommit'];
+  /** Told when a write that was answered before it committed ends (answer-first only). */
+  onWriteBehindSettled?: (outcome: WriteBehindOutcome, error?: unknown) => void;
 }
+
+export type WriteBehindOutcome = 'committed' | 'key_exists' | 'failed';
 
 export interface FlowAnswer {
   status: number;
@@ -59,23 +76,46 @@ export async function createPaymentFlow(
 
   const claim = await tryRedis(() => cache.claim(merchantId, idempotencyKey));
   if (claim?.kind === 'cached') return answer(decideIdempotency(claim.record, hash), 'redis', metrics);
-  if (claim?.kind === 'busy') return answer({ kind: 'in-progress' }, 'redis', metrics);
+  if (claim?.kind === 'busy') {
+    // The lock may outlive its holder: a claim whose reply was lost still took it, and its request
+    // went on to create through the database. The committed record is the truth; 409 only without one.
+    const committed = await deps.findRecord(merchantId, idempotencyKey);
+    if (!committed) return answer({ kind: 'in-progress' }, 'redis', metrics);
+    const decision = decideIdempotency(committed, hash);
+    if (decision.kind === 'replay') {
+      await tryRedis(() => cache.settle(merchantId, idempotencyKey, { record: committed, unlock: false }));
+    }
+    return answer(decision, 'db', metrics);
+  }
   const locked = claim?.kind === 'locked';
 
   let record: StoredIdempotencyRecord | undefined;
   try {
-    const result = await deps.createPayment({
+    const command: CreatePaymentCommand = {
       paymentId: deps.newId(),
       eventId: deps.newId(),
       merchantId,
       idempotencyKey,
       requestHash: hash,
       input,
+      now: new Date(),
       respond: (payment) => {
         const { status, body } = success('paymentRequested', payment);
         return { status, body: JSON.stringify(body) };
       },
-    });
+    };
+    if (deps.commit === 'answer-first') {
+      const answered = answerBeforeCommit(deps, command);
+      metrics.paymentsAccepted.inc({ method: input.method });
+      record = {
+        requestHash: hash,
+        state: 'completed',
+        responseStatus: answered.status,
+        responseBody: answered.body,
+      };
+      return answered;
+    }
+    const result = await deps.createPayment(command);
     if (result.kind === 'created') {
       metrics.paymentsAccepted.inc({ method: input.method });
       record = {
@@ -96,6 +136,24 @@ export async function createPaymentFlow(
       await tryRedis(() => cache.settle(merchantId, idempotencyKey, settlement));
     }
   }
+}
+
+/**
+ * The naive twin of the create (apiCommit=answer-first): the 201 is built from the payment as it
+ * WILL be written and returned at once; the write runs behind the answer and its failure reaches
+ * nobody but a counter. This is the shortcut the checker's accepted-created verdict exists for.
+ */
+function answerBeforeCommit(deps: CreatePaymentFlowDeps, command: CreatePaymentCommand): FlowAnswer {
+  const { status, body } = command.respond(plannedPaymentView(command, command.now ?? new Date()));
+  const settled = (outcome: WriteBehindOutcome, error?: unknown) => {
+    deps.metrics.answeredBeforeCommit.inc({ outcome });
+    deps.onWriteBehindSettled?.(outcome, error);
+  };
+  deps.createPayment(command).then(
+    (result) => settled(result.kind === 'created' ? 'committed' : 'key_exists'),
+    (error: unknown) => settled('failed', error),
+  );
+  return { status, body, replayed: false };
 }
 
 function answer(decision: IdempotencyDecision, source: 'redis' | 'db', metrics: ApiMetrics): FlowAnswer {

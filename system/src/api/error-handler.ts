@@ -4,6 +4,7 @@
  * that is unreachable becomes 503 with Retry-After; everything else is logged and hidden behind
  * 5000 — a client never sees a stack trace or an internal message.
  */
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { looksLikeCardNumber } from '../domain/payment-request.ts';
 import { type ErrorCodeName, type FieldError, PaymentError } from '../domain/result-codes.ts';
@@ -20,11 +21,39 @@ export interface SchemaViolation {
 
 type ValidationContext = 'body' | 'params' | 'querystring' | 'headers';
 
+// Control characters and unpaired surrogates are what got a value refused; echoing them helps nobody.
+const UNPRINTABLE = /\p{Cc}|\p{Cs}/u;
+
 /** Echo a value only when it is small, harmless and could help the client; never a card number. */
 export function safeEcho(value: unknown): unknown {
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (typeof value === 'string') return value.length <= 64 && !looksLikeCardNumber(value) ? value : null;
+  if (typeof value === 'string')
+    return value.length <= 64 && !UNPRINTABLE.test(value) && !looksLikeCardNumber(value) ? value : null;
   return null;
+}
+
+/** Methods a route of ours could declare; what an Allow header can list. */
+const ROUTABLE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/**
+ * The methods the router serves at this request's path, when the request itself matched no route:
+ * a known path with an undeclared method is 405 with Allow, not 404 (RFC 9110 §15.5.6).
+ */
+function allowedMethodsOf(app: FastifyInstance, request: FastifyRequest): string[] {
+  if (request.routeOptions.url !== undefined) return [];
+  const url = request.url.split('?')[0] ?? '';
+  return ROUTABLE_METHODS.filter((method) => app.findRoute({ method, url }) !== null);
+}
+
+function methodNotAllowed(reply: FastifyReply, request: FastifyRequest, allowed: string[]): FastifyReply {
+  reply.header('allow', allowed.join(', '));
+  return send(reply, 'methodNotAllowed', [
+    {
+      field: 'method',
+      value: safeEcho(request.method),
+      reason: `${request.method} is not served here; allowed: ${allowed.join(', ')}`,
+    },
+  ]);
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
@@ -111,10 +140,16 @@ function send(
 }
 
 export function handleError(
+  this: FastifyInstance,
   error: FastifyError | Error,
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
+  // An unmatched request can fail before the not-found handler runs (a QUERY without a
+  // Content-Type fails body parsing first); on a known path it is still a method problem.
+  const allowed = allowedMethodsOf(this, request);
+  if (allowed.length > 0) return methodNotAllowed(reply, request, allowed);
+
   if (error instanceof PaymentError) {
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
     return send(reply, error.codeName, error.errors, error.message);
@@ -153,15 +188,46 @@ export function handleError(
   return send(reply, 'serverError', []);
 }
 
+const CLIENT_ERROR_REASONS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: 'request headers are too large',
+  ERR_HTTP_REQUEST_TIMEOUT: 'the request was not received in time',
+};
+
+/**
+ * Node's HTTP parser refuses a request before fastify routes it (an unknown method token, a broken
+ * request line or header): answer in the envelope too, then close — the connection's framing is
+ * lost. Fastify's default answer is a bare `{ error, message, statusCode }` body.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const { status, body } = failure('badRequest', [
+      {
+        field: 'request',
+        value: null,
+        reason: CLIENT_ERROR_REASONS[error.code ?? ''] ?? 'malformed HTTP request',
+      },
+    ]);
+    const text = JSON.stringify(body);
+    socket.write(
+      `HTTP/1.1 ${status} Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    send(reply, 'notFound', [
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = allowedMethodsOf(app, request);
+    if (allowed.length > 0) return methodNotAllowed(reply, request, allowed);
+    return send(reply, 'notFound', [
       {
         field: 'route',
         value: null,
         reason: `no route ${request.method} ${request.url.split('?')[0] ?? ''}`,
       },
-    ]),
-  );
+    ]);
+  });
 }

@@ -49,6 +49,12 @@ export function createApiMetrics(registry: Registry) {
       help: 'Requests whose idempotency check could not use Redis and relied on the database alone',
       registers,
     }),
+    answeredBeforeCommit: new Counter({
+      name: METRICS.answeredBeforeCommit,
+      help: 'apiCommit=answer-first only: creates answered 201 before their write, by how the write ended',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
   };
 }
 

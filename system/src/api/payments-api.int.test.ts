@@ -4,6 +4,7 @@
  * matters, app.inject() elsewhere.
  */
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTBOX_CHANNEL } from '../db/channels.ts';
@@ -217,7 +218,7 @@ describe('idempotency', () => {
     expect(await counterValue(api.registry, METRICS.idempotencyReplays, { source: 'db' })).toBe(before + 1);
   });
 
-  it('when another request holds the key in Redis, then 409 / 1008 with Retry-After and the database is not touched', async () => {
+  it('when another request holds the key in Redis, then 409 / 1008 with Retry-After and nothing is written', async () => {
     const key = randomUUID();
     await api.redis.set(`paylab:idem-lock:api-merchant-a:${key}`, '1', 'PX', 5_000);
     const response = await create(paymentBody(), key);
@@ -463,10 +464,147 @@ describe('malformed requests', () => {
     });
     expect(badId.statusCode).toBe(400);
     expect(badId.json()).toMatchObject({ code: 4000, errors: [{ field: 'id', value: 'not-a-uuid' }] });
-    const noRoute = await api.app.inject({ method: 'DELETE', url: '/payments' });
+    const noRoute = await api.app.inject({ method: 'DELETE', url: '/refunds' });
     expect(noRoute.statusCode).toBe(404);
     expect(noRoute.json()).toMatchObject({ code: 4004 });
   });
+});
+
+describe('bad input that used to answer 500 (issue 8 §6)', () => {
+  const tableCounts = async () => ({
+    payments: await rowCount('SELECT count(*) AS n FROM payments'),
+    history: await rowCount('SELECT count(*) AS n FROM payment_history'),
+    outbox: await rowCount('SELECT count(*) AS n FROM outbox'),
+    records: await rowCount('SELECT count(*) AS n FROM idempotency_records'),
+  });
+
+  function expectEnvelope(response: { statusCode: number; body: string }, status: number, code: number) {
+    expect(response.statusCode, response.body).toBe(status);
+    const envelope = JSON.parse(response.body) as { code: number; message: string; errors: unknown[] };
+    expect(envelope.code).toBe(code);
+    expect(envelope.errors.length).toBeGreaterThan(0);
+    return envelope as { code: number; errors: { field: string; value: unknown; reason: string }[] };
+  }
+
+  // PostgreSQL text cannot hold U+0000 and its json types refuse an unpaired surrogate escape:
+  // both used to reach the database and come back as 5000.
+  for (const [what, name] of [
+    ['a NUL character', 'cake\u0000'],
+    ['an unpaired surrogate', 'cake\ud800'],
+    ['a control character', 'cake\u0007'],
+  ] as const) {
+    it(`when an item name holds ${what}, then 400 / 4000 names /items/0/name and nothing is stored`, async () => {
+      const before = await tableCounts();
+      const response = await create(
+        paymentBody({ amount: 5_000, items: [{ name, quantity: 1, unitPrice: 5_000 }] }),
+        randomUUID(),
+      );
+      const envelope = expectEnvelope(response, 400, 4000);
+      expect(envelope.errors.map((e) => e.field)).toContain('/items/0/name');
+      expect(await tableCounts()).toEqual(before);
+    });
+
+    it(`when a cancel reason holds ${what}, then 400 / 4000 names /reason and nothing changes`, async () => {
+      const id: string = (await create(paymentBody(), randomUUID())).json().data.id;
+      const before = await tableCounts();
+      const response = await api.app.inject({
+        method: 'POST',
+        url: `/payments/${id}/cancel`,
+        headers: { authorization: `Bearer ${api.keys.a}` },
+        payload: { reason: `changed mind ${name}` },
+      });
+      const envelope = expectEnvelope(response, 400, 4000);
+      expect(envelope.errors.map((e) => e.field)).toContain('/reason');
+      expect(await tableCounts()).toEqual(before);
+      expect((await api.pool.query('SELECT state FROM payments WHERE id = $1', [id])).rows[0]).toEqual({
+        state: 'requested',
+      });
+    });
+  }
+
+  it('when an item name holds an emoji (a paired surrogate), then it is accepted and stored as sent', async () => {
+    const response = await create(
+      paymentBody({ amount: 5_000, items: [{ name: 'cake 🍰', quantity: 1, unitPrice: 5_000 }] }),
+      randomUUID(),
+    );
+    expect(response.statusCode, response.body).toBe(201);
+    const id: string = response.json().data.id;
+    const stored = await api.pool.query('SELECT name FROM payment_items WHERE payment_id = $1', [id]);
+    expect(stored.rows).toEqual([{ name: 'cake 🍰' }]);
+  });
+
+  it('when a payment id is written urn:uuid:<uuid>, then GET and cancel answer 400 / 4000 naming id, and nothing changes', async () => {
+    const id: string = (await create(paymentBody(), randomUUID())).json().data.id;
+    const before = await tableCounts();
+    const headers = { authorization: `Bearer ${api.keys.a}` };
+    const get = await api.app.inject({ method: 'GET', url: `/payments/urn:uuid:${id}`, headers });
+    expect(expectEnvelope(get, 400, 4000).errors[0]).toMatchObject({ field: 'id' });
+    const cancel = await api.app.inject({ method: 'POST', url: `/payments/urn:uuid:${id}/cancel`, headers });
+    expect(expectEnvelope(cancel, 400, 4000).errors[0]).toMatchObject({ field: 'id' });
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it('when a known route is called with an undeclared method, then 405 / 4005 with Allow listing the declared ones', async () => {
+    const id = randomUUID();
+    const cases = [
+      { method: 'DELETE', url: '/payments', allow: ['POST'] },
+      { method: 'PUT', url: `/payments/${id}`, allow: ['GET', 'HEAD'] },
+      { method: 'GET', url: `/payments/${id}/cancel`, allow: ['POST'] },
+      { method: 'PATCH', url: '/idempotency-keys', allow: ['POST'] },
+      // QUERY carries a body, so fastify checks its Content-Type before routing: still a method problem.
+      { method: 'QUERY', url: `/payments/${id}`, allow: ['GET', 'HEAD'] },
+    ] as const;
+    const before = await tableCounts();
+    for (const c of cases) {
+      const response = await api.app.inject({
+        method: c.method,
+        url: c.url,
+        headers: { authorization: `Bearer ${api.keys.a}` },
+      });
+      const envelope = expectEnvelope(response, 405, 4005);
+      expect(envelope.errors[0]).toMatchObject({ field: 'method', value: c.method });
+      const allow = String(response.headers.allow ?? '')
+        .split(',')
+        .map((m) => m.trim())
+        .sort();
+      expect(allow, `${c.method} ${c.url}`).toEqual([...c.allow].sort());
+    }
+    // An unknown path stays 404.
+    expect((await api.app.inject({ method: 'DELETE', url: '/nowhere' })).statusCode).toBe(404);
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it('when the HTTP request itself is malformed (an unknown method token), then 400 / 4000 in the envelope, not a bare fastify body', async () => {
+    const { port } = new URL(baseUrl);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => {
+        socket.write('FOO /payments HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      });
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString('utf8')));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw.toLowerCase()).toContain('content-type: application/json');
+    const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as {
+      code: number;
+      errors: { field: string }[];
+    };
+    expect(body).toMatchObject({ code: 4000, errors: [{ field: 'request' }] });
+  });
+
+  for (const separator of ['.', '_', '/']) {
+    it(`when a card number is written with "${separator}" separators, then it is refused unread and nothing is stored`, async () => {
+      const card = ['4111', '1111', '1111', '1111'].join(separator);
+      const before = await tableCounts();
+      const response = await create(paymentBody({ methodReference: card }), randomUUID());
+      const envelope = expectEnvelope(response, 400, 4000);
+      expect(envelope.errors[0]).toMatchObject({ field: '/methodReference', value: null });
+      expect(response.body).not.toContain('1111');
+      expect(await tableCounts()).toEqual(before);
+    });
+  }
 });
 
 describe('cancel', () => {
@@ -580,5 +718,26 @@ describe('operations endpoints', () => {
     expect(
       doc.paths['/payments'].post.requestBody.content['application/json'].schema.additionalProperties,
     ).toBe(false);
+  });
+
+  it('links the created payment id into GET and cancel in the OpenAPI document, by operation ids that exist', async () => {
+    const doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const operationIds = new Set<string>();
+    for (const item of Object.values(doc.paths) as Record<string, { operationId?: string }>[])
+      for (const operation of Object.values(item))
+        if (operation.operationId) operationIds.add(operation.operationId);
+    const links = doc.paths['/payments'].post.responses['201'].links;
+    expect(links).toMatchObject({
+      GetCreatedPayment: { operationId: 'getPayment', parameters: { id: '$response.body#/data/id' } },
+      CancelCreatedPayment: { operationId: 'cancelPayment', parameters: { id: '$response.body#/data/id' } },
+    });
+    expect(doc.paths['/payments/{id}'].get.operationId).toBe('getPayment');
+    expect(doc.paths['/payments/{id}/cancel'].post.operationId).toBe('cancelPayment');
+    for (const link of Object.values(links) as { operationId: string }[])
+      expect(operationIds).toContain(link.operationId);
+    expect(doc.paths['/idempotency-keys'].post.responses['201'].links.CreatePaymentWithKey).toMatchObject({
+      operationId: 'createPayment',
+      parameters: { 'header.idempotency-key': '$response.body#/data/idempotencyKey' },
+    });
   });
 });

@@ -160,6 +160,40 @@ describe('when the redis link black-holes traffic', () => {
   });
 });
 
+describe('when a Redis reply is lost after the command ran', () => {
+  it('then the lock it left behind does not answer 409 for a payment the database already holds: the retry gets the replay', async () => {
+    await waitForRedis(api.redis, 10_000);
+    await new Promise((r) => setTimeout(r, 300)); // the circuit an earlier test opened closes
+    // Replies slower than the client's 250 ms command timeout: the claim script runs in Redis and
+    // takes the in-progress lock, but the API gives up on the answer and creates through the database.
+    const toxic = await proxy.addToxic({
+      name: 'slow-replies',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 600, jitter: 0 },
+    });
+    const key = randomUUID();
+    const body = paymentBody();
+    let first: Awaited<ReturnType<typeof post>>;
+    try {
+      first = await post(body, key);
+      expect(first.status).toBe(201);
+    } finally {
+      await toxic.remove();
+    }
+    // The lock really is left behind in Redis (what made the retry answer 409)…
+    await waitForRedis(api.redis, 10_000);
+    await new Promise((r) => setTimeout(r, 700)); // the late replies drain; the 200 ms circuit closes
+    expect(await api.redis.exists(`paylab:idem-lock:redis_outage-merchant-a:${key}`)).toBe(1);
+    // …yet the retry is answered from the database's record, byte for byte.
+    const retry = await post(body, key);
+    expect(retry.status, retry.body).toBe(201);
+    expect(retry.body).toBe(first.body);
+    expect(await paymentsWithKey(key)).toBe(1);
+  });
+});
+
 describe('when the redis link comes back', () => {
   it('then the API uses Redis again and stops counting fallbacks', async () => {
     await waitForRedis(api.redis, 10_000);

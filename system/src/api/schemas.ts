@@ -6,6 +6,20 @@
 
 const nullableString = { type: ['string', 'null'] } as const;
 
+/**
+ * Free text that reaches PostgreSQL (item names, cancel reasons): no C0 control characters or DEL
+ * (text cannot hold U+0000). Unpaired UTF-16 surrogates, which the json types refuse, are refused
+ * by `hasUnpairedSurrogate` in the domain: a surrogate range here is a pattern OpenAPI tools
+ * (schemathesis among them) cannot use, so they would fuzz without it.
+ */
+export const SAFE_TEXT_PATTERN = '^[^\\u0000-\\u001f\\u007f]+$';
+
+/**
+ * A payment id as the database stores it. Not `format: uuid`: Ajv's uuid format also accepts
+ * `urn:uuid:<uuid>`, which PostgreSQL's uuid type refuses.
+ */
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
 /** Upper bound for amounts: far above any real payment, far below 2^53, so JS numbers stay exact. */
 export const MAX_AMOUNT = 1_000_000_000_000;
 
@@ -44,7 +58,7 @@ const paymentItemSchema = {
   additionalProperties: false,
   required: ['name', 'quantity', 'unitPrice'],
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
+    name: { type: 'string', minLength: 1, maxLength: 200, pattern: SAFE_TEXT_PATTERN },
     quantity: { type: 'integer', minimum: 1, maximum: 10_000 },
     unitPrice: { type: 'integer', minimum: 0, maximum: MAX_AMOUNT, description: 'minor units' },
   },
@@ -99,13 +113,13 @@ export const paymentIdParamsSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['id'],
-  properties: { id: { type: 'string', format: 'uuid' } },
+  properties: { id: { type: 'string', pattern: UUID_PATTERN, description: 'the payment id (a uuid)' } },
 } as const;
 
 export const cancelBodySchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { reason: { type: 'string', minLength: 1, maxLength: 200 } },
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 200, pattern: SAFE_TEXT_PATTERN } },
 } as const;
 
 export const paymentViewSchema = {

@@ -68,6 +68,7 @@ async function main(): Promise<void> {
     merchantKeys: buildMerchantKeyTable(secrets.merchants, hashApiKey),
     hashApiKey,
     registry: createMetricsRegistry(),
+    commit: config.strategy.apiCommit,
     readiness: [
       { name: 'db', required: true, check: async () => void (await pool.query('SELECT 1')) },
       { name: 'redis', required: false, check: async () => void (await redis.ping()) },

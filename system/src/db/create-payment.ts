@@ -85,28 +85,25 @@ interface CreatedCounts {
   notified: string;
 }
 
-export async function createPayment(
-  pool: pg.Pool,
-  command: CreatePaymentCommand,
-): Promise<CreatePaymentResult> {
-  const { input, merchantId, idempotencyKey, paymentId } = command;
-  const acceptedAt = command.now ?? new Date();
-  const methodDisplay = maskReference(input.method, input.methodReference);
-  const lines = input.items.map((item) => ({ ...item, amount: itemLineAmount(item) }));
-
-  const view: PaymentView = {
+/** The payment as the create statement will commit it: what the 201 answer shows. */
+export function plannedPaymentView(
+  command: Pick<CreatePaymentCommand, 'paymentId' | 'input'>,
+  acceptedAt: Date,
+): PaymentView {
+  const { input, paymentId } = command;
+  return {
     id: paymentId,
     orderId: input.orderId,
     amount: input.amount,
     currency: input.currency,
     method: input.method,
-    methodDisplay,
+    methodDisplay: maskReference(input.method, input.methodReference),
     state: 'requested',
-    items: lines.map((l) => ({
-      name: l.name,
-      quantity: l.quantity,
-      unitPrice: l.unitPrice,
-      amount: Number(l.amount),
+    items: input.items.map((item) => ({
+      name: item.name,
+      quantity: item.quantity,
+      unitPrice: item.unitPrice,
+      amount: Number(itemLineAmount(item)),
     })),
     pgTransactionId: null,
     errorCode: null,
@@ -115,6 +112,17 @@ export async function createPayment(
     updatedAt: acceptedAt.toISOString(),
     completedAt: null,
   };
+}
+
+export async function createPayment(
+  pool: pg.Pool,
+  command: CreatePaymentCommand,
+): Promise<CreatePaymentResult> {
+  const { input, merchantId, idempotencyKey, paymentId } = command;
+  const acceptedAt = command.now ?? new Date();
+  const methodDisplay = maskReference(input.method, input.methodReference);
+  const lines = input.items.map((item) => ({ ...item, amount: itemLineAmount(item) }));
+  const view = plannedPaymentView(command, acceptedAt);
   const event: PaymentRequested = {
     eventId: command.eventId,
     type: 'payment.requested',

@@ -64,6 +64,13 @@ describe('card data detection and masking', () => {
     expect(looksLikeCardNumber('tok-4111-1111-1111-1111')).toBe(true);
   });
 
+  it('flags card numbers grouped by dots, underscores or slashes too', () => {
+    expect(looksLikeCardNumber('4111.1111.1111.1111')).toBe(true);
+    expect(looksLikeCardNumber('tok_4111_1111_1111_1111')).toBe(true);
+    expect(looksLikeCardNumber('4111/1111/1111/1111')).toBe(true);
+    expect(looksLikeCardNumber('5500 0000.0000_0004')).toBe(true);
+  });
+
   it('lets tokens, wallet references and Luhn-invalid numbers through', () => {
     expect(looksLikeCardNumber('tok_visa_4242')).toBe(false);
     expect(looksLikeCardNumber('wallet-7f3c9a')).toBe(false);

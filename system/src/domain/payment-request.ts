@@ -36,8 +36,10 @@ export function itemsTotal(items: readonly PaymentItemInput[]): bigint {
   return items.reduce((sum, item) => sum + itemLineAmount(item), 0n);
 }
 
-// Runs of digits, optionally grouped by spaces or dashes, as card numbers are written.
-const DIGIT_RUNS = /\d(?:[ -]?\d)*/g;
+// Runs of digits, optionally grouped by one separator between digits, as card numbers are written
+// (spaces and dashes on the card, dots, underscores and slashes in hand-made references).
+const SEPARATORS = /[ ._/-]/g;
+const DIGIT_RUNS = /\d(?:[ ._/-]?\d)*/g;
 
 function passesLuhn(digits: string): boolean {
   let sum = 0;
@@ -59,10 +61,18 @@ function passesLuhn(digits: string): boolean {
  */
 export function looksLikeCardNumber(reference: string): boolean {
   for (const run of reference.match(DIGIT_RUNS) ?? []) {
-    const digits = run.replace(/[ -]/g, '');
+    const digits = run.replace(SEPARATORS, '');
     if (digits.length >= 13 && digits.length <= 19 && passesLuhn(digits)) return true;
   }
   return false;
+}
+
+/**
+ * A lone UTF-16 surrogate: JSON can carry one (\ud800), PostgreSQL's json types refuse it and its
+ * text type would silently store U+FFFD instead. In `u` mode, \p{Cs} matches only unpaired ones.
+ */
+export function hasUnpairedSurrogate(text: string): boolean {
+  return /\p{Cs}/u.test(text);
 }
 
 /** For display only: the last four characters of the reference behind a mask. */
@@ -92,6 +102,16 @@ export function checkCreatePayment(input: CreatePaymentInput): RequestCheck {
           value: null,
           reason: 'looks like a card number; send the vault token or wallet reference instead',
         },
+      ],
+    };
+  }
+  const badName = input.items.findIndex((item) => hasUnpairedSurrogate(item.name));
+  if (badName >= 0) {
+    return {
+      ok: false,
+      codeName: 'badRequest',
+      errors: [
+        { field: `/items/${badName}/name`, value: null, reason: 'holds an unpaired UTF-16 surrogate' },
       ],
     };
   }

@@ -48,6 +48,11 @@ export const ERROR_CODES = {
   badRequest: { code: 4000, httpStatus: 400, message: 'bad request' },
   unauthorized: { code: 4001, httpStatus: 401, message: 'a valid bearer API key is required' },
   notFound: { code: 4004, httpStatus: 404, message: 'not found' },
+  methodNotAllowed: {
+    code: 4005,
+    httpStatus: 405,
+    message: 'method not allowed on this route; see the Allow header',
+  },
   payloadTooLarge: { code: 4013, httpStatus: 413, message: 'request body is too large' },
   unsupportedMediaType: {
     code: 4015,

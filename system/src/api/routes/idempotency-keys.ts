@@ -12,9 +12,19 @@ export function idempotencyKeyRoutes(pool: pg.Pool) {
       {
         schema: {
           summary: 'Issue an idempotency key for one payment attempt',
+          operationId: 'issueIdempotencyKey',
           tags: ['idempotency'],
           security: [{ bearerAuth: [] }],
           response: { 201: issuedKeyResponseSchema, ...commonFailures },
+        },
+        links: {
+          201: {
+            CreatePaymentWithKey: {
+              operationId: 'createPayment',
+              parameters: { 'header.idempotency-key': '$response.body#/data/idempotencyKey' },
+              description: 'Create a payment under the issued key',
+            },
+          },
         },
       },
       async (request, reply) => {

@@ -1,7 +1,7 @@
 /** /payments: create (idempotent), read, and request a cancel. Every route here is merchant-authenticated. */
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import type { CreatePaymentInput } from '../../domain/payment-request.ts';
+import { type CreatePaymentInput, hasUnpairedSurrogate } from '../../domain/payment-request.ts';
 import { PaymentError } from '../../domain/result-codes.ts';
 import { findPayment } from '../../db/find-payment.ts';
 import { requestCancel } from '../../db/request-cancel.ts';
@@ -40,11 +40,27 @@ export function paymentRoutes(deps: PaymentRoutesDeps) {
       {
         schema: {
           summary: 'Request a payment (idempotent: reuse the Idempotency-Key to retry safely)',
+          operationId: 'createPayment',
           tags: ['payments'],
           security,
           headers: idempotencyKeyHeaderSchema,
           body: createPaymentBodySchema,
           response: { 201: paymentResponseSchema, 409: failureSchema, 422: failureSchema, ...commonFailures },
+        },
+        // The created payment's id flows into reading and canceling it (clients and fuzzers follow these).
+        links: {
+          201: {
+            GetCreatedPayment: {
+              operationId: 'getPayment',
+              parameters: { id: '$response.body#/data/id' },
+              description: 'Read the payment just created',
+            },
+            CancelCreatedPayment: {
+              operationId: 'cancelPayment',
+              parameters: { id: '$response.body#/data/id' },
+              description: 'Request a cancel of the payment just created',
+            },
+          },
         },
       },
       async (request, reply) => {
@@ -64,6 +80,7 @@ export function paymentRoutes(deps: PaymentRoutesDeps) {
       {
         schema: {
           summary: "A payment's current state",
+          operationId: 'getPayment',
           tags: ['payments'],
           security,
           params: paymentIdParamsSchema,
@@ -83,6 +100,7 @@ export function paymentRoutes(deps: PaymentRoutesDeps) {
       {
         schema: {
           summary: 'Request a cancel; the worker cancels before capture or refunds after it',
+          operationId: 'cancelPayment',
           tags: ['payments'],
           security,
           params: paymentIdParamsSchema,
@@ -95,6 +113,11 @@ export function paymentRoutes(deps: PaymentRoutesDeps) {
         },
       },
       async (request, reply) => {
+        if (request.body.reason !== undefined && hasUnpairedSurrogate(request.body.reason)) {
+          throw new PaymentError('badRequest', [
+            { field: '/reason', value: null, reason: 'holds an unpaired UTF-16 surrogate' },
+          ]);
+        }
         const result = await requestCancel(deps.pool, {
           merchantId: request.merchantId,
           paymentId: request.params.id,

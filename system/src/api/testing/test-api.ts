@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
-import { type Endpoint, loadConfig } from '../../config.ts';
+import { type Endpoint, loadConfig, type StrategyKnobs } from '../../config.ts';
 import { createPool } from '../../db/pool.ts';
 import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { createMetricsRegistry } from '../../observability/metrics-registry.ts';
@@ -44,6 +44,8 @@ export async function startTestApi(
     /** Reach the test database through another link (a test's own Toxiproxy proxy). */
     dbEndpoint?: Endpoint;
     cache?: (redis: Redis) => IdempotencyCache;
+    /** The apiCommit strategy knob; commit-first (robust) by default. */
+    commit?: StrategyKnobs['apiCommit'];
   } = {},
 ): Promise<TestApi> {
   const config = loadConfig();
@@ -78,6 +80,10 @@ export async function startTestApi(
     ),
     hashApiKey,
     registry,
+    commit: options.commit,
+    // These tests share a busy machine with the whole lab: a second of event-loop lag while vitest
+    // compiles must not shed their requests with 503. Shedding itself is tested in app.test.ts.
+    overload: { maxEventLoopDelayMs: 10_000 },
     readiness: [
       { name: 'db', required: true, check: async () => void (await pool.query('SELECT 1')) },
       { name: 'redis', required: false, check: async () => void (await redis.ping()) },
