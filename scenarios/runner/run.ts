@@ -23,6 +23,7 @@ import { grafanaAnnotator } from '../../chaos/grafana.ts';
 import { TimelineRecorder, windowsOf, type TimelineEvent } from '../../chaos/timeline.ts';
 import { observerPool, readProgress, readRunSlice } from '../../chaos/collect/db-history.ts';
 import { parseAccepted, readK6Summary, type K6Numbers } from '../../chaos/collect/k6-output.ts';
+import { readTopicsSince, topicMarks, type TopicMarks } from '../../chaos/collect/topic-history.ts';
 import {
   counterGrowth,
   queryRange,
@@ -186,6 +187,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let k6Numbers: K6Numbers | null = null;
   const planned = plannedIterations(scenario.load);
   let pidsBefore: PidMap | null = null;
+  let marks: TopicMarks | null = null;
   let disturbed: string[] | null = null;
   const faulted = new Set(
     scenario.faults.flatMap((f) =>
@@ -213,6 +215,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     if (signal.aborted) throw new Error('interrupted before the load started');
 
     pidsBefore = await pidSnapshot(runtime).catch(() => null);
+    // Before the first create: the checker reads the topics from exactly here.
+    marks = await topicMarks(config).catch((error: unknown) => {
+      notes.push(
+        `topic offsets unreadable at load start, the topic-based checks are unknown: ${String(error)}`,
+      );
+      return null;
+    });
 
     phase('load');
     const k6 = startK6({
@@ -357,12 +366,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       });
       const ids = new Set(slice.payments.map((p) => p.id));
       for (const a of accepted) ids.add(a.paymentId);
+      const topics =
+        marks === null
+          ? null
+          : await readTopicsSince(config, marks, { readId: runId }).catch((error: unknown) => {
+              notes.push(`the topics could not be read back: ${String(error)}`);
+              return null;
+            });
       const history: RunHistory = {
         runId,
         createsAttempted: k6Numbers?.createsAttempted ?? 0,
         createsAcceptedByK6: k6Numbers?.createsAccepted ?? accepted.length,
         accepted,
         ...slice,
+        topics,
         ledger: ledger === null ? null : ledger.filter((e) => ids.has(e.paymentId)),
         counters: {
           duplicateDeliveries: await counterIncrease(
