@@ -12,6 +12,7 @@ import exec from 'k6/execution';
 import { Counter, Rate, Trend } from 'k6/metrics';
 import { buildOptions, readLoad } from './lib/load-options.ts';
 import { choice, createBody, idempotencyKey } from './lib/payment-requests.ts';
+import { CREATE_STATUS_CLASSES, createStatusClass, createStatusMetric } from './lib/create-status.ts';
 
 const load = readLoad(__ENV.PAYLAB_LOAD);
 const apiUrl = __ENV.PAYLAB_API_URL ?? 'http://127.0.0.1:18080';
@@ -23,6 +24,11 @@ export const options = buildOptions(load);
 
 const createsAttempted = new Counter('paylab_creates_attempted');
 const createsAccepted = new Counter('paylab_creates_accepted');
+const iterationsAccepted = new Counter('paylab_iterations_accepted');
+// One counter per answer class: the runner fails a run whose creates got 401 or another client error.
+const createStatus = Object.fromEntries(
+  CREATE_STATUS_CLASSES.map((c) => [c, new Counter(createStatusMetric(c))]),
+) as Record<(typeof CREATE_STATUS_CLASSES)[number], Counter>;
 const createErrors = new Rate('paylab_create_errors');
 const createDuration = new Trend('paylab_create_duration', true);
 const cancelsAccepted = new Counter('paylab_cancels_accepted');
@@ -71,10 +77,12 @@ export function payments(): void {
     tags: { name: 'create' },
   });
   createDuration.add(res.timings.duration);
+  createStatus[createStatusClass(res.status)].add(1);
   const id = res.status >= 200 && res.status < 300 ? paymentIdOf(res.body) : null;
   createErrors.add(id === null);
   if (id === null) return;
   createsAccepted.add(1);
+  iterationsAccepted.add(1);
   console.log(`paylab-accepted ${id} ${key} ${Date.now()}`);
   if (choice(seed, iteration, 'cancel') >= load.cancelRatio) return;
   const cancel = http.post(`${apiUrl}/payments/${id}/cancel`, JSON.stringify({ reason: 'lab cancel' }), {

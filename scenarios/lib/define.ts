@@ -6,6 +6,7 @@
 import { KNOB_NAMES, KNOBS, LINK_NAMES, type StrategyKnobs } from '../../system/src/config.ts';
 import { CHECK_NAMES, type CheckName } from '../../chaos/checker/result.ts';
 import { PROCESS_ACTIONS, PROCESS_TARGETS, TOXIC_KINDS, type TimedFault } from '../../chaos/faults/spec.ts';
+import type { CreateStatusClass } from '../k6/lib/create-status.ts';
 
 export const EXECUTORS = ['constant-arrival-rate', 'ramping-arrival-rate'] as const;
 export type Executor = (typeof EXECUTORS)[number];
@@ -45,6 +46,25 @@ export interface SloThresholds {
   achievedRateRatio?: number;
 }
 
+/** Create answers that are a client's mistake: each fails the run unless the scenario expects it. */
+export const UNEXPECTED_CREATE_STATUSES = [
+  '401',
+  '409',
+  '422',
+  '4xx',
+] as const satisfies readonly CreateStatusClass[];
+export type ClientErrorClass = (typeof UNEXPECTED_CREATE_STATUSES)[number];
+
+/** What a run must have exercised to be judged at all (a check over nothing is not a pass). */
+export interface ExercisedMinimums {
+  /** Iterations whose create was accepted, as a share of planned iterations (default 0.8). */
+  acceptedShare: number;
+  /** Client-error answers to a create this scenario causes on purpose (e.g. 409 for racing keys). */
+  allowedCreateStatuses: ClientErrorClass[];
+}
+
+export const DEFAULT_EXERCISED: ExercisedMinimums = { acceptedShare: 0.8, allowedCreateStatuses: [] };
+
 export interface Expectations {
   /** Checks that must hold (valid true). */
   hold: CheckName[];
@@ -53,6 +73,7 @@ export interface Expectations {
   slo: SloThresholds;
   /** required: a fault that does not recover before the drain deadline fails the run. */
   recovery: 'required' | 'reported';
+  exercised: ExercisedMinimums;
 }
 
 export interface CapacitySettings {
@@ -83,7 +104,11 @@ export type ScenarioInput = Omit<Scenario, 'expect' | 'strategy' | 'instances' |
   faults?: TimedFault[];
   strategy?: Partial<StrategyKnobs>;
   instances?: Partial<Scenario['instances']>;
-  expect?: Partial<Omit<Expectations, 'slo'>> & { slo?: SloThresholds; tolerate?: CheckName[] };
+  expect?: Partial<Omit<Expectations, 'slo' | 'exercised'>> & {
+    slo?: SloThresholds;
+    tolerate?: CheckName[];
+    exercised?: Partial<ExercisedMinimums>;
+  };
 };
 
 export class ScenarioError extends Error {
@@ -316,6 +341,19 @@ export function validateScenario(s: unknown): Scenario {
     if (s.expect.slo[k] !== undefined) num(`expect.slo.${k}`, s.expect.slo[k], 0, 1);
   }
   oneOf('expect.recovery', s.expect.recovery, ['required', 'reported'] as const);
+  const ex = s.expect.exercised;
+  if (!isRecord(ex)) fail('expect.exercised', 'an object { acceptedShare, allowedCreateStatuses }', ex);
+  noUnknownKeys('expect.exercised', ex, ['acceptedShare', 'allowedCreateStatuses']);
+  num('expect.exercised.acceptedShare', ex.acceptedShare, 0, 1);
+  if (!Array.isArray(ex.allowedCreateStatuses))
+    fail(
+      'expect.exercised.allowedCreateStatuses',
+      `a list of ${UNEXPECTED_CREATE_STATUSES.join(', ')}`,
+      ex.allowedCreateStatuses,
+    );
+  ex.allowedCreateStatuses.forEach((c: unknown, i) =>
+    oneOf(`expect.exercised.allowedCreateStatuses[${i}]`, c, UNEXPECTED_CREATE_STATUSES),
+  );
   if (s.capacity !== undefined) {
     if (!isRecord(s.capacity)) fail('capacity', 'an object', s.capacity);
     num('capacity.maxP95Seconds', s.capacity.maxP95Seconds, 0.001, 60);
@@ -352,6 +390,7 @@ export function defineScenario(input: ScenarioInput): Scenario {
       catch: caught,
       slo: input.expect?.slo ?? DEFAULT_SLO,
       recovery: input.expect?.recovery ?? (caught.length > 0 ? 'reported' : 'required'),
+      exercised: { ...DEFAULT_EXERCISED, ...input.expect?.exercised },
     },
   };
   try {

@@ -31,7 +31,13 @@ import {
   queryScalar,
 } from '../../chaos/collect/prometheus-range.ts';
 import type { Sample } from '../../chaos/recovery/recovery.ts';
-import { allPass, checkVerdicts, recoveryVerdicts, sloVerdicts } from '../../chaos/verdicts.ts';
+import {
+  allPass,
+  checkVerdicts,
+  exercisedVerdicts,
+  recoveryVerdicts,
+  sloVerdicts,
+} from '../../chaos/verdicts.ts';
 import type { ChartData, RunReport } from '../../chaos/report/model.ts';
 import { renderMarkdown } from '../../chaos/report/markdown.ts';
 import { renderHtml } from '../../chaos/report/html.ts';
@@ -438,6 +444,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     );
   }
   const verdicts = [
+    ...exercisedVerdicts(scenario, k6Numbers, planned),
     ...checkVerdicts(scenario, checks),
     ...recoveryVerdicts(scenario, recoveries),
     ...sloVerdicts(scenario, k6Numbers, planned),
