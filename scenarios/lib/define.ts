@@ -7,6 +7,7 @@ import { KNOB_NAMES, KNOBS, LINK_NAMES, type StrategyKnobs } from '../../system/
 import { CHECK_NAMES, type CheckName } from '../../chaos/checker/result.ts';
 import { PROCESS_ACTIONS, PROCESS_TARGETS, TOXIC_KINDS, type TimedFault } from '../../chaos/faults/spec.ts';
 import type { CreateStatusClass } from '../k6/lib/create-status.ts';
+import type { KeyReuse } from '../k6/lib/payment-requests.ts';
 
 export const EXECUTORS = ['constant-arrival-rate', 'ramping-arrival-rate'] as const;
 export type Executor = (typeof EXECUTORS)[number];
@@ -30,6 +31,8 @@ export interface LoadProfile {
   maxVUs: number;
   /** Share of iterations (0..1) that request a cancel right after their create was accepted. */
   cancelRatio: number;
+  /** Idempotency keys used again on purpose (replays and racing retries); absent: none. */
+  keyReuse?: KeyReuse;
   /** Per-request timeout of k6. */
   requestTimeoutSeconds: number;
 }
@@ -183,6 +186,7 @@ function validateLoad(load: unknown): void {
     'preAllocatedVUs',
     'maxVUs',
     'cancelRatio',
+    'keyReuse',
     'requestTimeoutSeconds',
   ]);
   const executor = oneOf('load.executor', load.executor, EXECUTORS);
@@ -207,6 +211,13 @@ function validateLoad(load: unknown): void {
   const max = num('load.maxVUs', load.maxVUs, 1, 2000, true);
   if (max < pre) fail('load.maxVUs', `at least preAllocatedVUs (${pre})`, max);
   num('load.cancelRatio', load.cancelRatio, 0, 1);
+  if (load.keyReuse !== undefined) {
+    const r = load.keyReuse;
+    if (!isRecord(r)) fail('load.keyReuse', 'an object { replayShare, raceShare }', r);
+    noUnknownKeys('load.keyReuse', r, ['replayShare', 'raceShare']);
+    const replay = num('load.keyReuse.replayShare', r.replayShare, 0, 1);
+    num('load.keyReuse.raceShare', r.raceShare, 0, Math.round((1 - replay) * 1e6) / 1e6);
+  }
   num('load.requestTimeoutSeconds', load.requestTimeoutSeconds, 1, 120);
 }
 
@@ -363,17 +374,21 @@ export function validateScenario(s: unknown): Scenario {
   return s as unknown as Scenario;
 }
 
-/** Every check not caught or tolerated — except duplicate-delivery, which can only fail when the
- *  scenario forces redeliveries; listing it elsewhere would be a verdict that cannot fail. */
+/** Every check not caught or tolerated, except checks that can only be exercised by what this
+ *  scenario does: duplicate-delivery needs forced redeliveries, one-per-key reused keys, reorder a
+ *  second event per payment (cancels). Listing them elsewhere would be a verdict over nothing. */
 function defaultHold(
+  load: LoadProfile,
   faults: readonly TimedFault[],
   caught: readonly CheckName[],
   tolerated: readonly CheckName[],
 ): CheckName[] {
-  const redelivers = faults.some((f) => f.fault.kind === 'redeliver');
-  return CHECK_NAMES.filter(
-    (c) => !caught.includes(c) && !tolerated.includes(c) && (c !== 'duplicate-delivery' || redelivers),
-  );
+  const exercisedBy: Partial<Record<CheckName, boolean>> = {
+    'duplicate-delivery': faults.some((f) => f.fault.kind === 'redeliver'),
+    'one-per-key': load.keyReuse !== undefined && load.keyReuse.replayShare + load.keyReuse.raceShare > 0,
+    reorder: load.cancelRatio > 0,
+  };
+  return CHECK_NAMES.filter((c) => !caught.includes(c) && !tolerated.includes(c) && exercisedBy[c] !== false);
 }
 
 /** Fills defaults and validates. hold defaults to every check not caught or tolerated. */
@@ -386,7 +401,7 @@ export function defineScenario(input: ScenarioInput): Scenario {
     strategy: input.strategy ?? {},
     instances: { relay: input.instances?.relay ?? 1, worker: input.instances?.worker ?? 2 },
     expect: {
-      hold: input.expect?.hold ?? defaultHold(input.faults ?? [], caught, tolerated),
+      hold: input.expect?.hold ?? defaultHold(input.load, input.faults ?? [], caught, tolerated),
       catch: caught,
       slo: input.expect?.slo ?? DEFAULT_SLO,
       recovery: input.expect?.recovery ?? (caught.length > 0 ? 'reported' : 'required'),
