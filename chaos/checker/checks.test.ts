@@ -159,6 +159,27 @@ describe('checker on a healthy history', () => {
   });
 });
 
+describe('a run that exercised nothing', () => {
+  it('when the history holds no item at all, then no check passes, and each says why', () => {
+    const empty: RunHistory = {
+      ...healthy(),
+      createsAttempted: 0,
+      createsAcceptedByK6: 0,
+      accepted: [],
+      payments: [],
+      outbox: [],
+      processed: [],
+      history: [],
+      topics: [],
+      ledger: [],
+    };
+    for (const r of runChecks(ALL_CHECKS, empty)) {
+      expect([r.name, r.valid]).not.toEqual([r.name, true]);
+      expect(r.note, r.name).toBeTruthy();
+    }
+  });
+});
+
 describe('accepted versus created', () => {
   it('when an accepted payment is absent from the DB, then it is invalid and names it', () => {
     const h = healthy();

@@ -53,6 +53,11 @@ function runMessages(h: RunHistory, topics: readonly TopicMessage[]): TopicMessa
 }
 
 const NOTHING_ACCEPTED = 'nothing was exercised: the run accepted no payment';
+
+/** A check over nothing is not a pass: 'unknown', with what was missing. */
+function nothing(counts: Record<string, number>, what: string): CheckOutcome {
+  return { valid: 'unknown', counts, problems: [], note: `nothing was exercised: ${what}` };
+}
 const TOPICS_UNREAD = 'the topics could not be read, so what reached them is unknown';
 
 /** accepted ≤ created ≤ attempted (Jepsen's counter shape): every accepted payment exists in the
@@ -171,11 +176,10 @@ export const stuck: Check = {
         });
       }
     }
-    return {
-      valid: problems.length === 0,
-      counts: { stuck: problems.length, ...prefixed('state.', byState) },
-      problems,
-    };
+    const counts = { stuck: problems.length, ...prefixed('state.', byState) };
+    if (problems.length === 0 && !acceptedPayments(h).some((a) => payments.has(a.paymentId)))
+      return nothing(counts, 'no accepted payment in the DB to follow');
+    return { valid: problems.length === 0, counts, problems };
   },
 };
 
@@ -330,11 +334,9 @@ export const doubleCharge: Check = {
         detail: `${captures.length} captures: ${captures.map((c) => `${c.transactionId} (${c.status}, key ${c.pgIdempotencyKey})`).join(', ')}`,
       });
     }
-    return {
-      valid: problems.length === 0,
-      counts: { doubleCharged: problems.length, extraCaptures, ledgerEntries: h.ledger.length },
-      problems,
-    };
+    const counts = { doubleCharged: problems.length, extraCaptures, ledgerEntries: h.ledger.length };
+    if (h.ledger.length === 0) return nothing(counts, 'the PG ledger holds no entry of the run');
+    return { valid: problems.length === 0, counts, problems };
   },
 };
 
@@ -347,8 +349,10 @@ export const mismatch: Check = {
     const problems: Problem[] = [];
     let completedWithoutCapture = 0;
     let endedWithLiveCapture = 0;
+    let terminalPayments = 0;
     for (const p of h.payments) {
       if (!terminal.has(p.state)) continue;
+      terminalPayments += 1;
       const live = liveCaptures(ledger.get(p.id) ?? []);
       if (p.state === 'completed' && live.length === 0) {
         completedWithoutCapture += 1;
@@ -368,11 +372,9 @@ export const mismatch: Check = {
         });
       }
     }
-    return {
-      valid: problems.length === 0,
-      counts: { completedWithoutCapture, endedWithLiveCapture },
-      problems,
-    };
+    const counts = { completedWithoutCapture, endedWithLiveCapture, terminalPayments };
+    if (terminalPayments === 0) return nothing(counts, 'no payment of the run reached a terminal state');
+    return { valid: problems.length === 0, counts, problems };
   },
 };
 
@@ -396,7 +398,9 @@ export const duplicateEffect: Check = {
         detail: `${first.previousState ?? '∅'} → ${first.newState} applied ${rows.length} times (by ${rows.map((r) => r.changedBy).join(', ')})`,
       });
     }
-    return { valid: problems.length === 0, counts: { duplicatedTransitions: problems.length }, problems };
+    const counts = { duplicatedTransitions: problems.length, stateChanges: changes.length };
+    if (changes.length === 0) return nothing(counts, 'the run made no state change');
+    return { valid: problems.length === 0, counts, problems };
   },
 };
 
@@ -422,7 +426,11 @@ export const terminalStable: Check = {
         severity: 1,
         detail: `left terminal state ${r.previousState} for ${r.newState} at ${iso(r.at)} (by ${r.changedBy})`,
       }));
-    return { valid: problems.length === 0, counts: { changesAfterTerminal: problems.length }, problems };
+    const terminalPayments = h.payments.filter((p) => terminal.has(p.state)).length;
+    const counts = { changesAfterTerminal: problems.length, terminalPayments };
+    if (problems.length === 0 && terminalPayments === 0)
+      return nothing(counts, 'no payment of the run reached a terminal state');
+    return { valid: problems.length === 0, counts, problems };
   },
 };
 
@@ -528,11 +536,9 @@ export const deadOutbox: Check = {
         detail: `${r.eventType} ${r.eventId} is dead`,
       }));
     const pending = h.outbox.filter((r) => r.status === 'pending').length;
-    return {
-      valid: problems.length === 0,
-      counts: { dead: problems.length, pendingAtDeadline: pending, rows: h.outbox.length },
-      problems,
-    };
+    const counts = { dead: problems.length, pendingAtDeadline: pending, rows: h.outbox.length };
+    if (h.outbox.length === 0) return nothing(counts, 'the run wrote no outbox row');
+    return { valid: problems.length === 0, counts, problems };
   },
 };
 
