@@ -4,9 +4,9 @@
  * the topics themselves rather than inferred from the stack's counters or its outbox flags.
  *
  * The runner records every partition's end offset before the first create (`topicMarks`); after
- * the drain, `readTopicsSince` reads from those marks up to the ends it finds then. A fresh
- * consumer group per read has its committed offsets set to the marks before it joins, so it
- * starts exactly there; the group is deleted afterwards.
+ * the drain, `readTopicsSince` reads from those marks up to the ends it finds then, with a fresh
+ * consumer group per read that seeks every partition to its mark (and ignores anything before
+ * it); the group commits nothing and is deleted afterwards.
  */
 import { Kafka, logLevel, type Admin, type IHeaders, type KafkaMessage } from 'kafkajs';
 import { kafkaBrokers, type LabConfig } from '../../system/src/config.ts';
@@ -116,22 +116,12 @@ export async function readTopicsSince(
   const names = topicNames(config);
   const roleOf = new Map(TOPIC_ROLES.map((r) => [names[r], r]));
   const groupId = `paylab-checker-${options.readId}`;
-  const ends = await withAdmin(config, async (admin) => {
-    const now = await endOffsets(admin, names);
-    for (const role of TOPIC_ROLES) {
-      const partitions = Object.keys(now[role]).map((p) => ({
-        partition: Number(p),
-        // A partition created after the marks were taken starts at 0.
-        offset: marks[role][Number(p)] ?? '0',
-      }));
-      await admin.setOffsets({ groupId, topic: names[role], partitions });
-    }
-    return now;
-  });
+  const ends = await withAdmin(config, (admin) => endOffsets(admin, names));
+  const markOf = (role: TopicRole, partition: number) => BigInt(marks[role][partition] ?? '0');
   const remaining = new Set<string>();
   for (const role of TOPIC_ROLES)
     for (const [p, end] of Object.entries(ends[role]))
-      if (BigInt(end) > BigInt(marks[role][Number(p)] ?? '0')) remaining.add(`${role}:${p}`);
+      if (BigInt(end) > markOf(role, Number(p))) remaining.add(`${role}:${p}`);
   const messages: TopicMessage[] = [];
   if (remaining.size > 0) {
     const consumer = client(config, 'reader').consumer({ groupId, allowAutoTopicCreation: false });
@@ -145,15 +135,26 @@ export async function readTopicsSince(
             const role = roleOf.get(topic);
             if (role === undefined) return;
             const end = BigInt(ends[role][partition] ?? '0');
-            if (BigInt(message.offset) >= end) return;
+            const offset = BigInt(message.offset);
+            // Before the seek lands a fetch may start at the beginning: nothing before the mark counts.
+            if (offset < markOf(role, partition) || offset >= end) return;
             messages.push(toTopicMessage(role, partition, message));
-            if (BigInt(message.offset) + 1n >= end) {
+            if (offset + 1n >= end) {
               remaining.delete(`${role}:${partition}`);
               if (remaining.size === 0) resolve();
             }
           },
         });
       });
+      // Seeks wait in the consumer until its partitions are fetched (setting a fresh group's
+      // offsets through the admin API instead costs seconds per topic while it finds a coordinator).
+      for (const role of TOPIC_ROLES)
+        for (const p of Object.keys(ends[role]))
+          consumer.seek({
+            topic: names[role],
+            partition: Number(p),
+            offset: String(markOf(role, Number(p))),
+          });
       const timeoutMs = options.timeoutMs ?? 60_000;
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
