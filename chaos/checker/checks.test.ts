@@ -295,7 +295,7 @@ describe('lost', () => {
     h.processed = h.processed.filter((e) => e.eventId !== 'e3');
     const r = verdict(lost, h);
     expect(r.valid).toBe(true);
-    expect(r.counts.unpublishedPending).toBe(1);
+    expect(r.counts.pendingEvents).toBe(1);
   });
   it('when an accepted payment is absent from the DB, then it is lost', () => {
     const h = healthy();
@@ -315,7 +315,7 @@ describe('lost', () => {
     h.topics = h.topics!.filter((m) => m.eventId !== 'e1');
     const r = verdict(lost, h);
     expect(r.valid).toBe('unknown');
-    expect(r.counts.processedNotOnTopic).toBe(1);
+    expect(r.counts.processedEventsNotOnTopic).toBe(1);
   });
   it('when nothing was accepted, then it is not a pass', () => {
     const h = healthy();

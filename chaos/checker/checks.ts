@@ -202,17 +202,19 @@ export const lost: Check = {
     const payments = byId(h.payments);
     const accepted = acceptedPayments(h);
     const problems: Problem[] = [];
+    // Per accepted payment (its worst event decides): accepted … publishedNotProcessed; the
+    // …Events counts are per event.
     const counts: Record<string, number> = {
       accepted: accepted.length,
       missingFromDb: 0,
       processed: 0,
       neverPublished: 0,
       publishedNotProcessed: 0,
-      unpublishedPending: 0,
-      deadLettered: 0,
-      deadInOutbox: 0,
-      unprocessedOfTerminal: 0,
-      processedNotOnTopic: 0,
+      pendingEvents: 0,
+      deadLetteredEvents: 0,
+      deadOutboxEvents: 0,
+      unprocessedEventsOfTerminal: 0,
+      processedEventsNotOnTopic: 0,
     };
     const bump = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
     if (accepted.length === 0) return { valid: 'unknown', counts, problems, note: NOTHING_ACCEPTED };
@@ -252,14 +254,14 @@ export const lost: Check = {
         let state: Publication;
         if (processed.has(row.eventId)) {
           state = 'processed';
-          if (!published.has(row.eventId)) bump('processedNotOnTopic');
+          if (!published.has(row.eventId)) bump('processedEventsNotOnTopic');
         } else if (!published.has(row.eventId)) {
           if (row.status === 'pending') {
             state = 'pending';
-            bump('unpublishedPending');
+            bump('pendingEvents');
           } else if (row.status === 'dead') {
             state = 'dead';
-            bump('deadInOutbox');
+            bump('deadOutboxEvents');
           } else {
             state = 'never-published';
             why.push(
@@ -268,10 +270,10 @@ export const lost: Check = {
           }
         } else if (deadLettered.has(row.eventId)) {
           state = 'dead';
-          bump('deadLettered');
+          bump('deadLetteredEvents');
         } else if (terminal.has(p.state)) {
           state = 'processed';
-          bump('unprocessedOfTerminal');
+          bump('unprocessedEventsOfTerminal');
         } else {
           state = 'published-not-processed';
           why.push(`${row.eventType} ${row.eventId} on the topic but never processed`);
@@ -290,12 +292,12 @@ export const lost: Check = {
     }
     if (problems.length > 0) return { valid: false, counts, problems };
     if (messages === null) return { valid: 'unknown', counts, problems, note: TOPICS_UNREAD };
-    if ((counts.processedNotOnTopic ?? 0) > 0)
+    if ((counts.processedEventsNotOnTopic ?? 0) > 0)
       return {
         valid: 'unknown',
         counts,
         problems,
-        note: `${counts.processedNotOnTopic} processed events were not among the messages read back: the topic read was incomplete`,
+        note: `${counts.processedEventsNotOnTopic} processed events were not among the messages read back: the topic read was incomplete`,
       };
     return { valid: true, counts, problems };
   },
