@@ -3,7 +3,7 @@ import { defineScenario } from '../scenarios/lib/define.ts';
 import { steady } from '../scenarios/lib/profiles.ts';
 import type { CheckResult } from './checker/result.ts';
 import type { K6Numbers } from './collect/k6-output.ts';
-import { allPass, checkVerdicts, recoveryVerdicts, sloVerdicts } from './verdicts.ts';
+import { allPass, checkVerdicts, exercisedVerdicts, recoveryVerdicts, sloVerdicts } from './verdicts.ts';
 
 function result(name: CheckResult['name'], valid: CheckResult['valid']): CheckResult {
   return {
@@ -86,5 +86,92 @@ describe('verdicts', () => {
   });
   it('no verdict at all is not a pass', () => {
     expect(allPass([])).toBe(false);
+  });
+});
+
+/** k6's numbers for a run of `planned` iterations, answered as `status` says. */
+function k6Run(status: Partial<K6Numbers['createStatus']>, extra: Partial<K6Numbers> = {}): K6Numbers {
+  const createStatus = {
+    '2xx': 0,
+    '401': 0,
+    '409': 0,
+    '422': 0,
+    '429': 0,
+    '4xx': 0,
+    '5xx': 0,
+    none: 0,
+    ...status,
+  };
+  const attempted = Object.values(createStatus).reduce((a, b) => a + b, 0);
+  return {
+    createsAttempted: attempted,
+    createsAccepted: createStatus['2xx'],
+    iterationsAccepted: createStatus['2xx'],
+    createStatus,
+    createErrorRate: 0,
+    createP95Ms: 10,
+    createP99Ms: 10,
+    createMedMs: 5,
+    iterations: attempted,
+    droppedIterations: 0,
+    cancelsAccepted: 10,
+    cancelsRefused: 0,
+    cancelErrors: 0,
+    maxVUs: 5,
+    testRunSeconds: 10,
+    thresholdsCrossed: [],
+    ...extra,
+  };
+}
+
+describe('exercised minimums', () => {
+  const smoke = defineScenario({
+    name: 'smoke',
+    description: 'd',
+    load: steady(10, 10),
+    warmUpSeconds: 0,
+    drainDeadlineSeconds: 30,
+  });
+  it('when every create was accepted and cancels were answered, then the run was exercised', () => {
+    const v = exercisedVerdicts(smoke, k6Run({ '2xx': 100 }), 100);
+    expect(v.map((x) => x.pass)).toEqual([true, true, true]);
+  });
+  it('when every create got 401, then the run FAILS and says the API refused the merchant key', () => {
+    const v = exercisedVerdicts(smoke, k6Run({ '401': 100 }, { cancelsAccepted: 0 }), 100);
+    expect(allPass(v)).toBe(false);
+    const answers = v.find((x) => x.name === 'exercised: create answers');
+    expect(answers?.pass).toBe(false);
+    expect(answers?.actual).toMatch(/401 × 100/);
+    expect(answers?.actual).toMatch(/merchant API key/);
+    expect(v.find((x) => x.name === 'exercised: accepted')?.actual).toMatch(/0 of 100/);
+  });
+  it('when fewer than 80 % of the planned iterations were accepted, then it fails', () => {
+    const v = exercisedVerdicts(smoke, k6Run({ '2xx': 79, '5xx': 21 }), 100);
+    expect(v.find((x) => x.name === 'exercised: accepted')?.pass).toBe(false);
+    expect(v.find((x) => x.name === 'exercised: create answers')?.pass).toBe(true);
+  });
+  it('when the scenario lowers the share, then that share is the bar', () => {
+    const s = defineScenario({ ...smoke, expect: { exercised: { acceptedShare: 0.5 } } });
+    expect(exercisedVerdicts(s, k6Run({ '2xx': 60, '5xx': 40 }), 100)[0]?.pass).toBe(true);
+  });
+  it('when an unexpected 4xx was answered to a create, then it fails, unless the scenario expects it', () => {
+    expect(exercisedVerdicts(smoke, k6Run({ '2xx': 99, '409': 1 }), 100)[1]?.pass).toBe(false);
+    const s = defineScenario({ ...smoke, expect: { exercised: { allowedCreateStatuses: ['409'] } } });
+    expect(exercisedVerdicts(s, k6Run({ '2xx': 99, '409': 1 }), 100)[1]?.pass).toBe(true);
+  });
+  it('when some creates are not accounted for by any answer class, then it fails', () => {
+    const k6 = k6Run({ '2xx': 100 });
+    k6.createsAttempted = 103;
+    expect(exercisedVerdicts(smoke, k6, 100)[1]).toMatchObject({
+      pass: false,
+      actual: expect.stringMatching(/3 .*unaccounted/),
+    });
+  });
+  it('when the cancel ratio is above 0 but no cancel was answered, then it fails', () => {
+    const v = exercisedVerdicts(smoke, k6Run({ '2xx': 100 }, { cancelsAccepted: 0, cancelsRefused: 0 }), 100);
+    expect(v[2]).toMatchObject({ name: 'exercised: cancels', pass: false });
+  });
+  it('when there is no k6 summary, then nothing counts as exercised', () => {
+    expect(exercisedVerdicts(smoke, null, 100).every((x) => !x.pass)).toBe(true);
   });
 });

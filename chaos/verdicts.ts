@@ -6,7 +6,8 @@
 import type { CheckResult } from './checker/result.ts';
 import type { FaultRecovery } from './recovery/recovery.ts';
 import type { K6Numbers } from './collect/k6-output.ts';
-import type { Scenario } from '../scenarios/lib/define.ts';
+import { UNEXPECTED_CREATE_STATUSES, type Scenario } from '../scenarios/lib/define.ts';
+import { CREATE_STATUS_CLASSES } from '../scenarios/k6/lib/create-status.ts';
 
 export interface Verdict {
   name: string;
@@ -141,6 +142,77 @@ export function sloVerdicts(scenario: Scenario, k6: K6Numbers | null, planned: n
     }
   }
   return out;
+}
+
+/** Why a class of client errors was answered, in words a reader can act on. */
+const CLIENT_ERROR_MEANING: Record<(typeof UNEXPECTED_CREATE_STATUSES)[number], string> = {
+  '401': 'the API refused the merchant API key',
+  '409': 'a key was still in progress',
+  '422': 'a key was reused with other parameters',
+  '4xx': 'the API rejected the request',
+};
+
+/** The minimums a run must have exercised before any other verdict means something: enough
+ *  accepted creates, every create answered by an expected class, and cancels when the load asks
+ *  for them. A run that exercised nothing fails here, whatever the invariants say. */
+export function exercisedVerdicts(scenario: Scenario, k6: K6Numbers | null, planned: number): Verdict[] {
+  const { acceptedShare, allowedCreateStatuses } = scenario.expect.exercised;
+  const cancels = scenario.load.cancelRatio > 0;
+  const acceptedExpected = `≥ ${fmt(acceptedShare * 100, 1)} % of ${planned} planned iterations accepted`;
+  const answersExpected = `every create answered; no 401 or other client error${allowedCreateStatuses.length > 0 ? ` except ${allowedCreateStatuses.join(', ')}` : ''}`;
+  const cancelsExpected = `≥ 1 cancel answered (cancel ratio ${scenario.load.cancelRatio})`;
+  if (k6 === null) {
+    const none = (name: string, expected: string): Verdict => ({
+      name,
+      expected,
+      actual: 'no k6 summary',
+      pass: false,
+    });
+    return [
+      none('exercised: accepted', acceptedExpected),
+      none('exercised: create answers', answersExpected),
+      ...(cancels ? [none('exercised: cancels', cancelsExpected)] : []),
+    ];
+  }
+  const accepted = k6.iterationsAccepted ?? k6.createsAccepted;
+  const share = planned === 0 ? 0 : accepted / planned;
+  const unexpected = UNEXPECTED_CREATE_STATUSES.filter(
+    (c) => !allowedCreateStatuses.includes(c) && k6.createStatus[c] > 0,
+  );
+  const answered = CREATE_STATUS_CLASSES.reduce((sum, c) => sum + k6.createStatus[c], 0);
+  const unaccounted = k6.createsAttempted - answered;
+  const answerProblems = [
+    ...unexpected.map((c) => `${c} × ${k6.createStatus[c]} (${CLIENT_ERROR_MEANING[c]})`),
+    ...(unaccounted !== 0
+      ? [`${unaccounted} of ${k6.createsAttempted} creates unaccounted for by any answer`]
+      : []),
+  ];
+  const byClass = CREATE_STATUS_CLASSES.filter((c) => k6.createStatus[c] > 0)
+    .map((c) => `${c} × ${k6.createStatus[c]}`)
+    .join(', ');
+  const verdicts: Verdict[] = [
+    {
+      name: 'exercised: accepted',
+      expected: acceptedExpected,
+      actual: `${accepted} of ${planned} (${fmt(share * 100, 1)} %)${byClass === '' ? '' : `; answers: ${byClass}`}`,
+      pass: planned > 0 && share >= acceptedShare,
+    },
+    {
+      name: 'exercised: create answers',
+      expected: answersExpected,
+      actual:
+        answerProblems.length === 0 ? `all accounted for (${byClass || 'none'})` : answerProblems.join('; '),
+      pass: answerProblems.length === 0,
+    },
+  ];
+  if (cancels)
+    verdicts.push({
+      name: 'exercised: cancels',
+      expected: cancelsExpected,
+      actual: `${k6.cancelsAccepted} accepted, ${k6.cancelsRefused} refused, ${k6.cancelErrors} errors`,
+      pass: k6.cancelsAccepted + k6.cancelsRefused > 0,
+    });
+  return verdicts;
 }
 
 export function allPass(verdicts: readonly Verdict[]): boolean {

@@ -17,5 +17,8 @@ export default defineScenario({
     { fault: { kind: 'link', target: 'kafka', toxic: 'down' }, atSeconds: 50, durationSeconds: 12 },
   ],
   drainDeadlineSeconds: 60,
-  expect: { catch: ['reorder'], tolerate: ['stuck', 'mismatch', 'terminal-stable', 'duplicate-effect'] },
+  // The checker reads publication order from the topic's offsets, so it also sees a cancel that
+  // overtook its request inside one parallel batch (both rows share sent_at). Parallel publishing
+  // breaks order and nothing else: the worker defers an early cancel, so every other check holds.
+  expect: { catch: ['reorder'] },
 });

@@ -10,12 +10,13 @@ import {
   duplicateEffect,
   lost,
   mismatch,
+  onePerKey,
   reorder,
   stuck,
   terminalStable,
 } from './checks.ts';
 import { runChecks, type Check } from './compose.ts';
-import type { DbPayment, RunHistory } from './history.ts';
+import type { DbPayment, RunHistory, TopicMessage } from './history.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
@@ -42,14 +43,40 @@ function capture(paymentId: string, tx: string, status: LedgerEntry['status'] = 
   };
 }
 
-/** A healthy run of two payments: one completed with its capture, one canceled before capture. */
+/** A message on a topic, as the collector reads it back. */
+function msg(
+  topic: TopicMessage['topic'],
+  partition: number,
+  offset: number,
+  eventId: string | null,
+  paymentId: string | null,
+  eventType: string | null = 'payment.requested',
+  extra: Partial<TopicMessage> = {},
+): TopicMessage {
+  return {
+    topic,
+    partition,
+    offset,
+    key: paymentId,
+    eventId,
+    eventType,
+    paymentId,
+    deadReason: topic === 'deadLetter' ? 'invalid' : null,
+    at: T0 + offset,
+    ...extra,
+  };
+}
+
+/** A healthy run of two payments: one completed with its capture (its key replayed once), one
+ *  canceled before capture. */
 function healthy(): RunHistory {
   return {
     runId: 'run',
-    createsAttempted: 2,
-    createsAcceptedByK6: 2,
+    createsAttempted: 3,
+    createsAcceptedByK6: 3,
     accepted: [
       { paymentId: 'p1', idempotencyKey: 'run-p1', at: T0 },
+      { paymentId: 'p1', idempotencyKey: 'run-p1', at: T0 + 5 },
       { paymentId: 'p2', idempotencyKey: 'run-p2', at: T0 + 1000 },
     ],
     payments: [payment('p1', 'completed'), payment('p2', 'canceled', T0 + 1000)],
@@ -105,6 +132,11 @@ function healthy(): RunHistory {
         at: T0 + 1150,
       },
     ],
+    topics: [
+      msg('events', 0, 10, 'e1', 'p1'),
+      msg('events', 1, 5, 'e2', 'p2'),
+      msg('events', 1, 6, 'e3', 'p2', 'payment.cancel_requested'),
+    ],
     ledger: [capture('p1', 'tx1')],
     counters: { duplicateDeliveries: 0, deadLetters: 0 },
     injectedPoisonMessages: 0,
@@ -127,6 +159,27 @@ describe('checker on a healthy history', () => {
   });
 });
 
+describe('a run that exercised nothing', () => {
+  it('when the history holds no item at all, then no check passes, and each says why', () => {
+    const empty: RunHistory = {
+      ...healthy(),
+      createsAttempted: 0,
+      createsAcceptedByK6: 0,
+      accepted: [],
+      payments: [],
+      outbox: [],
+      processed: [],
+      history: [],
+      topics: [],
+      ledger: [],
+    };
+    for (const r of runChecks(ALL_CHECKS, empty)) {
+      expect([r.name, r.valid]).not.toEqual([r.name, true]);
+      expect(r.note, r.name).toBeTruthy();
+    }
+  });
+});
+
 describe('accepted versus created', () => {
   it('when an accepted payment is absent from the DB, then it is invalid and names it', () => {
     const h = healthy();
@@ -138,13 +191,49 @@ describe('accepted versus created', () => {
   });
   it('when k6 counted more accepts than it logged ids, then the answer is unknown, not true', () => {
     const h = healthy();
-    h.createsAcceptedByK6 = 3;
+    h.createsAcceptedByK6 = 4;
     expect(verdict(acceptedVersusCreated, h).valid).toBe('unknown');
   });
   it('when the DB holds more run payments than were attempted, then it is invalid', () => {
     const h = healthy();
     h.createsAttempted = 1;
     expect(verdict(acceptedVersusCreated, h).valid).toBe(false);
+  });
+  it('when nothing was accepted, then it is not a pass', () => {
+    const h = healthy();
+    h.accepted = [];
+    h.createsAcceptedByK6 = 0;
+    h.payments = [];
+    const r = verdict(acceptedVersusCreated, h);
+    expect(r.valid).not.toBe(true);
+    expect(r.note).toMatch(/nothing/);
+  });
+});
+
+describe('one payment per key', () => {
+  it('when a replayed key was answered with the first payment id, then it holds', () => {
+    const r = verdict(onePerKey, healthy());
+    expect(r.valid).toBe(true);
+    expect(r.counts.keysAnsweredMoreThanOnce).toBe(1);
+  });
+  it('when one key was answered with two payment ids, then it fails and names the key', () => {
+    const h = healthy();
+    h.accepted.push({ paymentId: 'p9', idempotencyKey: 'run-p1', at: T0 + 7 });
+    const r = verdict(onePerKey, h);
+    expect(r.valid).toBe(false);
+    expect(r.first?.detail).toContain('run-p1');
+  });
+  it('when the DB holds two payments for one key, then it fails', () => {
+    const h = healthy();
+    h.payments.push({ ...payment('p9', 'completed'), idempotencyKey: 'run-p1' });
+    expect(verdict(onePerKey, h).valid).toBe(false);
+  });
+  it('when no key was answered twice, then the claim was not exercised: not a pass', () => {
+    const h = healthy();
+    h.accepted = h.accepted.filter((a) => a.at !== T0 + 5);
+    const r = verdict(onePerKey, h);
+    expect(r.valid).toBe('unknown');
+    expect(r.note).toMatch(/not exercised/);
   });
 });
 
@@ -160,25 +249,80 @@ describe('stuck', () => {
 });
 
 describe('lost', () => {
-  it('when a sent event was never processed and the payment is not terminal, then it is lost', () => {
+  it('when every event was on the topic and processed, then each accepted payment counts as processed', () => {
+    const r = verdict(lost, healthy());
+    expect(r.valid).toBe(true);
+    expect(r.counts).toMatchObject({
+      accepted: 2,
+      processed: 2,
+      neverPublished: 0,
+      publishedNotProcessed: 0,
+    });
+  });
+  it('when an event is marked sent in the outbox but absent from the topic, then it is lost: never published', () => {
+    // naive-relay-lost: the relay marked the row sent while Kafka was down; the topic never got it.
+    const h = healthy();
+    h.payments[1] = payment('p2', 'requested', T0 + 1000);
+    h.processed = h.processed.filter((e) => e.paymentId !== 'p2');
+    h.topics = h.topics!.filter((m) => m.paymentId !== 'p2');
+    const r = verdict(lost, h);
+    expect(r.valid).toBe(false);
+    expect(r.counts.neverPublished).toBe(1);
+    expect(r.counts.publishedNotProcessed).toBe(0);
+    expect(r.first?.detail).toMatch(/marked sent .* never on the topic/);
+    expect(r.perWindow.f1).toBe(1);
+  });
+  it('when an event reached the topic but was never processed, then it is lost: published, not processed', () => {
     const h = healthy();
     h.payments[1] = payment('p2', 'requested', T0 + 1000);
     h.processed = h.processed.filter((e) => e.paymentId !== 'p2');
     const r = verdict(lost, h);
     expect(r.valid).toBe(false);
-    expect(r.counts.unprocessedEvents).toBe(2);
-    expect(r.perWindow.f1).toBe(2);
+    expect(r.counts.publishedNotProcessed).toBe(1);
+    expect(r.counts.neverPublished).toBe(0);
+    expect(r.first?.detail).toMatch(/on the topic .* never processed/);
   });
-  it('when an unprocessed sent event belongs to a terminal payment, then it took effect and is not lost', () => {
+  it('when an unprocessed event belongs to a terminal payment, then it took effect and is not lost', () => {
     const h = healthy();
     h.processed = h.processed.filter((e) => e.eventId !== 'e3');
     expect(verdict(lost, h).valid).toBe(true);
+  });
+  it('when a row is still pending at the deadline, then it is late (stuck judges it), not lost', () => {
+    const h = healthy();
+    h.payments[1] = payment('p2', 'cancel_requested', T0 + 1000);
+    h.outbox[2] = { ...h.outbox[2]!, status: 'pending', sentAt: null };
+    h.topics = h.topics!.filter((m) => m.eventId !== 'e3');
+    h.processed = h.processed.filter((e) => e.eventId !== 'e3');
+    const r = verdict(lost, h);
+    expect(r.valid).toBe(true);
+    expect(r.counts.pendingEvents).toBe(1);
   });
   it('when an accepted payment is absent from the DB, then it is lost', () => {
     const h = healthy();
     h.payments = [h.payments[0]!];
     h.outbox = h.outbox.filter((r) => r.paymentId === 'p1');
-    expect(verdict(lost, h).counts.missingFromDb).toBe(1);
+    const r = verdict(lost, h);
+    expect(r.valid).toBe(false);
+    expect(r.counts.missingFromDb).toBe(1);
+  });
+  it('when the topics could not be read, then publication is unknown, not a pass', () => {
+    const h = healthy();
+    h.topics = null;
+    expect(verdict(lost, h).valid).toBe('unknown');
+  });
+  it('when a processed event is missing from what was read, then the topic read was incomplete: unknown', () => {
+    const h = healthy();
+    h.topics = h.topics!.filter((m) => m.eventId !== 'e1');
+    const r = verdict(lost, h);
+    expect(r.valid).toBe('unknown');
+    expect(r.counts.processedEventsNotOnTopic).toBe(1);
+  });
+  it('when nothing was accepted, then it is not a pass', () => {
+    const h = healthy();
+    h.accepted = [];
+    const r = verdict(lost, h);
+    expect(r.valid).not.toBe(true);
+    expect(r.note).toMatch(/nothing/);
   });
 });
 
@@ -291,18 +435,48 @@ describe('reorder', () => {
     expect(r.valid).toBe(false);
     expect(r.first?.paymentId).toBe('p2');
   });
-  it('when a cancel was marked sent before its request, then it is a reorder even if the worker absorbed it', () => {
+  it('when a cancel sits at a lower topic offset than its request, then it is a reorder even if the worker absorbed it', () => {
     const h = healthy();
-    h.outbox[1] = { ...h.outbox[1]!, sentAt: T0 + 1200 };
+    h.topics = [
+      msg('events', 0, 10, 'e1', 'p1'),
+      msg('events', 1, 5, 'e3', 'p2'),
+      msg('events', 1, 6, 'e2', 'p2'),
+    ];
+    h.topics[1]!.eventType = 'payment.cancel_requested';
     const r = verdict(reorder, h);
     expect(r.valid).toBe(false);
     expect(r.counts.publishedOutOfOrder).toBe(1);
     expect(r.counts.processedOutOfOrder).toBe(0);
+    expect(r.first?.detail).toMatch(/offset 5/);
   });
-  it('when two events of a payment were marked sent in the same instant, then that is not a reorder', () => {
+  it('when both events were marked sent in one relay batch (same instant), then the offsets still show the overtake', () => {
     const h = healthy();
     h.outbox[2] = { ...h.outbox[2]!, sentAt: h.outbox[1]!.sentAt };
+    h.topics = [
+      msg('events', 0, 10, 'e1', 'p1'),
+      msg('events', 1, 5, 'e3', 'p2'),
+      msg('events', 1, 6, 'e2', 'p2'),
+    ];
+    expect(verdict(reorder, h).valid).toBe(false);
+  });
+  it('when a redelivered duplicate of the request follows the cancel, then the first copy decides: no reorder', () => {
+    const h = healthy();
+    h.topics!.push(msg('events', 1, 7, 'e2', 'p2'));
     expect(verdict(reorder, h).valid).toBe(true);
+  });
+  it('when no payment had two events, then order was not exercised: not a pass', () => {
+    const h = healthy();
+    h.outbox = h.outbox.filter((r) => r.eventId !== 'e3');
+    h.processed = h.processed.filter((e) => e.eventId !== 'e3');
+    h.topics = h.topics!.filter((m) => m.eventId !== 'e3');
+    const r = verdict(reorder, h);
+    expect(r.valid).toBe('unknown');
+    expect(r.note).toMatch(/not exercised/);
+  });
+  it('when the topics could not be read and nothing was processed out of order, then unknown', () => {
+    const h = healthy();
+    h.topics = null;
+    expect(verdict(reorder, h).valid).toBe('unknown');
   });
   it('when the outbox row is gone, then the event type gives the order', () => {
     const h = healthy();
@@ -318,41 +492,86 @@ describe('dead rows and dead letters', () => {
     h.outbox[0] = { ...h.outbox[0]!, status: 'dead' };
     expect(verdict(deadOutbox, h).valid).toBe(false);
   });
-  it('when exactly the injected poison messages were dead-lettered, then it holds', () => {
+  it('when the dead-letter topic holds exactly the injected poison messages, then it holds', () => {
     const h = healthy();
-    h.injectedPoisonMessages = 3;
-    h.counters.deadLetters = 3;
-    expect(verdict(deadLetter, h).valid).toBe(true);
+    h.injectedPoisonMessages = 2;
+    // The worker's counter was lost with a killed worker: the verdict must not depend on it.
+    h.counters.deadLetters = 0;
+    h.topics!.push(
+      msg('events', 2, 1, null, null, null, { key: 'poison-run-0' }),
+      msg('events', 3, 1, null, null, null, { key: 'poison-run-1' }),
+      msg('deadLetter', 0, 40, null, null, null, { key: 'poison-run-0' }),
+      msg('deadLetter', 0, 41, null, null, null, { key: 'poison-run-1' }),
+    );
+    const r = verdict(deadLetter, h);
+    expect(r.valid).toBe(true);
+    expect(r.counts).toMatchObject({ injected: 2, poisonDeadLettered: 2, realEventsDeadLettered: 0 });
   });
-  it('when real events were dead-lettered too, then it fails', () => {
+  it('when a real event was dead-lettered, then it fails and names the payment', () => {
     const h = healthy();
-    h.counters.deadLetters = 2;
-    expect(verdict(deadLetter, h).valid).toBe(false);
+    h.topics!.push(
+      msg('deadLetter', 0, 40, 'e1', 'p1', 'payment.requested', { deadReason: 'retries-exhausted' }),
+    );
+    const r = verdict(deadLetter, h);
+    expect(r.valid).toBe(false);
+    expect(r.first?.paymentId).toBe('p1');
   });
   it('when poison messages never reached the dead-letter topic, then it fails', () => {
     const h = healthy();
     h.injectedPoisonMessages = 2;
+    h.counters.deadLetters = 2;
     expect(verdict(deadLetter, h).valid).toBe(false);
   });
-  it('when the counter is unreadable, then unknown', () => {
+  it('when the topics could not be read, then unknown', () => {
     const h = healthy();
-    h.counters.deadLetters = null;
+    h.topics = null;
     expect(verdict(deadLetter, h).valid).toBe('unknown');
+  });
+  it('when the topics hold no message of the run, then nothing was exercised: not a pass', () => {
+    const h = healthy();
+    h.topics = [];
+    const r = verdict(deadLetter, h);
+    expect(r.valid).toBe('unknown');
+    expect(r.note).toMatch(/nothing/);
   });
 });
 
 describe('duplicate delivery', () => {
-  it('when forced redeliveries were all absorbed, then it holds', () => {
+  it('when forced redeliveries are on the topic and each duplicated event was processed once, then it holds', () => {
     const h = healthy();
-    h.injectedRedeliveries = 5;
-    h.counters.duplicateDeliveries = 7;
-    expect(verdict(duplicateDelivery, h).valid).toBe(true);
+    h.injectedRedeliveries = 2;
+    h.counters.duplicateDeliveries = 0;
+    h.topics!.push(msg('events', 0, 20, 'e1', 'p1'), msg('events', 1, 21, 'e2', 'p2'));
+    const r = verdict(duplicateDelivery, h);
+    expect(r.valid).toBe(true);
+    expect(r.counts).toMatchObject({ duplicates: 2, absorbed: 2, injected: 2 });
   });
-  it('when fewer duplicates were recognised than were forced, then it fails', () => {
+  it('when fewer duplicates reached the topic than were forced, then it fails', () => {
     const h = healthy();
     h.injectedRedeliveries = 5;
-    h.counters.duplicateDeliveries = 2;
+    h.counters.duplicateDeliveries = 5;
+    h.topics!.push(msg('events', 0, 20, 'e1', 'p1'));
     expect(verdict(duplicateDelivery, h).valid).toBe(false);
+  });
+  it('when a duplicated event was never processed, then it was not absorbed', () => {
+    const h = healthy();
+    h.injectedRedeliveries = 1;
+    h.topics!.push(msg('events', 0, 20, 'e1', 'p1'));
+    h.processed = h.processed.filter((e) => e.eventId !== 'e1');
+    const r = verdict(duplicateDelivery, h);
+    expect(r.valid).toBe(false);
+    expect(r.first?.paymentId).toBe('p1');
+  });
+  it('when the topics could not be read, then unknown', () => {
+    const h = healthy();
+    h.injectedRedeliveries = 1;
+    h.topics = null;
+    expect(verdict(duplicateDelivery, h).valid).toBe('unknown');
+  });
+  it('when the topics hold no message of the run, then nothing was exercised: not a pass', () => {
+    const h = healthy();
+    h.topics = [];
+    expect(verdict(duplicateDelivery, h).valid).toBe('unknown');
   });
 });
 

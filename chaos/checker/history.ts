@@ -7,7 +7,7 @@
 import type { LedgerEntry } from '../../system/pg-mock/contract.ts';
 import type { PaymentState } from '../../system/src/domain/events.ts';
 
-/** One create the API answered 2xx, as k6 saw it. */
+/** One create the API answered 2xx, as k6 saw it (a replay of a key is logged again, same id). */
 export interface AcceptedPayment {
   paymentId: string;
   idempotencyKey: string;
@@ -49,7 +49,36 @@ export interface HistoryRow {
   at: number;
 }
 
-/** Counter increases over the run, read from Prometheus; null when the metric could not be read. */
+/** The three topics the checker reads itself. */
+export const TOPIC_ROLES = ['events', 'retry', 'deadLetter'] as const;
+export type TopicRole = (typeof TOPIC_ROLES)[number];
+
+/** One message read back from a topic, from the offsets recorded before the run's first create. */
+export interface TopicMessage {
+  topic: TopicRole;
+  partition: number;
+  offset: number;
+  /** The message key: the payment id for what the relay publishes, poison-… for injected poison. */
+  key: string | null;
+  /** The event-id header (the relay's, kept on the retry and dead-letter copies). */
+  eventId: string | null;
+  eventType: string | null;
+  /** From the key or, failing that, the JSON payload; null for undecodable messages. */
+  paymentId: string | null;
+  /** The dead-letter reason header, on dead-letter messages. */
+  deadReason: string | null;
+  /** The broker's timestamp (epoch ms). */
+  at: number;
+}
+
+/** Keys of the poison messages the chaos engine injects: how the checker tells them from real events. */
+export function poisonKeyPrefix(runId: string): string {
+  return `poison-${runId}-`;
+}
+
+/** Counter increases over the run, read from Prometheus; null when the metric could not be read.
+ *  Shown beside the topic counts for comparison only: a worker killed before a scrape loses its
+ *  increments, so no verdict rests on them. */
 export interface CounterDeltas {
   duplicateDeliveries: number | null;
   deadLetters: number | null;
@@ -73,6 +102,9 @@ export interface RunHistory {
   outbox: OutboxRow[];
   processed: ProcessedEvent[];
   history: HistoryRow[];
+  /** The run's messages on the payment-events, retry and dead-letter topics, in offset order per
+   *  partition; null when the topics could not be read (every verdict that needs them is unknown). */
+  topics: TopicMessage[] | null;
   /** The PG's ledger entries of the run's payments; null when the ledger could not be read. */
   ledger: LedgerEntry[] | null;
   counters: CounterDeltas;

@@ -33,6 +33,7 @@ export interface CheckResult {
 
 export const CHECK_NAMES = [
   'accepted-created',
+  'one-per-key',
   'stuck',
   'lost',
   'double-charge',

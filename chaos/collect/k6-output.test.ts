@@ -23,6 +23,9 @@ describe('k6 output', () => {
         paylab_create_duration: { values: { 'p(95)': 40, 'p(99)': 90, med: 10 } },
         dropped_iterations: { values: { count: 3 }, thresholds: { 'count<=2': { ok: false } } },
         iterations: { values: { count: 200 } },
+        paylab_create_status_2xx: { values: { count: 198 } },
+        paylab_create_status_401: { values: { count: 2 } },
+        paylab_iterations_accepted: { values: { count: 197 } },
       },
     });
     expect(n).toMatchObject({
@@ -32,6 +35,17 @@ describe('k6 output', () => {
       droppedIterations: 3,
       testRunSeconds: 20,
       thresholdsCrossed: ['dropped_iterations: count<=2'],
+      iterationsAccepted: 197,
+    });
+    expect(n.createStatus).toEqual({
+      '2xx': 198,
+      '401': 2,
+      '409': 0,
+      '422': 0,
+      '429': 0,
+      '4xx': 0,
+      '5xx': 0,
+      none: 0,
     });
   });
   it('refuses a summary without metrics', () => {

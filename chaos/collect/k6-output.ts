@@ -3,6 +3,11 @@
  * numbers the report and SLO verdicts need from its handleSummary JSON.
  */
 import type { AcceptedPayment } from '../checker/history.ts';
+import {
+  CREATE_STATUS_CLASSES,
+  createStatusMetric,
+  type CreateStatusClass,
+} from '../../scenarios/k6/lib/create-status.ts';
 
 const ACCEPTED = /paylab-accepted ([0-9a-f-]{36}) (\S+) (\d{13})/;
 
@@ -18,6 +23,10 @@ export function parseAccepted(consoleText: string): AcceptedPayment[] {
 export interface K6Numbers {
   createsAttempted: number;
   createsAccepted: number;
+  /** Iterations whose create (or one of its racing copies) got a 2xx; null when k6 did not count it. */
+  iterationsAccepted: number | null;
+  /** Create answers per status class. */
+  createStatus: Record<CreateStatusClass, number>;
   createErrorRate: number | null;
   createP95Ms: number | null;
   createP99Ms: number | null;
@@ -62,6 +71,10 @@ export function readK6Summary(summary: unknown): K6Numbers {
   return {
     createsAttempted: metric(m, 'paylab_creates_attempted', 'count') ?? 0,
     createsAccepted: metric(m, 'paylab_creates_accepted', 'count') ?? 0,
+    iterationsAccepted: metric(m, 'paylab_iterations_accepted', 'count'),
+    createStatus: Object.fromEntries(
+      CREATE_STATUS_CLASSES.map((c) => [c, metric(m, createStatusMetric(c), 'count') ?? 0]),
+    ) as Record<CreateStatusClass, number>,
     createErrorRate: metric(m, 'paylab_create_errors', 'rate'),
     createP95Ms: metric(m, 'paylab_create_duration', 'p(95)'),
     createP99Ms: metric(m, 'paylab_create_duration', 'p(99)'),

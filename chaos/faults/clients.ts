@@ -8,6 +8,7 @@ import pg from 'pg';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { kafkaBrokers, type LabConfig } from '../../system/src/config.ts';
 import type { FaultProfile, LedgerEntry } from '../../system/pg-mock/contract.ts';
+import { poisonKeyPrefix } from '../checker/history.ts';
 import type { PgFaultSettings, ToxicKind } from './spec.ts';
 
 export interface LinkControl {
@@ -134,7 +135,7 @@ export function kafkaInjector(config: LabConfig, pool: pg.Pool, runId: string): 
     async poison(count) {
       const p = await connected();
       const messages = Array.from({ length: count }, (_, i) => ({
-        key: `poison-${runId}-${i}`,
+        key: `${poisonKeyPrefix(runId)}${i}`,
         value: `{"not":"a payment event" ${i}`,
       }));
       await p.send({ topic, acks: -1, messages });

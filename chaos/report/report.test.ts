@@ -32,6 +32,8 @@ function report(): RunReport {
     k6: {
       createsAttempted: 600,
       createsAccepted: 600,
+      iterationsAccepted: 600,
+      createStatus: { '2xx': 600, '401': 0, '409': 0, '422': 0, '429': 0, '4xx': 0, '5xx': 0, none: 0 },
       createErrorRate: 0,
       createP95Ms: 20,
       createP99Ms: 40,

@@ -11,7 +11,8 @@ import http from 'k6/http';
 import exec from 'k6/execution';
 import { Counter, Rate, Trend } from 'k6/metrics';
 import { buildOptions, readLoad } from './lib/load-options.ts';
-import { choice, createBody, idempotencyKey } from './lib/payment-requests.ts';
+import { choice, createBody, idempotencyKey, keyReuseOf } from './lib/payment-requests.ts';
+import { CREATE_STATUS_CLASSES, createStatusClass, createStatusMetric } from './lib/create-status.ts';
 
 const load = readLoad(__ENV.PAYLAB_LOAD);
 const apiUrl = __ENV.PAYLAB_API_URL ?? 'http://127.0.0.1:18080';
@@ -23,6 +24,11 @@ export const options = buildOptions(load);
 
 const createsAttempted = new Counter('paylab_creates_attempted');
 const createsAccepted = new Counter('paylab_creates_accepted');
+const iterationsAccepted = new Counter('paylab_iterations_accepted');
+// One counter per answer class: the runner fails a run whose creates got 401 or another client error.
+const createStatus = Object.fromEntries(
+  CREATE_STATUS_CLASSES.map((c) => [c, new Counter(createStatusMetric(c))]),
+) as Record<(typeof CREATE_STATUS_CLASSES)[number], Counter>;
 const createErrors = new Rate('paylab_create_errors');
 const createDuration = new Trend('paylab_create_duration', true);
 const cancelsAccepted = new Counter('paylab_cancels_accepted');
@@ -60,22 +66,42 @@ function paymentIdOf(body: unknown): string | null {
   }
 }
 
-export function payments(): void {
-  const iteration = exec.scenario.iterationInTest;
-  const key = idempotencyKey(runId, iteration);
-  const timeout = `${load.requestTimeoutSeconds}s`;
-  createsAttempted.add(1);
-  const res = http.post(`${apiUrl}/payments`, JSON.stringify(createBody(runId, seed, iteration)), {
-    headers: headers({ 'Idempotency-Key': key }),
-    timeout,
-    tags: { name: 'create' },
-  });
+/** Counts one create answer by class; the payment id when it was accepted (logged for the checker). */
+function answered(res: http.RefinedResponse<http.ResponseType | undefined>, key: string): string | null {
   createDuration.add(res.timings.duration);
+  createStatus[createStatusClass(res.status)].add(1);
   const id = res.status >= 200 && res.status < 300 ? paymentIdOf(res.body) : null;
   createErrors.add(id === null);
-  if (id === null) return;
+  if (id === null) return null;
   createsAccepted.add(1);
   console.log(`paylab-accepted ${id} ${key} ${Date.now()}`);
+  return id;
+}
+
+export function payments(): void {
+  const iteration = exec.scenario.iterationInTest;
+  // A replay sends an earlier iteration's key and body again; a race sends its own twice at once.
+  const reuse = keyReuseOf(load.keyReuse, seed, iteration);
+  const source = reuse.kind === 'replay' ? reuse.of : iteration;
+  const key = idempotencyKey(runId, source);
+  const timeout = `${load.requestTimeoutSeconds}s`;
+  const params = { headers: headers({ 'Idempotency-Key': key }), timeout, tags: { name: 'create' } };
+  const body = JSON.stringify(createBody(runId, seed, source));
+  const copies = reuse.kind === 'race' ? 2 : 1;
+  createsAttempted.add(copies);
+  const responses =
+    copies === 2
+      ? http.batch([
+          ['POST', `${apiUrl}/payments`, body, params],
+          ['POST', `${apiUrl}/payments`, body, params],
+        ])
+      : [http.post(`${apiUrl}/payments`, body, params)];
+  let id: string | null = null;
+  for (const res of responses) id = answered(res, key) ?? id;
+  if (id === null) return;
+  iterationsAccepted.add(1);
+  // The iteration that owns the key decided whether to cancel it.
+  if (reuse.kind === 'replay') return;
   if (choice(seed, iteration, 'cancel') >= load.cancelRatio) return;
   const cancel = http.post(`${apiUrl}/payments/${id}/cancel`, JSON.stringify({ reason: 'lab cancel' }), {
     headers: headers(),

@@ -36,7 +36,34 @@ describe('scenario validation', () => {
     expect(s.expect.hold).not.toContain('stuck');
     expect(s.expect.recovery).toBe('reported');
   });
+  it('when nothing is said about minimums, then 80 % accepted and no client error are required', () => {
+    expect(defineScenario(base).expect.exercised).toEqual({ acceptedShare: 0.8, allowedCreateStatuses: [] });
+  });
+  it('when a check can only be exercised by what a scenario does, then it is held only there', () => {
+    const plain = defineScenario({ ...base, load: steady(10, 60, { cancelRatio: 0 }) });
+    expect(plain.expect.hold).not.toContain('one-per-key');
+    expect(plain.expect.hold).not.toContain('reorder');
+    expect(plain.expect.hold).not.toContain('duplicate-delivery');
+    const reusing = defineScenario({
+      ...base,
+      load: steady(10, 60, { keyReuse: { replayShare: 0.2, raceShare: 0 } }),
+    });
+    expect(reusing.expect.hold).toContain('one-per-key');
+    expect(reusing.expect.hold).toContain('reorder');
+  });
   it.each([
+    [
+      { load: steady(10, 60, { keyReuse: { replayShare: 0.8, raceShare: 0.3 } }) },
+      'load.keyReuse.raceShare: expected a number from 0 to 0.2',
+    ],
+    [
+      { expect: { exercised: { allowedCreateStatuses: ['500'] } } },
+      'expect.exercised.allowedCreateStatuses[0]: expected one of 401, 409, 422, 4xx, got "500"',
+    ],
+    [
+      { expect: { exercised: { acceptedShare: 2 } } },
+      'expect.exercised.acceptedShare: expected a number from 0 to 1, got 2',
+    ],
     [{ load: { ...steady(10, 60), rate: -1 } }, 'load.rate: expected a number from 1 to 2000, got -1'],
     [
       { load: { ...steady(10, 60), executor: 'shared-iterations' } },

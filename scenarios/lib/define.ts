@@ -6,6 +6,8 @@
 import { KNOB_NAMES, KNOBS, LINK_NAMES, type StrategyKnobs } from '../../system/src/config.ts';
 import { CHECK_NAMES, type CheckName } from '../../chaos/checker/result.ts';
 import { PROCESS_ACTIONS, PROCESS_TARGETS, TOXIC_KINDS, type TimedFault } from '../../chaos/faults/spec.ts';
+import type { CreateStatusClass } from '../k6/lib/create-status.ts';
+import type { KeyReuse } from '../k6/lib/payment-requests.ts';
 
 export const EXECUTORS = ['constant-arrival-rate', 'ramping-arrival-rate'] as const;
 export type Executor = (typeof EXECUTORS)[number];
@@ -29,6 +31,8 @@ export interface LoadProfile {
   maxVUs: number;
   /** Share of iterations (0..1) that request a cancel right after their create was accepted. */
   cancelRatio: number;
+  /** Idempotency keys used again on purpose (replays and racing retries); absent: none. */
+  keyReuse?: KeyReuse;
   /** Per-request timeout of k6. */
   requestTimeoutSeconds: number;
 }
@@ -45,6 +49,25 @@ export interface SloThresholds {
   achievedRateRatio?: number;
 }
 
+/** Create answers that are a client's mistake: each fails the run unless the scenario expects it. */
+export const UNEXPECTED_CREATE_STATUSES = [
+  '401',
+  '409',
+  '422',
+  '4xx',
+] as const satisfies readonly CreateStatusClass[];
+export type ClientErrorClass = (typeof UNEXPECTED_CREATE_STATUSES)[number];
+
+/** What a run must have exercised to be judged at all (a check over nothing is not a pass). */
+export interface ExercisedMinimums {
+  /** Iterations whose create was accepted, as a share of planned iterations (default 0.8). */
+  acceptedShare: number;
+  /** Client-error answers to a create this scenario causes on purpose (e.g. 409 for racing keys). */
+  allowedCreateStatuses: ClientErrorClass[];
+}
+
+export const DEFAULT_EXERCISED: ExercisedMinimums = { acceptedShare: 0.8, allowedCreateStatuses: [] };
+
 export interface Expectations {
   /** Checks that must hold (valid true). */
   hold: CheckName[];
@@ -53,6 +76,7 @@ export interface Expectations {
   slo: SloThresholds;
   /** required: a fault that does not recover before the drain deadline fails the run. */
   recovery: 'required' | 'reported';
+  exercised: ExercisedMinimums;
 }
 
 export interface CapacitySettings {
@@ -83,7 +107,11 @@ export type ScenarioInput = Omit<Scenario, 'expect' | 'strategy' | 'instances' |
   faults?: TimedFault[];
   strategy?: Partial<StrategyKnobs>;
   instances?: Partial<Scenario['instances']>;
-  expect?: Partial<Omit<Expectations, 'slo'>> & { slo?: SloThresholds; tolerate?: CheckName[] };
+  expect?: Partial<Omit<Expectations, 'slo' | 'exercised'>> & {
+    slo?: SloThresholds;
+    tolerate?: CheckName[];
+    exercised?: Partial<ExercisedMinimums>;
+  };
 };
 
 export class ScenarioError extends Error {
@@ -158,6 +186,7 @@ function validateLoad(load: unknown): void {
     'preAllocatedVUs',
     'maxVUs',
     'cancelRatio',
+    'keyReuse',
     'requestTimeoutSeconds',
   ]);
   const executor = oneOf('load.executor', load.executor, EXECUTORS);
@@ -182,6 +211,13 @@ function validateLoad(load: unknown): void {
   const max = num('load.maxVUs', load.maxVUs, 1, 2000, true);
   if (max < pre) fail('load.maxVUs', `at least preAllocatedVUs (${pre})`, max);
   num('load.cancelRatio', load.cancelRatio, 0, 1);
+  if (load.keyReuse !== undefined) {
+    const r = load.keyReuse;
+    if (!isRecord(r)) fail('load.keyReuse', 'an object { replayShare, raceShare }', r);
+    noUnknownKeys('load.keyReuse', r, ['replayShare', 'raceShare']);
+    const replay = num('load.keyReuse.replayShare', r.replayShare, 0, 1);
+    num('load.keyReuse.raceShare', r.raceShare, 0, Math.round((1 - replay) * 1e6) / 1e6);
+  }
   num('load.requestTimeoutSeconds', load.requestTimeoutSeconds, 1, 120);
 }
 
@@ -316,6 +352,19 @@ export function validateScenario(s: unknown): Scenario {
     if (s.expect.slo[k] !== undefined) num(`expect.slo.${k}`, s.expect.slo[k], 0, 1);
   }
   oneOf('expect.recovery', s.expect.recovery, ['required', 'reported'] as const);
+  const ex = s.expect.exercised;
+  if (!isRecord(ex)) fail('expect.exercised', 'an object { acceptedShare, allowedCreateStatuses }', ex);
+  noUnknownKeys('expect.exercised', ex, ['acceptedShare', 'allowedCreateStatuses']);
+  num('expect.exercised.acceptedShare', ex.acceptedShare, 0, 1);
+  if (!Array.isArray(ex.allowedCreateStatuses))
+    fail(
+      'expect.exercised.allowedCreateStatuses',
+      `a list of ${UNEXPECTED_CREATE_STATUSES.join(', ')}`,
+      ex.allowedCreateStatuses,
+    );
+  ex.allowedCreateStatuses.forEach((c: unknown, i) =>
+    oneOf(`expect.exercised.allowedCreateStatuses[${i}]`, c, UNEXPECTED_CREATE_STATUSES),
+  );
   if (s.capacity !== undefined) {
     if (!isRecord(s.capacity)) fail('capacity', 'an object', s.capacity);
     num('capacity.maxP95Seconds', s.capacity.maxP95Seconds, 0.001, 60);
@@ -325,17 +374,21 @@ export function validateScenario(s: unknown): Scenario {
   return s as unknown as Scenario;
 }
 
-/** Every check not caught or tolerated — except duplicate-delivery, which can only fail when the
- *  scenario forces redeliveries; listing it elsewhere would be a verdict that cannot fail. */
+/** Every check not caught or tolerated, except checks that can only be exercised by what this
+ *  scenario does: duplicate-delivery needs forced redeliveries, one-per-key reused keys, reorder a
+ *  second event per payment (cancels). Listing them elsewhere would be a verdict over nothing. */
 function defaultHold(
+  load: LoadProfile,
   faults: readonly TimedFault[],
   caught: readonly CheckName[],
   tolerated: readonly CheckName[],
 ): CheckName[] {
-  const redelivers = faults.some((f) => f.fault.kind === 'redeliver');
-  return CHECK_NAMES.filter(
-    (c) => !caught.includes(c) && !tolerated.includes(c) && (c !== 'duplicate-delivery' || redelivers),
-  );
+  const exercisedBy: Partial<Record<CheckName, boolean>> = {
+    'duplicate-delivery': faults.some((f) => f.fault.kind === 'redeliver'),
+    'one-per-key': load.keyReuse !== undefined && load.keyReuse.replayShare + load.keyReuse.raceShare > 0,
+    reorder: load.cancelRatio > 0,
+  };
+  return CHECK_NAMES.filter((c) => !caught.includes(c) && !tolerated.includes(c) && exercisedBy[c] !== false);
 }
 
 /** Fills defaults and validates. hold defaults to every check not caught or tolerated. */
@@ -348,10 +401,11 @@ export function defineScenario(input: ScenarioInput): Scenario {
     strategy: input.strategy ?? {},
     instances: { relay: input.instances?.relay ?? 1, worker: input.instances?.worker ?? 2 },
     expect: {
-      hold: input.expect?.hold ?? defaultHold(input.faults ?? [], caught, tolerated),
+      hold: input.expect?.hold ?? defaultHold(input.load, input.faults ?? [], caught, tolerated),
       catch: caught,
       slo: input.expect?.slo ?? DEFAULT_SLO,
       recovery: input.expect?.recovery ?? (caught.length > 0 ? 'reported' : 'required'),
+      exercised: { ...DEFAULT_EXERCISED, ...input.expect?.exercised },
     },
   };
   try {

@@ -23,6 +23,7 @@ import { grafanaAnnotator } from '../../chaos/grafana.ts';
 import { TimelineRecorder, windowsOf, type TimelineEvent } from '../../chaos/timeline.ts';
 import { observerPool, readProgress, readRunSlice } from '../../chaos/collect/db-history.ts';
 import { parseAccepted, readK6Summary, type K6Numbers } from '../../chaos/collect/k6-output.ts';
+import { readTopicsSince, topicMarks, type TopicMarks } from '../../chaos/collect/topic-history.ts';
 import {
   counterGrowth,
   queryRange,
@@ -30,7 +31,13 @@ import {
   queryScalar,
 } from '../../chaos/collect/prometheus-range.ts';
 import type { Sample } from '../../chaos/recovery/recovery.ts';
-import { allPass, checkVerdicts, recoveryVerdicts, sloVerdicts } from '../../chaos/verdicts.ts';
+import {
+  allPass,
+  checkVerdicts,
+  exercisedVerdicts,
+  recoveryVerdicts,
+  sloVerdicts,
+} from '../../chaos/verdicts.ts';
 import type { ChartData, RunReport } from '../../chaos/report/model.ts';
 import { renderMarkdown } from '../../chaos/report/markdown.ts';
 import { renderHtml } from '../../chaos/report/html.ts';
@@ -216,6 +223,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let k6Numbers: K6Numbers | null = null;
   const planned = plannedIterations(scenario.load);
   let pidsBefore: PidMap | null = null;
+  let marks: TopicMarks | null = null;
   let disturbed: string[] | null = null;
   const faulted = new Set(
     scenario.faults.flatMap((f) =>
@@ -243,6 +251,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     if (signal.aborted) throw new Error('interrupted before the load started');
 
     pidsBefore = await pidSnapshot(runtime).catch(() => null);
+    // Before the first create: the checker reads the topics from exactly here.
+    marks = await topicMarks(config).catch((error: unknown) => {
+      notes.push(
+        `topic offsets unreadable at load start, the topic-based checks are unknown: ${String(error)}`,
+      );
+      return null;
+    });
 
     phase('load');
     const k6 = startK6({
@@ -405,12 +420,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       });
       const ids = new Set(slice.payments.map((p) => p.id));
       for (const a of accepted) ids.add(a.paymentId);
+      const topics =
+        marks === null
+          ? null
+          : await readTopicsSince(config, marks, { readId: runId }).catch((error: unknown) => {
+              notes.push(`the topics could not be read back: ${String(error)}`);
+              return null;
+            });
       const history: RunHistory = {
         runId,
         createsAttempted: k6Numbers?.createsAttempted ?? 0,
         createsAcceptedByK6: k6Numbers?.createsAccepted ?? accepted.length,
         accepted,
         ...slice,
+        topics,
         ledger: ledger === null ? null : ledger.filter((e) => ids.has(e.paymentId)),
         counters: {
           duplicateDeliveries: await counterIncrease(
@@ -469,6 +492,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     );
   }
   const verdicts = [
+    ...exercisedVerdicts(scenario, k6Numbers, planned),
     ...checkVerdicts(scenario, checks),
     ...recoveryVerdicts(scenario, recoveries),
     ...sloVerdicts(scenario, k6Numbers, planned),

@@ -241,7 +241,8 @@ function int(env: Env, key: string, fallback: number, min = 0, max = Number.MAX_
  * variable.
  */
 function port(env: Env, key: string, fallback: number): number {
-  const offset = int(env, 'PAYLAB_PORT_OFFSET', 0, 0, 20000);
+  // Up to 36000: the highest default port (29092) shifted stays a valid port.
+  const offset = int(env, 'PAYLAB_PORT_OFFSET', 0, 0, 36000);
   return int(env, key, fallback + offset, 1, 65535);
 }
 

@@ -4,6 +4,7 @@
  * slow system shows up as latency and dropped_iterations, never as a politely lower rate.
  */
 import type { Options, Scenario } from 'k6/options';
+import type { KeyReuse } from './payment-requests.ts';
 
 export interface LoadEnv {
   executor: 'constant-arrival-rate' | 'ramping-arrival-rate';
@@ -14,6 +15,8 @@ export interface LoadEnv {
   preAllocatedVUs: number;
   maxVUs: number;
   cancelRatio: number;
+  /** Idempotency keys used again on purpose; absent: every iteration its own key. */
+  keyReuse?: KeyReuse;
   requestTimeoutSeconds: number;
   /** Dropped iterations allowed before the k6 threshold fails (absolute count). */
   maxDroppedIterations: number;

@@ -48,3 +48,32 @@ export function createBody(runId: string, seed: number, iteration: number): Crea
     items: [{ name: 'lab item', quantity, unitPrice }],
   };
 }
+
+/** Idempotency keys used again on purpose (redis-down): a share of iterations replays an earlier
+ *  iteration's key with the same body, and a share sends its create twice at once. */
+export interface KeyReuse {
+  /** Share of iterations that replay the key and body of one of the previous REPLAY_WINDOW iterations. */
+  replayShare: number;
+  /** Share of iterations that send two identical creates concurrently (racing retries). */
+  raceShare: number;
+}
+
+/** How far back a replay reaches: at lab rates, up to a couple of seconds — often still in flight. */
+export const REPLAY_WINDOW = 30;
+
+export type Reuse = { kind: 'fresh' } | { kind: 'replay'; of: number } | { kind: 'race' };
+
+/** What iteration `iteration` does with its key, fixed by the seed. A replay always names an
+ *  iteration that used its own key (never a replay), so its answer must be that payment. */
+export function keyReuseOf(reuse: KeyReuse | undefined, seed: number, iteration: number): Reuse {
+  if (reuse === undefined) return { kind: 'fresh' };
+  const r = choice(seed, iteration, 'reuse');
+  if (r < reuse.replayShare) {
+    if (iteration === 0) return { kind: 'fresh' };
+    const back = 1 + Math.floor(choice(seed, iteration, 'reuse-of') * Math.min(iteration, REPLAY_WINDOW));
+    const earlier = keyReuseOf(reuse, seed, iteration - back);
+    return earlier.kind === 'replay' ? earlier : { kind: 'replay', of: iteration - back };
+  }
+  if (r < reuse.replayShare + reuse.raceShare) return { kind: 'race' };
+  return { kind: 'fresh' };
+}
