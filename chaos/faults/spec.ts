@@ -29,7 +29,8 @@ export interface ToxicAttributes {
   down: Record<string, never>;
 }
 
-export const PROCESS_TARGETS = ['api', 'relay', 'worker', 'kafka', 'db', 'redis'] as const;
+/** pg-mock too: the PG crashing mid-capture is a fault a payment stack must survive (its ledger is durable). */
+export const PROCESS_TARGETS = ['api', 'relay', 'worker', 'pg-mock', 'kafka', 'db', 'redis'] as const;
 export type ProcessTarget = (typeof PROCESS_TARGETS)[number];
 
 export const PROCESS_ACTIONS = ['kill', 'stop', 'restart', 'pause'] as const;

@@ -133,8 +133,16 @@ describe('catalogue', () => {
   });
   it('every naive variant sets a naive knob and expects its violation to be caught', async () => {
     const naive = (await loadCatalogue()).filter((s) => s.name.startsWith('naive-'));
-    // At least the four original variants and naive-answer-first; more arrive with new knobs.
-    expect(naive.length).toBeGreaterThanOrEqual(5);
+    expect(naive.map((s) => s.name)).toEqual(
+      expect.arrayContaining([
+        'naive-answer-first',
+        'naive-guard-stuck',
+        'naive-no-dedup',
+        'naive-parallel-reorder',
+        'naive-relay-lost',
+        'naive-retry-double-charge',
+      ]),
+    );
     for (const s of naive) {
       expect(s.expect.catch.length, s.name).toBeGreaterThan(0);
       const naiveKnobs = KNOB_NAMES.filter(

@@ -60,6 +60,7 @@ export function registerAdminRoutes(app: FastifyInstance, state: PgState, adminT
         const cleared = ledger.entries().length;
         ledger.reset();
         state.seenKeys.clear();
+        faults.forgetAttempts();
         request.log.info({ cleared }, 'ledger reset');
         return { cleared };
       });

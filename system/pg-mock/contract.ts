@@ -53,7 +53,8 @@ export interface LedgerEntry extends CaptureResult {
 }
 
 export interface FaultProfile {
-  /** Seed of the PG's random choices: the same seed and request order give the same faults. */
+  /** Seed of the PG's fault decisions: with one seed, a key's n-th request gets the same fate in
+   *  every run, whatever order requests arrive in. */
   seed: number;
   /** Probability (0..1) that a capture is declined (402, final). */
   declineRate: number;

@@ -1,10 +1,12 @@
 /**
- * Decides, per PG request, which fault (if any) hits it. Every request draws the same number of
- * values from the seeded PRNG whatever the outcome, so the decision for the n-th request depends
- * only on the seed and n — not on which branch earlier requests took.
+ * Decides, per PG request, which fault (if any) hits it. Each decision is derived from
+ * hash(seed, operation, attempt, key) — the request's own identity — never from a shared random
+ * stream consumed in arrival order: with two workers racing, the order in which requests reach
+ * the PG changes from run to run, but with one seed the same payments (and the same retries of
+ * them) are faulted in every run.
  */
+import { createHash } from 'node:crypto';
 import { NO_FAULTS, PG_TRIGGERS, type FaultProfile, type PgTrigger } from './contract.ts';
-import { mulberry32, type Random } from './prng.ts';
 
 /** Before anything is booked: shed with 503, fail with 500, or go on. */
 export type GateDecision = 'unavailable' | 'error' | 'proceed';
@@ -22,15 +24,38 @@ export interface RequestDecision {
   latencyMs: number;
 }
 
+export type DecidedOperation = 'capture' | 'inquiry' | 'refund';
+
 export interface FaultEngine {
   profile(): FaultProfile;
-  /** Replaces the profile; a changed seed restarts the random sequence. */
+  /** Replaces the profile; a changed seed changes every later decision. */
   setProfile(next: FaultProfile): void;
-  /** All faults off, same seed, sequence restarted. */
+  /** All faults off, same seed. */
   reset(): void;
-  decideCapture(): CaptureDecision;
-  /** Inquiries and refunds: only the gate and latency apply (inquiries add inquiryLatencyMs). */
-  decideRequest(operation: 'inquiry' | 'refund'): RequestDecision;
+  /** The n-th capture request with this pgIdempotencyKey. */
+  decideCapture(pgIdempotencyKey: string): CaptureDecision;
+  /** Inquiries (by pgIdempotencyKey) and refunds (by transactionId): only the gate and latency
+   *  apply (inquiries add inquiryLatencyMs). */
+  decideRequest(operation: 'inquiry' | 'refund', key: string): RequestDecision;
+  /** Forgets how many requests each key has made (the ledger was emptied: every key is new again). */
+  forgetAttempts(): void;
+}
+
+/**
+ * Eight independent uniforms in [0, 1) for one request: the 32 bytes of
+ * sha256(seed, operation, attempt, key). A cryptographic hash is overkill for dice, but it is in
+ * node:crypto, has no bias worth measuring, and costs about a microsecond.
+ */
+export function requestDice(
+  seed: number,
+  operation: DecidedOperation,
+  attempt: number,
+  key: string,
+): number[] {
+  const digest = createHash('sha256')
+    .update(`${seed >>> 0}\u0000${operation}\u0000${attempt}\u0000${key}`)
+    .digest();
+  return Array.from({ length: 8 }, (_, i) => digest.readUInt32BE(i * 4) / 4294967296);
 }
 
 export function createFaultEngine(
@@ -38,7 +63,15 @@ export function createFaultEngine(
   initial: Partial<Omit<FaultProfile, 'seed'>> = {},
 ): FaultEngine {
   let current: FaultProfile = { ...NO_FAULTS, ...initial, seed };
-  let random: Random = mulberry32(seed);
+  /** Requests seen per operation and key, so a retry gets a fate of its own (attempt 2, 3, …). */
+  const attempts = new Map<string, number>();
+
+  function dice(operation: DecidedOperation, key: string): number[] {
+    const id = `${operation}\u0000${key}`;
+    const attempt = (attempts.get(id) ?? 0) + 1;
+    attempts.set(id, attempt);
+    return requestDice(current.seed, operation, attempt, key);
+  }
 
   function latency(p: FaultProfile, base: number, tail: number): number {
     const { min, max, tailRate, tailMs } = p.latencyMs;
@@ -55,26 +88,27 @@ export function createFaultEngine(
   return {
     profile: () => structuredClone(current),
     setProfile(next) {
-      if (next.seed !== current.seed) random = mulberry32(next.seed);
       current = structuredClone(next);
     },
     reset() {
       current = { ...NO_FAULTS, latencyMs: { ...NO_FAULTS.latencyMs }, seed: current.seed };
-      random = mulberry32(current.seed);
     },
-    decideCapture() {
-      const [u, e, d, t, base, tail] = [random(), random(), random(), random(), random(), random()];
+    decideCapture(pgIdempotencyKey) {
+      const [u = 0, e = 0, d = 0, t = 0, base = 0, tail = 0] = dice('capture', pgIdempotencyKey);
       const p = current;
       let booking: BookingDecision = 'capture';
       if (d < p.declineRate) booking = 'decline';
       else if (t < p.chargeThenTimeoutRate) booking = 'charge-then-timeout';
       return { gate: gate(p, u, e), booking, latencyMs: latency(p, base, tail) };
     },
-    decideRequest(operation) {
-      const [u, e, base, tail] = [random(), random(), random(), random()];
+    decideRequest(operation, key) {
+      const [u = 0, e = 0, base = 0, tail = 0] = dice(operation, key);
       const p = current;
       const extra = operation === 'inquiry' ? p.inquiryLatencyMs : 0;
       return { gate: gate(p, u, e), latencyMs: latency(p, base, tail) + extra };
+    },
+    forgetAttempts() {
+      attempts.clear();
     },
   };
 }

@@ -1,6 +1,25 @@
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { CaptureRequest } from './contract.ts';
-import { createLedger } from './ledger.ts';
+import { openJournal } from './journal.ts';
+import { createLedger, type LedgerRecord } from './ledger.ts';
+
+const dirs: string[] = [];
+function journalFile(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paylab-ledger-'));
+  dirs.push(dir);
+  return path.join(dir, 'ledger.jsonl');
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A ledger on a journal file, as a (re)started pg-mock opens it. */
+function durableLedger(file: string) {
+  return createLedger({ journal: openJournal<LedgerRecord>(file) });
+}
 
 function request(paymentId: string, key: string, amount = 1000): CaptureRequest {
   return {
@@ -127,5 +146,61 @@ describe('ledger', () => {
     const booked = ledger.book(request('p1', 'k1'), captured);
     booked.entry.status = 'refunded';
     expect(ledger.byKey('k1')?.status).toBe('captured');
+  });
+});
+
+describe('durable ledger', () => {
+  it('when reopened on its journal, then every booking, decline, refund and double-capture count is back', () => {
+    const file = journalFile();
+    const before = durableLedger(file);
+    const a = before.book(request('p1', 'k1'), captured);
+    const extra = before.book(request('p1', 'k2'), captured);
+    before.book(request('p2', 'k3'), { status: 'declined', reason: 'card_declined' });
+    before.refund(extra.entry.transactionId, 'k2');
+    const after = durableLedger(file);
+    expect(after.entries()).toEqual(before.entries());
+    expect(after.summary()).toEqual(before.summary());
+    expect(after.summary()).toMatchObject({
+      captures: 2,
+      liveCaptures: 1,
+      declines: 1,
+      doubleCapturesEver: 1,
+    });
+    expect(after.byKey('k1')).toEqual(a.entry);
+    // Idempotency survives the restart: the same key replays, it does not book again.
+    expect(after.book(request('p1', 'k1'), captured)).toEqual({ kind: 'replayed', entry: a.entry });
+    expect(after.refund(extra.entry.transactionId)).toMatchObject({ alreadyRefunded: true });
+  });
+
+  it('when the journal ends in a torn line, then the ledger opens with every complete booking', () => {
+    const file = journalFile();
+    const before = durableLedger(file);
+    const a = before.book(request('p1', 'k1'), captured);
+    fs.appendFileSync(file, '{"op":"book","entry":{"transactionId":"tx_');
+    const after = durableLedger(file);
+    expect(after.entries()).toEqual([a.entry]);
+    after.book(request('p2', 'k2'), captured);
+    expect(
+      durableLedger(file)
+        .entries()
+        .map((e) => e.pgIdempotencyKey),
+    ).toEqual(['k1', 'k2']);
+  });
+
+  it('when reset, then the journal is emptied too and a reopened ledger is empty', () => {
+    const file = journalFile();
+    const ledger = durableLedger(file);
+    ledger.book(request('p1', 'k1'), captured);
+    ledger.reset();
+    expect(durableLedger(file).entries()).toEqual([]);
+  });
+
+  it('when the journal cannot be written, then nothing is booked (the PG must not answer what it may forget)', () => {
+    const journal = openJournal<LedgerRecord>(journalFile());
+    const ledger = createLedger({ journal });
+    journal.close();
+    expect(() => ledger.book(request('p1', 'k1'), captured)).toThrow();
+    expect(ledger.entries()).toEqual([]);
+    expect(ledger.byKey('k1')).toBeUndefined();
   });
 });

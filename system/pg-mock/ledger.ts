@@ -1,10 +1,57 @@
 /**
  * The PG's book of record: every booking by idempotency key, and per payment the live captures.
- * In memory on purpose — the mock restarts empty, as a fresh sandbox account would — and every
- * operation is synchronous, so two racing requests with one key cannot both book.
+ * Every operation is synchronous, so two racing requests with one key cannot both book.
+ *
+ * Durable when given a journal (the lab's pg-mock always is): each booking and refund is
+ * appended and fsync'd BEFORE the in-memory book changes and before the PG answers, and the
+ * journal is replayed at start. A real PG never forgets a charge; a mock that did would answer
+ * "not found" to inquiries about captures it took before a restart, invite a second charge, and
+ * hide the first one from the checker. Only an explicit reset empties it.
  */
 import { randomUUID } from 'node:crypto';
-import type { CaptureRequest, LedgerEntry, LedgerSummary, PaymentCaptures } from './contract.ts';
+import type {
+  CaptureRequest,
+  LedgerEntry,
+  LedgerStatus,
+  LedgerSummary,
+  PaymentCaptures,
+} from './contract.ts';
+import type { Journal } from './journal.ts';
+
+/** One line of the ledger's journal. */
+export type LedgerRecord =
+  { op: 'book'; entry: LedgerEntry } | { op: 'refund'; transactionId: string; refundedAt: string };
+
+const STATUSES: readonly LedgerStatus[] = ['captured', 'declined', 'refunded'];
+
+/** Validates a journal line (a bad record is damage, not something to guess around). */
+export function parseLedgerRecord(value: unknown): LedgerRecord {
+  const v = value as Record<string, unknown> | null;
+  if (typeof v !== 'object' || v === null) throw new Error('not an object');
+  if (v.op === 'refund' && typeof v.transactionId === 'string' && typeof v.refundedAt === 'string')
+    return { op: 'refund', transactionId: v.transactionId, refundedAt: v.refundedAt };
+  const e = v.entry as Record<string, unknown> | null | undefined;
+  if (
+    v.op === 'book' &&
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.transactionId === 'string' &&
+    typeof e.paymentId === 'string' &&
+    typeof e.pgIdempotencyKey === 'string' &&
+    typeof e.amount === 'number' &&
+    typeof e.currency === 'string' &&
+    typeof e.createdAt === 'string' &&
+    (STATUSES as readonly unknown[]).includes(e.status)
+  )
+    return { op: 'book', entry: e as unknown as LedgerEntry };
+  throw new Error('neither a booking nor a refund record');
+}
+
+export interface LedgerOptions {
+  now?: () => Date;
+  /** Where bookings are made durable; without one the ledger lives in memory only (unit tests). */
+  journal?: Journal<LedgerRecord>;
+}
 
 export type BookResult =
   | { kind: 'booked'; entry: LedgerEntry; doubleCapture: boolean }
@@ -32,7 +79,9 @@ export interface Ledger {
 
 const COMPARED_FIELDS = ['paymentId', 'amount', 'currency'] as const;
 
-export function createLedger(now: () => Date = () => new Date()): Ledger {
+export function createLedger(options: LedgerOptions = {}): Ledger {
+  const now = options.now ?? (() => new Date());
+  const journal = options.journal;
   let byKey = new Map<string, LedgerEntry>();
   let byTransaction = new Map<string, LedgerEntry>();
   let byPayment = new Map<string, LedgerEntry[]>();
@@ -40,6 +89,40 @@ export function createLedger(now: () => Date = () => new Date()): Ledger {
 
   const live = (entries: LedgerEntry[]): LedgerEntry[] => entries.filter((e) => e.status === 'captured');
   const copy = (entry: LedgerEntry): LedgerEntry => ({ ...entry });
+
+  /** Adds a booking to the in-memory book; true when it is a double capture. */
+  function apply(entry: LedgerEntry): boolean {
+    const ofPayment = byPayment.get(entry.paymentId) ?? [];
+    // As the checker counts it: any earlier successful capture, refunded or not, makes this one a
+    // second charge (capture → refund → capture charged the customer twice).
+    const doubleCapture =
+      entry.status === 'captured' &&
+      ofPayment.some((e) => e.status === 'captured' || e.status === 'refunded');
+    if (doubleCapture) doubleCapturesEver += 1;
+    ofPayment.push(entry);
+    byPayment.set(entry.paymentId, ofPayment);
+    byKey.set(entry.pgIdempotencyKey, entry);
+    byTransaction.set(entry.transactionId, entry);
+    return doubleCapture;
+  }
+
+  if (journal) {
+    // Replaying the journal in write order rebuilds the book exactly, double-capture count included.
+    for (const record of journal.replay(parseLedgerRecord).records) {
+      if (record.op === 'book') {
+        // A booking is journaled as first made (a refund is its own later record).
+        apply({
+          ...record.entry,
+          status: record.entry.status === 'refunded' ? 'captured' : record.entry.status,
+        });
+        continue;
+      }
+      const entry = byTransaction.get(record.transactionId);
+      if (!entry) throw new Error(`ledger journal: refund of unknown transaction ${record.transactionId}`);
+      entry.status = 'refunded';
+      entry.refundedAt = record.refundedAt;
+    }
+  }
 
   return {
     book(request, outcome) {
@@ -60,18 +143,8 @@ export function createLedger(now: () => Date = () => new Date()): Ledger {
         ...(outcome.status === 'declined' ? { declineReason: outcome.reason } : {}),
         createdAt: now().toISOString(),
       };
-      const ofPayment = byPayment.get(request.paymentId) ?? [];
-      // As the checker counts it: any earlier successful capture, refunded or not, makes this one a
-      // second charge (capture → refund → capture charged the customer twice).
-      const doubleCapture =
-        entry.status === 'captured' &&
-        ofPayment.some((e) => e.status === 'captured' || e.status === 'refunded');
-      if (doubleCapture) doubleCapturesEver += 1;
-      ofPayment.push(entry);
-      byPayment.set(request.paymentId, ofPayment);
-      byKey.set(entry.pgIdempotencyKey, entry);
-      byTransaction.set(entry.transactionId, entry);
-      return { kind: 'booked', entry: copy(entry), doubleCapture };
+      journal?.append({ op: 'book', entry });
+      return { kind: 'booked', entry: copy(entry), doubleCapture: apply(entry) };
     },
     byKey(key) {
       const entry = byKey.get(key);
@@ -85,8 +158,10 @@ export function createLedger(now: () => Date = () => new Date()): Ledger {
       }
       if (entry.status === 'refunded') return { kind: 'refunded', entry: copy(entry), alreadyRefunded: true };
       if (entry.status !== 'captured') return { kind: 'not-captured', entry: copy(entry) };
+      const refundedAt = now().toISOString();
+      journal?.append({ op: 'refund', transactionId, refundedAt });
       entry.status = 'refunded';
-      entry.refundedAt = now().toISOString();
+      entry.refundedAt = refundedAt;
       return { kind: 'refunded', entry: copy(entry), alreadyRefunded: false };
     },
     entries(filter = {}) {
@@ -130,6 +205,7 @@ export function createLedger(now: () => Date = () => new Date()): Ledger {
       };
     },
     reset() {
+      journal?.truncate();
       byKey = new Map();
       byTransaction = new Map();
       byPayment = new Map();

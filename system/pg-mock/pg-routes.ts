@@ -71,7 +71,7 @@ export function registerPgRoutes(app: FastifyInstance, state: PgState): void {
       return reply.code(400).send(badRequest(checked.errors));
     }
     const capture = checked.value;
-    const decision = faults.decideCapture();
+    const decision = faults.decideCapture(capture.pgIdempotencyKey);
     const firstRequestOfKey = !state.seenKeys.has(capture.pgIdempotencyKey);
     state.seenKeys.add(capture.pgIdempotencyKey);
     const trigger = firstRequestOfKey ? triggerIn(capture.orderId) : undefined;
@@ -150,7 +150,7 @@ export function registerPgRoutes(app: FastifyInstance, state: PgState): void {
     '/v1/captures/:pgIdempotencyKey',
     async (request, reply) => {
       const startedAt = performance.now();
-      const decision = faults.decideRequest('inquiry');
+      const decision = faults.decideRequest('inquiry', request.params.pgIdempotencyKey);
       if (decision.gate === 'unavailable') return unavailable(reply, 'inquiry', startedAt);
       if (decision.latencyMs > 0) await sleep(decision.latencyMs);
       if (decision.gate === 'error') return serverError(reply, 'inquiry', startedAt);
@@ -173,7 +173,7 @@ export function registerPgRoutes(app: FastifyInstance, state: PgState): void {
         record('refund', 'bad_request', startedAt);
         return reply.code(400).send(badRequest(checked.errors));
       }
-      const decision = faults.decideRequest('refund');
+      const decision = faults.decideRequest('refund', request.params.transactionId);
       if (decision.gate === 'unavailable') return unavailable(reply, 'refund', startedAt);
       if (decision.latencyMs > 0) await sleep(decision.latencyMs);
       if (decision.gate === 'error') return serverError(reply, 'refund', startedAt);

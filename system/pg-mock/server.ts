@@ -8,12 +8,15 @@ import Fastify, {
   type FastifyInstance,
   type FastifyServerOptions,
 } from 'fastify';
+import path from 'node:path';
 import { registerAdminRoutes } from './admin-routes.ts';
 import type { FaultProfile } from './contract.ts';
 import { errorBody } from './errors.ts';
+import { loadStoredProfile, persistFaults } from './durable-faults.ts';
 import { createFaultEngine, type FaultEngine } from './fault-engine.ts';
 import { createHeldSockets } from './held-sockets.ts';
-import { createLedger, type Ledger } from './ledger.ts';
+import { openJournal } from './journal.ts';
+import { createLedger, type Ledger, type LedgerRecord } from './ledger.ts';
 import { createPgMetrics, type PgMetrics } from './metrics.ts';
 import { registerPgRoutes, type PgState } from './pg-routes.ts';
 
@@ -25,6 +28,26 @@ export interface PgMockOptions {
   logger?: FastifyServerOptions['logger'];
   /** Node process metrics (event loop, heap); off in tests that build many instances. */
   defaultMetrics?: boolean;
+  /** Where the ledger journal and the fault profile live, so a restart forgets nothing (the lab
+   *  passes .lab/state/pg-mock). Without it everything is in memory (in-process tests). */
+  stateDir?: string;
+}
+
+export function ledgerJournalFile(stateDir: string): string {
+  return path.join(stateDir, 'ledger.jsonl');
+}
+
+function durableParts(options: PgMockOptions): { ledger: Ledger; faults: FaultEngine } {
+  if (options.stateDir === undefined) {
+    return { ledger: createLedger(), faults: createFaultEngine(options.seed, options.faults) };
+  }
+  const ledger = createLedger({ journal: openJournal<LedgerRecord>(ledgerJournalFile(options.stateDir)) });
+  const faultsFile = path.join(options.stateDir, 'faults.json');
+  const stored = loadStoredProfile(faultsFile, options.seed);
+  const engine = stored
+    ? createFaultEngine(stored.seed, stored)
+    : createFaultEngine(options.seed, options.faults);
+  return { ledger, faults: persistFaults(engine, faultsFile, options.seed) };
 }
 
 export interface PgMock {
@@ -47,12 +70,14 @@ export function buildPgMock(options: PgMockOptions): PgMock {
     routerOptions: { maxParamLength: 2000 },
   });
   const metrics = createPgMetrics({ defaultMetrics: options.defaultMetrics ?? false });
+  const { ledger, faults } = durableParts(options);
   const state: PgState = {
-    ledger: createLedger(),
-    faults: createFaultEngine(options.seed, options.faults),
+    ledger,
+    faults,
     metrics,
     held: createHeldSockets(),
-    seenKeys: new Set(),
+    // A key the ledger holds was seen before a restart: its trigger must not fire a second time.
+    seenKeys: new Set(ledger.entries().map((e) => e.pgIdempotencyKey)),
   };
   metrics.showProfile(state.faults.profile());
 

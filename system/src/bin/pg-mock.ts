@@ -1,8 +1,11 @@
 /**
  * Entry point of the mock payment gateway: loopback only, seeded from the lab config, admin API
- * guarded by the lab's pg-mock admin token. SIGTERM/SIGINT close it gracefully (in-flight answers
- * finish; deliberately held "charge then time out" sockets are closed at once).
+ * guarded by the lab's pg-mock admin token, ledger and fault profile kept under the lab's state
+ * folder (.lab/state/pg-mock) so a crash or restart forgets nothing — `npm run lab -- reset` empties
+ * them. SIGTERM/SIGINT close it gracefully (in-flight answers finish; deliberately held "charge
+ * then time out" sockets are closed at once).
  */
+import path from 'node:path';
 import { buildPgMock } from '../../pg-mock/server.ts';
 import { LOOPBACK, loadConfig } from '../config.ts';
 import { loadSecrets } from '../secrets.ts';
@@ -12,12 +15,25 @@ const secrets = loadSecrets(config);
 const { host, port } = config.services.pgMock;
 if (host !== LOOPBACK) throw new Error(`pg-mock must listen on loopback, config says ${host}`);
 
-const { app } = buildPgMock({
-  seed: config.seed,
-  adminToken: secrets.pgMockAdminToken,
-  logger: { level: 'info' },
-  defaultMetrics: true,
-});
+const stateDir = path.join(config.paths.stateDir, 'pg-mock');
+function build(): ReturnType<typeof buildPgMock> {
+  try {
+    return buildPgMock({
+      seed: config.seed,
+      stateDir,
+      adminToken: secrets.pgMockAdminToken,
+      logger: { level: 'info' },
+      defaultMetrics: true,
+    });
+  } catch (error) {
+    // A damaged journal: say which file and what to do, without a stack trace.
+    console.error(
+      `pg-mock cannot open its ledger: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  }
+}
+const { app, ledger } = build();
 
 let closing = false;
 async function shutdown(signal: string): Promise<void> {
@@ -34,7 +50,11 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 
 try {
   await app.listen({ host, port });
-  app.log.info({ seed: config.seed }, 'pg-mock ready');
+  const { captures, liveCaptures, declines, refunds } = ledger.summary();
+  app.log.info(
+    { seed: config.seed, stateDir, ledger: { captures, liveCaptures, declines, refunds } },
+    'pg-mock ready',
+  );
 } catch (error) {
   app.log.error({ err: error }, 'pg-mock failed to start');
   process.exit(1);

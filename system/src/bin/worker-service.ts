@@ -50,7 +50,7 @@ export async function startWorkerService(
   const workerId = `worker-${instance}`;
   const log = overrides.log ?? (() => {});
   const connectionString = databaseUrl(config);
-  const { workerPgRetry, workerGuard } = config.strategy;
+  const { workerPgRetry, workerGuard, workerDedup, workerTransition } = config.strategy;
   const tunables: WorkerTunables = { ...WORKER_DEFAULTS, ...overrides.tunables };
   const topics = config.topics;
 
@@ -65,7 +65,15 @@ export async function startWorkerService(
     metrics.registry,
     () => ({
       ready: ready(),
-      detail: { worker: workerId, joined, producerConnected, pgRetry: workerPgRetry, guard: workerGuard },
+      detail: {
+        worker: workerId,
+        joined,
+        producerConnected,
+        pgRetry: workerPgRetry,
+        guard: workerGuard,
+        dedup: workerDedup,
+        transition: workerTransition,
+      },
     }),
   );
 
@@ -118,9 +126,10 @@ export async function startWorkerService(
   });
 
   const realStore: WorkerStore = {
-    load: (paymentId, eventId) => loadPayment(pool, paymentId, eventId),
-    transition: (input) => transitionPayment(pool, input),
-    recordProcessed: (event) => recordProcessedEvent(pool, event, workerId),
+    load: (paymentId, eventId) => loadPayment(pool, paymentId, eventId, workerDedup),
+    transition: (input) =>
+      transitionPayment(pool, input, { transition: workerTransition, dedup: workerDedup }),
+    recordProcessed: (event) => recordProcessedEvent(pool, event, workerId, workerDedup),
   };
   const processEvent = makeEventProcessor(
     { workerId, pgRetry: workerPgRetry, guard: workerGuard },
@@ -186,7 +195,9 @@ export async function startWorkerService(
       }
     },
   });
-  log(`started: pgRetry=${workerPgRetry} guard=${workerGuard} group=${config.kafka.consumerGroup}`);
+  log(
+    `started: pgRetry=${workerPgRetry} guard=${workerGuard} dedup=${workerDedup} transition=${workerTransition} group=${config.kafka.consumerGroup}`,
+  );
 
   // Read even while rebalancing or not yet joined: lag matters most when consumption has stopped.
   const lagTimer = setInterval(() => {

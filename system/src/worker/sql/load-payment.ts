@@ -3,6 +3,7 @@
  * duplicate detection; the primary key in the settling transaction is the real guard), and how
  * many of the payment's events were processed (for the order check).
  */
+import type { StrategyKnobs } from '../../config.ts';
 import type { Queryable } from '../../db/pool.ts';
 import {
   toWorkerPayment,
@@ -17,7 +18,13 @@ export interface LoadedPayment {
   processedEvents: number;
 }
 
-export async function loadPayment(db: Queryable, paymentId: string, eventId: string): Promise<LoadedPayment> {
+/** dedup 'none' (the naive twin): the processed-event record is not consulted, so a redelivery looks new. */
+export async function loadPayment(
+  db: Queryable,
+  paymentId: string,
+  eventId: string,
+  dedup: StrategyKnobs['workerDedup'] = 'processed-record',
+): Promise<LoadedPayment> {
   const result = await db.query<
     WorkerPaymentRecord & { already_processed: boolean; processed_events: number }
   >(
@@ -31,7 +38,7 @@ export async function loadPayment(db: Queryable, paymentId: string, eventId: str
   if (!row) throw new Error('load-payment returned no row; the query always yields one');
   return {
     payment: row.id ? toWorkerPayment(row) : undefined,
-    alreadyProcessed: row.already_processed,
+    alreadyProcessed: dedup === 'processed-record' && row.already_processed,
     processedEvents: row.processed_events,
   };
 }
