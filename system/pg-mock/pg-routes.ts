@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LedgerEntry, PgTrigger } from './contract.ts';
 import { badRequest, errorBody } from './errors.ts';
 import { triggerIn, type BookingDecision, type FaultEngine, type GateDecision } from './fault-engine.ts';
+import type { CaptureHolds } from './capture-holds.ts';
 import type { HeldSockets } from './held-sockets.ts';
 import type { Ledger } from './ledger.ts';
 import type { PgMetrics, PgOperation } from './metrics.ts';
@@ -19,6 +20,8 @@ export interface PgState {
   faults: FaultEngine;
   metrics: PgMetrics;
   held: HeldSockets;
+  /** Admin holds: a capture of a held key waits before booking (tests place the booking exactly). */
+  holds: CaptureHolds;
   /** Keys seen by any capture request: a trigger fires on the first request of a key only. */
   seenKeys: Set<string>;
 }
@@ -80,6 +83,7 @@ export function registerPgRoutes(app: FastifyInstance, state: PgState): void {
     if (gate === 'unavailable') return unavailable(reply, 'capture', startedAt);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (gate === 'error') return serverError(reply, 'capture', startedAt);
+    await state.holds.passage(capture.pgIdempotencyKey);
 
     let booking: BookingDecision = decision.booking;
     if (trigger === 'FAIL') booking = 'decline';

@@ -11,6 +11,7 @@ import Fastify, {
 import { registerAdminRoutes } from './admin-routes.ts';
 import type { FaultProfile } from './contract.ts';
 import { errorBody } from './errors.ts';
+import { createCaptureHolds } from './capture-holds.ts';
 import { createFaultEngine, type FaultEngine } from './fault-engine.ts';
 import { createHeldSockets } from './held-sockets.ts';
 import { createLedger, type Ledger } from './ledger.ts';
@@ -52,6 +53,7 @@ export function buildPgMock(options: PgMockOptions): PgMock {
     faults: createFaultEngine(options.seed, options.faults),
     metrics,
     held: createHeldSockets(),
+    holds: createCaptureHolds(),
     seenKeys: new Set(),
   };
   metrics.showProfile(state.faults.profile());
@@ -78,7 +80,10 @@ export function buildPgMock(options: PgMockOptions): PgMock {
     return jsonParser(request, text, done);
   });
 
-  app.addHook('preClose', async () => state.held.releaseAll());
+  app.addHook('preClose', async () => {
+    state.held.releaseAll();
+    state.holds.releaseAll();
+  });
 
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/metrics', async (_request, reply) =>

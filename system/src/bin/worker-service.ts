@@ -50,7 +50,7 @@ export async function startWorkerService(
   const workerId = `worker-${instance}`;
   const log = overrides.log ?? (() => {});
   const connectionString = databaseUrl(config);
-  const { workerPgRetry, workerGuard } = config.strategy;
+  const { workerPgRetry, workerGuard, workerCancel } = config.strategy;
   const tunables: WorkerTunables = { ...WORKER_DEFAULTS, ...overrides.tunables };
   const topics = config.topics;
 
@@ -123,7 +123,7 @@ export async function startWorkerService(
     recordProcessed: (event) => recordProcessedEvent(pool, event, workerId),
   };
   const processEvent = makeEventProcessor(
-    { workerId, pgRetry: workerPgRetry, guard: workerGuard },
+    { workerId, pgRetry: workerPgRetry, guard: workerGuard, cancel: workerCancel },
     { ...realStore, ...overrides.store?.(realStore) },
     pgClient,
     metrics.process,

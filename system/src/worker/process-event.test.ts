@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CaptureRequest, CaptureResult } from '../../pg-mock/contract.ts';
-import type { WorkerGuardMode, WorkerPgRetryMode } from '../config.ts';
+import type { WorkerCancelMode, WorkerGuardMode, WorkerPgRetryMode } from '../config.ts';
 import type { CaptureOutcome, InquiryOutcome, PgClient, RefundOutcome } from '../gateway/pg-client-types.ts';
 import type { WorkerPayment } from './payment-record.ts';
 import { makeEventProcessor, type WorkerStore } from './process-event.ts';
@@ -105,10 +105,11 @@ function processor(
   pg: PgClient,
   pgRetry: WorkerPgRetryMode = 'inquire-first',
   guard: WorkerGuardMode = 'processed-in-transaction',
+  cancelMode: WorkerCancelMode = 'reconcile',
 ) {
   const counts: Record<string, number> = {};
   const add = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
-  const run = makeEventProcessor({ workerId: 'w', pgRetry, guard }, store, pg, {
+  const run = makeEventProcessor({ workerId: 'w', pgRetry, guard, cancel: cancelMode }, store, pg, {
     duplicate: () => add('duplicate'),
     reorder: () => add('reorder'),
     unknownOutcome: (op) => add(`unknown:${op}`),

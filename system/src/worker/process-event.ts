@@ -8,7 +8,7 @@
  * conditional on state and version, and every PG charge for a payment reuses one key.
  */
 import type { CaptureResult } from '../../pg-mock/contract.ts';
-import type { WorkerGuardMode, WorkerPgRetryMode } from '../config.ts';
+import type { WorkerCancelMode, WorkerGuardMode, WorkerPgRetryMode } from '../config.ts';
 import type { PaymentEvent } from '../domain/events.ts';
 import type { PgClient } from '../gateway/pg-client-types.ts';
 import {
@@ -45,6 +45,7 @@ export interface ProcessOptions {
   workerId: string;
   pgRetry: WorkerPgRetryMode;
   guard: WorkerGuardMode;
+  cancel: WorkerCancelMode;
 }
 
 export type ProcessOutcome = { kind: 'done'; outcome: string } | { kind: 'duplicate' } | Retry;
