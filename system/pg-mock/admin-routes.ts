@@ -74,6 +74,7 @@ export function registerAdminRoutes(app: FastifyInstance, state: PgState, adminT
         const cleared = ledger.entries().length;
         ledger.reset();
         state.seenKeys.clear();
+        state.voidedKeys.clear();
         request.log.info({ cleared }, 'ledger reset');
         return { cleared };
       });

@@ -55,6 +55,7 @@ export function buildPgMock(options: PgMockOptions): PgMock {
     held: createHeldSockets(),
     holds: createCaptureHolds(),
     seenKeys: new Set(),
+    voidedKeys: new Set(),
   };
   metrics.showProfile(state.faults.profile());
 
