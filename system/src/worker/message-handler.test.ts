@@ -6,7 +6,7 @@ import type { ProcessOutcome } from './process-event.ts';
 import { HEADERS, headerString } from './retry-headers.ts';
 import { samplePaymentId, sampleRequested } from './testing/sample-events.ts';
 
-function setup(outcomes: (ProcessOutcome | Error)[], maxAttempts = 3) {
+function setup(outcomes: (ProcessOutcome | Error)[], maxAttempts = 3, bug?: Error) {
   let clock = 1_000_000;
   const sent: { topic: string; message: Message }[] = [];
   const seen: PaymentEvent[] = [];
@@ -17,6 +17,7 @@ function setup(outcomes: (ProcessOutcome | Error)[], maxAttempts = 3) {
     {
       process: async (e) => {
         seen.push(e);
+        if (bug) throw bug;
         const next = outcomes.shift() ?? { kind: 'done', outcome: 'completed' };
         if (next instanceof Error) throw next;
         return next;
@@ -31,7 +32,8 @@ function setup(outcomes: (ProcessOutcome | Error)[], maxAttempts = 3) {
         deadLettered: (r) => add(`dead:${r}`),
         infrastructureError: () => add('infra'),
       },
-      isStopping: () => false,
+      // A handler that retries in place forever would never return: stop it after 50 tries.
+      isStopping: () => seen.length > 50,
       now: () => clock,
       sleep: async (ms) => {
         clock += ms;
@@ -107,6 +109,28 @@ describe('message handler', () => {
     expect(s.counts.infra).toBe(2);
     expect(s.counts['processed:completed']).toBe(1);
     expect(s.sent).toHaveLength(0);
+  });
+
+  it('when processing throws a bug (not an infrastructure error), then the event spends one retry per failure, not the partition', async () => {
+    const s = setup([], 3, new TypeError("Cannot read properties of undefined (reading 'state')"));
+    await s.handler(msg(Buffer.from(JSON.stringify(sampleRequested))), beat);
+    expect(s.seen).toHaveLength(1);
+    expect(s.sent.map((m) => m.topic)).toEqual(['retry']);
+    const headers = s.sent[0]?.message.headers;
+    expect(headerString(headers, HEADERS.attempt)).toBe('1');
+    expect(headerString(headers, HEADERS.retryReason)).toContain("reading 'state'");
+  });
+
+  it('when the bug is still there on the last attempt, then the event is dead-lettered with the error', async () => {
+    const s = setup([], 3, new TypeError("Cannot read properties of undefined (reading 'state')"));
+    await s.handler(msg(Buffer.from(JSON.stringify(sampleRequested)), { [HEADERS.attempt]: '3' }), beat);
+    expect(s.sent.map((m) => m.topic)).toEqual(['dlt']);
+    const headers = s.sent[0]?.message.headers;
+    expect(headerString(headers, HEADERS.deadReason)).toBe('handler-error');
+    expect(headerString(headers, HEADERS.deadError)).toContain(
+      "TypeError: Cannot read properties of undefined (reading 'state')",
+    );
+    expect(s.counts['dead:handler-error']).toBe(1);
   });
 
   it('absorbs a duplicate without sending anything', async () => {
