@@ -50,7 +50,7 @@ export async function startWorkerService(
   const workerId = `worker-${instance}`;
   const log = overrides.log ?? (() => {});
   const connectionString = databaseUrl(config);
-  const { workerPgRetry, workerGuard, workerCancel } = config.strategy;
+  const { workerPgRetry, workerGuard, workerCancel, workerPoison } = config.strategy;
   const tunables: WorkerTunables = { ...WORKER_DEFAULTS, ...overrides.tunables };
   const topics = config.topics;
 
@@ -65,7 +65,15 @@ export async function startWorkerService(
     metrics.registry,
     () => ({
       ready: ready(),
-      detail: { worker: workerId, joined, producerConnected, pgRetry: workerPgRetry, guard: workerGuard },
+      detail: {
+        worker: workerId,
+        joined,
+        producerConnected,
+        pgRetry: workerPgRetry,
+        guard: workerGuard,
+        cancel: workerCancel,
+        poison: workerPoison,
+      },
     }),
   );
 
@@ -134,6 +142,7 @@ export async function startWorkerService(
       deadLetterTopic: topics.deadLetter.name,
       maxAttempts: tunables.maxAttempts,
       backoff: tunables.backoff,
+      poison: workerPoison,
     },
     {
       process: processEvent,
@@ -186,7 +195,9 @@ export async function startWorkerService(
       }
     },
   });
-  log(`started: pgRetry=${workerPgRetry} guard=${workerGuard} group=${config.kafka.consumerGroup}`);
+  log(
+    `started: pgRetry=${workerPgRetry} guard=${workerGuard} cancel=${workerCancel} poison=${workerPoison} group=${config.kafka.consumerGroup}`,
+  );
 
   // Read even while rebalancing or not yet joined: lag matters most when consumption has stopped.
   const lagTimer = setInterval(() => {

@@ -6,14 +6,25 @@ import type { ProcessOutcome } from './process-event.ts';
 import { HEADERS, headerString } from './retry-headers.ts';
 import { samplePaymentId, sampleRequested } from './testing/sample-events.ts';
 
-function setup(outcomes: (ProcessOutcome | Error)[], maxAttempts = 3, bug?: Error) {
+function setup(
+  outcomes: (ProcessOutcome | Error)[],
+  maxAttempts = 3,
+  bug?: Error,
+  poison: 'dead-letter' | 'drop' = 'dead-letter',
+) {
   let clock = 1_000_000;
   const sent: { topic: string; message: Message }[] = [];
   const seen: PaymentEvent[] = [];
   const counts: Record<string, number> = {};
   const add = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
   const handler = makeMessageHandler(
-    { retryTopic: 'retry', deadLetterTopic: 'dlt', maxAttempts, backoff: { baseMs: 1000, maxMs: 8000 } },
+    {
+      retryTopic: 'retry',
+      deadLetterTopic: 'dlt',
+      maxAttempts,
+      backoff: { baseMs: 1000, maxMs: 8000 },
+      poison,
+    },
     {
       process: async (e) => {
         seen.push(e);
@@ -30,7 +41,9 @@ function setup(outcomes: (ProcessOutcome | Error)[], maxAttempts = 3, bug?: Erro
         processed: (_t, o) => add(`processed:${o}`),
         retried: (r) => add(`retried:${r}`),
         deadLettered: (r) => add(`dead:${r}`),
+        dropped: (r) => add(`dropped:${r}`),
         infrastructureError: () => add('infra'),
+        handlerError: () => add('bug'),
       },
       // A handler that retries in place forever would never return: stop it after 50 tries.
       isStopping: () => seen.length > 50,
@@ -100,11 +113,9 @@ describe('message handler', () => {
   });
 
   it('keeps retrying in place through an infrastructure error, without spending the retry budget', async () => {
-    const s = setup([
-      new Error('db link down'),
-      new Error('db link down'),
-      { kind: 'done', outcome: 'completed' },
-    ]);
+    const linkDown = () =>
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25432'), { code: 'ECONNREFUSED' });
+    const s = setup([linkDown(), linkDown(), { kind: 'done', outcome: 'completed' }]);
     await s.handler(msg(Buffer.from(JSON.stringify(sampleRequested))), beat);
     expect(s.counts.infra).toBe(2);
     expect(s.counts['processed:completed']).toBe(1);
@@ -131,6 +142,14 @@ describe('message handler', () => {
       "TypeError: Cannot read properties of undefined (reading 'state')",
     );
     expect(s.counts['dead:handler-error']).toBe(1);
+  });
+
+  it('workerPoison=drop (naive): an invalid message and an event out of budget are committed and forgotten', async () => {
+    const s = setup([{ kind: 'retry', reason: 'pg outcome unknown: timeout' }], 3, undefined, 'drop');
+    await s.handler(msg(Buffer.from('not json')), beat);
+    await s.handler(msg(Buffer.from(JSON.stringify(sampleRequested)), { [HEADERS.attempt]: '3' }), beat);
+    expect(s.sent).toHaveLength(0);
+    expect([s.counts['dropped:invalid'], s.counts['dropped:retries-exhausted']]).toEqual([1, 1]);
   });
 
   it('absorbs a duplicate without sending anything', async () => {
