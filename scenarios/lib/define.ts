@@ -27,8 +27,12 @@ export interface LoadProfile {
   stages?: Stage[];
   preAllocatedVUs: number;
   maxVUs: number;
-  /** Share of iterations (0..1) that request a cancel right after their create was accepted. */
+  /** Share of iterations (0..1) that request a cancel after their create was accepted. */
   cancelRatio: number;
+  /** How long after the accepted create the merchant cancels, drawn per payment from the seed
+   *  (uniform min..max seconds). Default 0: right after, usually before the worker even starts;
+   *  a few seconds puts the cancel while the capture is in flight. */
+  cancelAfterSeconds?: { min: number; max: number };
   /** Per-request timeout of k6. */
   requestTimeoutSeconds: number;
 }
@@ -158,6 +162,7 @@ function validateLoad(load: unknown): void {
     'preAllocatedVUs',
     'maxVUs',
     'cancelRatio',
+    'cancelAfterSeconds',
     'requestTimeoutSeconds',
   ]);
   const executor = oneOf('load.executor', load.executor, EXECUTORS);
@@ -182,6 +187,13 @@ function validateLoad(load: unknown): void {
   const max = num('load.maxVUs', load.maxVUs, 1, 2000, true);
   if (max < pre) fail('load.maxVUs', `at least preAllocatedVUs (${pre})`, max);
   num('load.cancelRatio', load.cancelRatio, 0, 1);
+  if (load.cancelAfterSeconds !== undefined) {
+    const after = load.cancelAfterSeconds;
+    if (!isRecord(after)) fail('load.cancelAfterSeconds', 'an object { min, max } in seconds', after);
+    noUnknownKeys('load.cancelAfterSeconds', after, ['min', 'max']);
+    const min = num('load.cancelAfterSeconds.min', after.min, 0, 60);
+    num('load.cancelAfterSeconds.max', after.max, min, 60);
+  }
   num('load.requestTimeoutSeconds', load.requestTimeoutSeconds, 1, 120);
 }
 

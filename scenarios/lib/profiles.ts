@@ -30,3 +30,21 @@ export const FAULT_WARMUP = 25;
 
 /** What a naive variant's expected violation drags along with it (reported, not judged). */
 export const CONSEQUENCES_OF_LOSS: CheckName[] = ['stuck'];
+
+/**
+ * Cancels that meet a capture in flight: half the payments are canceled 1–4 s after their create
+ * was accepted — after the worker started charging, often after it gave up on a slow PG answer.
+ * 10/s keeps the lab's 2 cores out of the picture while half the PG calls hang for seconds.
+ */
+export const CANCEL_IN_FLIGHT_LOAD = steady(10, 75, {
+  cancelRatio: 0.5,
+  cancelAfterSeconds: { min: 1, max: 4 },
+});
+
+/**
+ * Half the PG's answers (captures, inquiries, voids, refunds alike) come after 8 s, past the
+ * worker's 3 s deadline; the other half within 200 ms. A fixed latency hides the late-capture race
+ * (an inquiry sent after the capture is answered after its booking); this split lets a fast
+ * inquiry overtake a slow capture of the same key, so "not found" is answered before the booking.
+ */
+export const SPLIT_PG_LATENCY = { latencyMs: { min: 0, max: 200, tailRate: 0.5, tailMs: 8000 } };
