@@ -8,7 +8,7 @@ export default defineScenario({
   load: CANCEL_IN_FLIGHT_LOAD,
   warmUpSeconds: FAULT_WARMUP,
   strategy: { workerCancel: 'trust-not-found' },
-  faults: [{ fault: { kind: 'pg', settings: SPLIT_PG_LATENCY }, atSeconds: FAULT_AT, durationSeconds: 20 }],
+  faults: [{ fault: { kind: 'pg', settings: SPLIT_PG_LATENCY }, atSeconds: FAULT_AT, durationSeconds: 30 }],
   drainDeadlineSeconds: 90,
   expect: { catch: ['mismatch'] },
 });
