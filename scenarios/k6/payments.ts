@@ -1,12 +1,13 @@
 /**
  * The load of every scenario: create a payment with an idempotency key derived from the run,
- * and for a share of them request a cancel right after. Parameterised by the environment the
+ * and for a share of them request a cancel — right after, or `cancelAfterSeconds` later. Parameterised by the environment the
  * runner sets (PAYLAB_*); the merchant API key arrives in the environment and is never printed.
  *
  * Accepted payments are written one per line to k6's console output (the runner points
  * --console-output at a file in the run folder): k6 cannot write files, and the checker needs
  * the ids the API returned, independently of what the DB holds, to tell "lost" from "never made".
  */
+import { sleep } from 'k6';
 import http from 'k6/http';
 import exec from 'k6/execution';
 import { Counter, Rate, Trend } from 'k6/metrics';
@@ -103,6 +104,11 @@ export function payments(): void {
   // The iteration that owns the key decided whether to cancel it.
   if (reuse.kind === 'replay') return;
   if (choice(seed, iteration, 'cancel') >= load.cancelRatio) return;
+  // A merchant who cancels seconds later, while the capture is in flight. The wait holds this VU
+  // (the arrival clock goes on with others): size maxVUs for rate × cancelRatio × max delay.
+  const after = load.cancelAfterSeconds ?? { min: 0, max: 0 };
+  const delay = after.min + choice(seed, iteration, 'cancel-after') * (after.max - after.min);
+  if (delay > 0) sleep(delay);
   const cancel = http.post(`${apiUrl}/payments/${id}/cancel`, JSON.stringify({ reason: 'lab cancel' }), {
     headers: headers(),
     timeout,

@@ -29,10 +29,14 @@ export interface LoadProfile {
   stages?: Stage[];
   preAllocatedVUs: number;
   maxVUs: number;
-  /** Share of iterations (0..1) that request a cancel right after their create was accepted. */
+  /** Share of iterations (0..1) that request a cancel after their create was accepted. */
   cancelRatio: number;
   /** Idempotency keys used again on purpose (replays and racing retries); absent: none. */
   keyReuse?: KeyReuse;
+  /** How long after the accepted create the merchant cancels, drawn per payment from the seed
+   *  (uniform min..max seconds). Default 0: right after, usually before the worker even starts;
+   *  a few seconds puts the cancel while the capture is in flight. */
+  cancelAfterSeconds?: { min: number; max: number };
   /** Per-request timeout of k6. */
   requestTimeoutSeconds: number;
 }
@@ -187,6 +191,7 @@ function validateLoad(load: unknown): void {
     'maxVUs',
     'cancelRatio',
     'keyReuse',
+    'cancelAfterSeconds',
     'requestTimeoutSeconds',
   ]);
   const executor = oneOf('load.executor', load.executor, EXECUTORS);
@@ -217,6 +222,13 @@ function validateLoad(load: unknown): void {
     noUnknownKeys('load.keyReuse', r, ['replayShare', 'raceShare']);
     const replay = num('load.keyReuse.replayShare', r.replayShare, 0, 1);
     num('load.keyReuse.raceShare', r.raceShare, 0, Math.round((1 - replay) * 1e6) / 1e6);
+  }
+  if (load.cancelAfterSeconds !== undefined) {
+    const after = load.cancelAfterSeconds;
+    if (!isRecord(after)) fail('load.cancelAfterSeconds', 'an object { min, max } in seconds', after);
+    noUnknownKeys('load.cancelAfterSeconds', after, ['min', 'max']);
+    const min = num('load.cancelAfterSeconds.min', after.min, 0, 60);
+    num('load.cancelAfterSeconds.max', after.max, min, 60);
   }
   num('load.requestTimeoutSeconds', load.requestTimeoutSeconds, 1, 120);
 }

@@ -30,3 +30,26 @@ export const FAULT_WARMUP = 25;
 
 /** What a naive variant's expected violation drags along with it (reported, not judged). */
 export const CONSEQUENCES_OF_LOSS: CheckName[] = ['stuck'];
+
+/**
+ * Cancels that meet a capture in flight: 80 % of the payments are canceled 1–4 s after their
+ * create was accepted — after the worker started charging, often after it gave up on a slow PG
+ * answer. 10/s keeps the lab's 2 cores out of the picture; each cancel holds its k6 VU for its
+ * delay, hence the VUs allocated up front (no dropped iterations while they wait).
+ */
+export const CANCEL_IN_FLIGHT_LOAD = steady(10, 75, {
+  cancelRatio: 0.8,
+  cancelAfterSeconds: { min: 1, max: 4 },
+  preAllocatedVUs: 40,
+  maxVUs: 80,
+});
+
+/**
+ * Half the PG's answers (captures, inquiries, voids, refunds alike) come after 25 s, far past the
+ * worker's 3 s deadline (which bounds what a slow call costs the worker); the other half within
+ * 200 ms. A fixed latency hides the late-capture race (an inquiry sent after the capture is
+ * answered after its booking); this split lets a fast inquiry overtake a slow capture of the same
+ * key, so "not found" is answered seconds before the booking. The tail is long because the cancel
+ * itself waits its turn behind its payment's retried request (reorder backoff): 25 s outlasts that.
+ */
+export const SPLIT_PG_LATENCY = { latencyMs: { min: 0, max: 200, tailRate: 0.5, tailMs: 25000 } };

@@ -54,6 +54,20 @@ export function registerAdminRoutes(app: FastifyInstance, state: PgState, adminT
         return ledger.entries(typeof paymentId === 'string' ? { paymentId } : {});
       });
 
+      // Holds: a capture of a held key reaches the PG and waits there, unbooked, until released.
+      admin.get('/holds', async () => state.holds.list());
+
+      admin.put<{ Params: { pgIdempotencyKey: string } }>('/holds/:pgIdempotencyKey', async (request) =>
+        state.holds.hold(request.params.pgIdempotencyKey),
+      );
+
+      admin.delete<{ Params: { pgIdempotencyKey: string } }>('/holds/:pgIdempotencyKey', async (request) => {
+        const released = state.holds.release(request.params.pgIdempotencyKey);
+        // The released captures book in the microtasks that follow; answer once they have.
+        await new Promise((resolve) => setImmediate(resolve));
+        return { released };
+      });
+
       admin.get('/ledger/summary', async () => ledger.summary());
 
       admin.post('/ledger/reset', async (request) => {
@@ -61,6 +75,7 @@ export function registerAdminRoutes(app: FastifyInstance, state: PgState, adminT
         ledger.reset();
         state.seenKeys.clear();
         faults.forgetAttempts();
+        state.voidedKeys.clear();
         request.log.info({ cleared }, 'ledger reset');
         return { cleared };
       });

@@ -9,6 +9,11 @@
  *        was first used with another paymentId/amount/currency; 400 for a bad body (or a card number)
  *   GET  /v1/captures/:pgIdempotencyKey          → 200 CaptureResult | 404 (never seen: safe to charge)
  *        the 404 body's code is 'not_found'; an unknown route answers 404 'no_route', never read as "not seen"
+ *   POST /v1/captures/:pgIdempotencyKey/void     → 200 VoidResult when nothing was booked under the key:
+ *        the key is now closed, a capture of it arriving later (a late one the caller gave up on)
+ *        is refused with 409 'key_voided' and never booked; 200 CaptureResult when the key was
+ *        booked already (the caller refunds a live capture). Idempotent. The inquiry of a voided
+ *        key answers 404 with code 'voided': nothing booked, and nothing ever will be.
  *   POST /v1/captures/:transactionId/refund      → 200 CaptureResult (status refunded)
  *        optional body RefundRequest; refunding twice answers the same refund (idempotent);
  *        404 unknown transaction; 409 not captured (declined) or key not this transaction's
@@ -19,6 +24,8 @@
  *   POST /admin/faults/reset                  → FaultProfile (all faults off, same seed)
  *   GET  /admin/ledger[?paymentId=]  → LedgerEntry[]       POST /admin/ledger/reset
  *   GET  /admin/ledger/summary       → LedgerSummary (what the checker reads)
+ *   PUT/DELETE /admin/holds/:pgIdempotencyKey, GET /admin/holds → HeldKey[]: a capture of a held key
+ *        waits at the PG, unbooked, until the hold is deleted (tests place a late booking exactly)
  *   GET  /metrics (no auth; Prometheus)       GET /health
  */
 
@@ -45,6 +52,12 @@ export interface CaptureResult {
   amount: number;
   currency: string;
   declineReason?: string;
+}
+
+/** The answer of a void that found no booking: the key is closed for good. */
+export interface VoidResult {
+  pgIdempotencyKey: string;
+  status: 'voided';
 }
 
 export interface LedgerEntry extends CaptureResult {

@@ -6,7 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { METRICS } from '../src/metric-names.ts';
 import type { FaultProfile } from './contract.ts';
 
-export type PgOperation = 'capture' | 'inquiry' | 'refund';
+export type PgOperation = 'capture' | 'inquiry' | 'refund' | 'void';
 
 export interface PgMetrics {
   registry: Registry;

@@ -6,9 +6,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { LedgerEntry, PgTrigger } from './contract.ts';
+import type { LedgerEntry, PgTrigger, VoidResult } from './contract.ts';
 import { badRequest, errorBody } from './errors.ts';
 import { triggerIn, type BookingDecision, type FaultEngine, type GateDecision } from './fault-engine.ts';
+import type { CaptureHolds } from './capture-holds.ts';
 import type { HeldSockets } from './held-sockets.ts';
 import type { Ledger } from './ledger.ts';
 import type { PgMetrics, PgOperation } from './metrics.ts';
@@ -19,8 +20,12 @@ export interface PgState {
   faults: FaultEngine;
   metrics: PgMetrics;
   held: HeldSockets;
+  /** Admin holds: a capture of a held key waits before booking (tests place the booking exactly). */
+  holds: CaptureHolds;
   /** Keys seen by any capture request: a trigger fires on the first request of a key only. */
   seenKeys: Set<string>;
+  /** Keys voided before anything was booked under them: a capture of one is refused, never booked. */
+  voidedKeys: Set<string>;
 }
 
 type Delivery = 'answer' | 'charge-then-timeout' | 'reset' | 'malformed';
@@ -80,6 +85,15 @@ export function registerPgRoutes(app: FastifyInstance, state: PgState): void {
     if (gate === 'unavailable') return unavailable(reply, 'capture', startedAt);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (gate === 'error') return serverError(reply, 'capture', startedAt);
+    await state.holds.passage(capture.pgIdempotencyKey);
+    // From here to the booking nothing awaits, so a void that came first is seen, and a void that
+    // comes later finds the booking: a late capture is either refused or visible, never hidden.
+    if (state.voidedKeys.has(capture.pgIdempotencyKey)) {
+      record('capture', 'voided', startedAt);
+      return reply
+        .code(409)
+        .send(errorBody('key_voided', 'captures of this pgIdempotencyKey were voided; nothing was booked'));
+    }
 
     let booking: BookingDecision = decision.booking;
     if (trigger === 'FAIL') booking = 'decline';
@@ -155,12 +169,41 @@ export function registerPgRoutes(app: FastifyInstance, state: PgState): void {
       if (decision.latencyMs > 0) await sleep(decision.latencyMs);
       if (decision.gate === 'error') return serverError(reply, 'inquiry', startedAt);
       const entry = ledger.byKey(request.params.pgIdempotencyKey);
+      if (!entry && state.voidedKeys.has(request.params.pgIdempotencyKey)) {
+        record('inquiry', 'voided', startedAt);
+        return reply
+          .code(404)
+          .send(errorBody('voided', 'nothing was booked with this key, and it is voided'));
+      }
       if (!entry) {
         record('inquiry', 'not_found', startedAt);
         return reply.code(404).send(errorBody('not_found', 'no capture was ever requested with this key'));
       }
       record('inquiry', 'found', startedAt);
       return reply.code(200).send(publicResult(entry));
+    },
+  );
+
+  // Void by key: what a cancel uses when it cannot know whether a capture it gave up on will land.
+  app.post<{ Params: { pgIdempotencyKey: string } }>(
+    '/v1/captures/:pgIdempotencyKey/void',
+    async (request, reply) => {
+      const startedAt = performance.now();
+      const key = request.params.pgIdempotencyKey;
+      // A void moves money the way a refund does: the same gate and latency faults apply.
+      const decision = faults.decideRequest('refund', key);
+      if (decision.gate === 'unavailable') return unavailable(reply, 'void', startedAt);
+      if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+      if (decision.gate === 'error') return serverError(reply, 'void', startedAt);
+      const entry = ledger.byKey(key);
+      if (entry) {
+        record('void', `booked_${entry.status}`, startedAt);
+        return reply.code(200).send(publicResult(entry));
+      }
+      state.voidedKeys.add(key);
+      record('void', 'voided', startedAt);
+      const voided: VoidResult = { pgIdempotencyKey: key, status: 'voided' };
+      return reply.code(200).send(voided);
     },
   );
 

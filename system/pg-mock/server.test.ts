@@ -119,6 +119,63 @@ describe('PG API', () => {
   });
 });
 
+describe('void by key, and a capture that lands after it', () => {
+  const admin = (method: 'PUT' | 'DELETE' | 'GET', url: string) =>
+    pg.app.inject({ method, url: `/admin${url}`, headers: auth });
+  /** Until the held capture has reached the PG (inject runs it asynchronously). */
+  async function untilWaiting(): Promise<void> {
+    for (let i = 0; i < 500; i++) {
+      const holds = (await admin('GET', '/holds')).json() as { waiting: number }[];
+      if (holds[0]?.waiting === 1) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error('the held capture never reached the PG');
+  }
+
+  it('when nothing was booked under the key, then the void closes it: a capture arriving later is refused, never booked', async () => {
+    const voided = await post('/v1/captures/p1:1/void', {});
+    expect(voided.statusCode).toBe(200);
+    expect(voided.json()).toEqual({ pgIdempotencyKey: 'p1:1', status: 'voided' });
+    const late = await post('/v1/captures', capture());
+    expect(late.statusCode).toBe(409);
+    expect(late.json()).toMatchObject({ code: 'key_voided' });
+    const inquiry = await pg.app.inject({ method: 'GET', url: '/v1/captures/p1:1' });
+    expect([inquiry.statusCode, inquiry.json().code]).toEqual([404, 'voided']);
+    expect(pg.ledger.entries()).toHaveLength(0);
+    expect((await post('/v1/captures/p1:1/void', {})).json()).toMatchObject({ status: 'voided' });
+  });
+
+  it('when the key was booked, then the void answers the booking and changes nothing (the caller refunds it)', async () => {
+    const booked = (await post('/v1/captures', capture())).json();
+    const voided = await post('/v1/captures/p1:1/void', {});
+    expect(voided.statusCode).toBe(200);
+    expect(voided.json()).toEqual(booked);
+    expect(pg.ledger.entries()[0]?.status).toBe('captured');
+  });
+
+  it('when a capture is held at the PG and the void comes first, then releasing it books nothing', async () => {
+    expect((await admin('PUT', '/holds/p1:1')).json()).toEqual({ pgIdempotencyKey: 'p1:1', waiting: 0 });
+    const inFlight = post('/v1/captures', capture());
+    await untilWaiting();
+    expect((await admin('GET', '/holds')).json()).toEqual([{ pgIdempotencyKey: 'p1:1', waiting: 1 }]);
+    expect(pg.ledger.entries()).toHaveLength(0);
+    await post('/v1/captures/p1:1/void', {});
+    expect((await admin('DELETE', '/holds/p1:1')).json()).toEqual({ released: 1 });
+    expect((await inFlight).statusCode).toBe(409);
+    expect(pg.ledger.entries()).toHaveLength(0);
+  });
+
+  it('when a held capture is released, then it is booked before the release answers', async () => {
+    await admin('PUT', '/holds/p1:1');
+    const inFlight = post('/v1/captures', capture());
+    await untilWaiting();
+    await admin('DELETE', '/holds/p1:1');
+    expect(pg.ledger.entries().map((e) => e.status)).toEqual(['captured']);
+    expect((await inFlight).statusCode).toBe(200);
+    expect((await admin('GET', '/holds')).json()).toEqual([]);
+  });
+});
+
 describe('order reference triggers', () => {
   it('HTTP_503: the first request of a key gets 503 + Retry-After and books nothing; the retry succeeds', async () => {
     const first = await post('/v1/captures', capture({ orderId: 'o-HTTP_503' }));

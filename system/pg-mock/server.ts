@@ -13,6 +13,7 @@ import { registerAdminRoutes } from './admin-routes.ts';
 import type { FaultProfile } from './contract.ts';
 import { errorBody } from './errors.ts';
 import { loadStoredProfile, persistFaults } from './durable-faults.ts';
+import { createCaptureHolds } from './capture-holds.ts';
 import { createFaultEngine, type FaultEngine } from './fault-engine.ts';
 import { createHeldSockets } from './held-sockets.ts';
 import { openJournal } from './journal.ts';
@@ -78,6 +79,8 @@ export function buildPgMock(options: PgMockOptions): PgMock {
     held: createHeldSockets(),
     // A key the ledger holds was seen before a restart: its trigger must not fire a second time.
     seenKeys: new Set(ledger.entries().map((e) => e.pgIdempotencyKey)),
+    holds: createCaptureHolds(),
+    voidedKeys: new Set(),
   };
   metrics.showProfile(state.faults.profile());
 
@@ -103,7 +106,10 @@ export function buildPgMock(options: PgMockOptions): PgMock {
     return jsonParser(request, text, done);
   });
 
-  app.addHook('preClose', async () => state.held.releaseAll());
+  app.addHook('preClose', async () => {
+    state.held.releaseAll();
+    state.holds.releaseAll();
+  });
 
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/metrics', async (_request, reply) =>

@@ -109,6 +109,8 @@ export type RelayAckMode = StrategyKnobs['relayAck'];
 export type RelayOrderMode = StrategyKnobs['relayOrder'];
 export type WorkerPgRetryMode = StrategyKnobs['workerPgRetry'];
 export type WorkerGuardMode = StrategyKnobs['workerGuard'];
+export type WorkerCancelMode = StrategyKnobs['workerCancel'];
+export type WorkerPoisonMode = StrategyKnobs['workerPoison'];
 
 export const ROBUST_STRATEGY: StrategyKnobs = Object.fromEntries(
   KNOB_NAMES.map((k) => [k, KNOBS[k].modes[0]]),

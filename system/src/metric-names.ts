@@ -34,6 +34,7 @@ export const METRICS = {
   workerReorders: 'paylab_worker_reorders_total', // counter: an event arrived before an earlier one of its payment was applied
   workerRetries: 'paylab_worker_retries_total', // counter {reason}
   workerDeadLetters: 'paylab_worker_dead_letters_total', // counter {reason}
+  workerDropped: 'paylab_worker_dropped_total', // counter {reason}: workerPoison=drop committed an event it could not process
   workerProcessingDuration: 'paylab_worker_processing_duration_seconds', // histogram {type}
   workerPgCalls: 'paylab_worker_pg_calls_total', // counter {operation, outcome}
   workerPgCallDuration: 'paylab_worker_pg_call_duration_seconds', // histogram {operation}

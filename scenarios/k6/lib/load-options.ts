@@ -17,6 +17,8 @@ export interface LoadEnv {
   cancelRatio: number;
   /** Idempotency keys used again on purpose; absent: every iteration its own key. */
   keyReuse?: KeyReuse;
+  /** Seconds between the accepted create and its cancel, uniform min..max; absent: at once. */
+  cancelAfterSeconds?: { min: number; max: number };
   requestTimeoutSeconds: number;
   /** Dropped iterations allowed before the k6 threshold fails (absolute count). */
   maxDroppedIterations: number;
@@ -31,8 +33,15 @@ function isLoadEnv(value: unknown): value is LoadEnv {
     typeof v.maxVUs === 'number' &&
     typeof v.cancelRatio === 'number' &&
     typeof v.requestTimeoutSeconds === 'number' &&
-    typeof v.maxDroppedIterations === 'number'
+    typeof v.maxDroppedIterations === 'number' &&
+    (v.cancelAfterSeconds === undefined || isRange(v.cancelAfterSeconds))
   );
+}
+
+function isRange(value: unknown): value is { min: number; max: number } {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return typeof r.min === 'number' && typeof r.max === 'number' && r.min <= r.max;
 }
 
 export function readLoad(raw: string | undefined): LoadEnv {

@@ -50,7 +50,8 @@ export async function startWorkerService(
   const workerId = `worker-${instance}`;
   const log = overrides.log ?? (() => {});
   const connectionString = databaseUrl(config);
-  const { workerPgRetry, workerGuard, workerDedup, workerTransition } = config.strategy;
+  const { workerPgRetry, workerGuard, workerDedup, workerTransition, workerCancel, workerPoison } =
+    config.strategy;
   const tunables: WorkerTunables = { ...WORKER_DEFAULTS, ...overrides.tunables };
   const topics = config.topics;
 
@@ -73,6 +74,8 @@ export async function startWorkerService(
         guard: workerGuard,
         dedup: workerDedup,
         transition: workerTransition,
+        cancel: workerCancel,
+        poison: workerPoison,
       },
     }),
   );
@@ -132,7 +135,7 @@ export async function startWorkerService(
     recordProcessed: (event) => recordProcessedEvent(pool, event, workerId, workerDedup),
   };
   const processEvent = makeEventProcessor(
-    { workerId, pgRetry: workerPgRetry, guard: workerGuard },
+    { workerId, pgRetry: workerPgRetry, guard: workerGuard, cancel: workerCancel },
     { ...realStore, ...overrides.store?.(realStore) },
     pgClient,
     metrics.process,
@@ -143,6 +146,7 @@ export async function startWorkerService(
       deadLetterTopic: topics.deadLetter.name,
       maxAttempts: tunables.maxAttempts,
       backoff: tunables.backoff,
+      poison: workerPoison,
     },
     {
       process: processEvent,
@@ -196,7 +200,7 @@ export async function startWorkerService(
     },
   });
   log(
-    `started: pgRetry=${workerPgRetry} guard=${workerGuard} dedup=${workerDedup} transition=${workerTransition} group=${config.kafka.consumerGroup}`,
+    `started: pgRetry=${workerPgRetry} guard=${workerGuard} dedup=${workerDedup} transition=${workerTransition} cancel=${workerCancel} poison=${workerPoison} group=${config.kafka.consumerGroup}`,
   );
 
   // Read even while rebalancing or not yet joined: lag matters most when consumption has stopped.

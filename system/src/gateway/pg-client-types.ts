@@ -28,8 +28,19 @@ export type RefundOutcome =
   | { kind: 'rejected'; reason: string; retryAfterMs?: number }
   | { kind: 'unknown'; reason: UnknownReason; detail: string };
 
+/** What a void by key found. */
+export type VoidOutcome =
+  /** Nothing was booked under the key, and the PG will refuse any capture of it from now on. */
+  | { kind: 'voided' }
+  /** The key was booked already: a live capture must be refunded. */
+  | { kind: 'booked'; result: CaptureResult }
+  | { kind: 'rejected'; reason: string; retryAfterMs?: number }
+  | { kind: 'unknown'; reason: UnknownReason; detail: string };
+
 export interface PgClient {
   capture(request: CaptureRequest): Promise<CaptureOutcome>;
   inquire(pgIdempotencyKey: string): Promise<InquiryOutcome>;
   refund(transactionId: string, pgIdempotencyKey: string): Promise<RefundOutcome>;
+  /** Closes the key at the PG: a capture of it that has not been booked yet never will be. */
+  voidCapture(pgIdempotencyKey: string): Promise<VoidOutcome>;
 }

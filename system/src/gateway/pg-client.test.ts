@@ -227,6 +227,26 @@ describe('inquiry and refund outcomes', () => {
     expect(pg.ledger.summary().refunds).toBeGreaterThanOrEqual(1);
   });
 
+  it('void: voided when nothing was booked (then the key answers not-found and a capture is rejected); booked when it was', async () => {
+    const request = captureRequest();
+    expect(await client().voidCapture(request.pgIdempotencyKey)).toEqual({ kind: 'voided' });
+    expect(await client().inquire(request.pgIdempotencyKey)).toEqual({ kind: 'not-found' });
+    expect(await client().capture(request)).toEqual({ kind: 'rejected', reason: 'HTTP 409 key_voided' });
+    const other = captureRequest();
+    const captured = await client().capture(other);
+    expect(await client().voidCapture(other.pgIdempotencyKey)).toEqual({
+      kind: 'booked',
+      result: captured.kind === 'captured' ? captured.result : undefined,
+    });
+  });
+
+  it('void under 503 → rejected with retryAfterMs; under 500 → unknown', async () => {
+    pg.faults.setProfile({ ...pg.faults.profile(), unavailableRate: 1, retryAfterSeconds: 2 });
+    expect(await client().voidCapture('k')).toMatchObject({ kind: 'rejected', retryAfterMs: 2000 });
+    pg.faults.setProfile({ ...pg.faults.profile(), unavailableRate: 0, errorRate: 1 });
+    expect(await client().voidCapture('k')).toMatchObject({ kind: 'unknown', reason: 'server-error' });
+  });
+
   it('refund under 503 → rejected with retryAfterMs', async () => {
     pg.faults.setProfile({ ...pg.faults.profile(), unavailableRate: 1, retryAfterSeconds: 2 });
     expect(await client().refund('tx', 'k')).toMatchObject({ kind: 'rejected', retryAfterMs: 2000 });

@@ -14,14 +14,17 @@ import type {
   PgClient,
   RefundOutcome,
   UnknownReason,
+  VoidOutcome,
 } from './pg-client-types.ts';
 
-export type PgCallOperation = 'capture' | 'inquiry' | 'refund';
+export type PgCallOperation = 'capture' | 'inquiry' | 'refund' | 'void';
+
+type AnyOutcome = CaptureOutcome | InquiryOutcome | RefundOutcome | VoidOutcome;
 
 /** What the worker needs for METRICS.workerPgCalls {operation, outcome} and workerPgCallDuration. */
 export interface PgCallRecord {
   operation: PgCallOperation;
-  outcome: CaptureOutcome['kind'] | InquiryOutcome['kind'] | RefundOutcome['kind'];
+  outcome: AnyOutcome['kind'];
   reason?: string;
   /** HTTP status when an answer arrived. */
   status?: number;
@@ -159,8 +162,10 @@ export function mapInquiry(result: Exchange): InquiryOutcome {
           ? { kind: 'found', result: parsed }
           : unknown('bad-response', 'HTTP 200 with an unreadable body');
       }
-      // Only the PG's own "never seen" counts: a 404 from a wrong route must not read as safe-to-charge.
-      if (result.status === 404 && errorCode(result.body) === 'not_found') return { kind: 'not-found' };
+      // Only the PG's own answers count: a 404 from a wrong route must not read as safe-to-charge.
+      // 'voided': nothing was booked under the key and nothing will be — not found, for good.
+      if (result.status === 404 && ['not_found', 'voided'].includes(errorCode(result.body) ?? ''))
+        return { kind: 'not-found' };
       if (result.status >= 500) return unknown('server-error', describe(result));
       return unknown('bad-response', `unexpected ${describe(result)}`);
     }
@@ -176,7 +181,26 @@ export function mapRefund(result: Exchange): RefundOutcome {
   return refusalOrUnknown(result);
 }
 
-function reasonOf(outcome: CaptureOutcome | InquiryOutcome | RefundOutcome): string | undefined {
+export function mapVoid(result: Exchange): VoidOutcome {
+  if (result.kind === 'response' && result.status === 200) {
+    const booked = parseCaptureResult(result.body);
+    if (booked) return { kind: 'booked', result: booked };
+    if (isVoidResult(result.body)) return { kind: 'voided' };
+    return unknown('bad-response', 'HTTP 200 that is neither a void nor a booking');
+  }
+  return refusalOrUnknown(result);
+}
+
+function isVoidResult(body: string): boolean {
+  try {
+    const v = JSON.parse(body) as Record<string, unknown> | null;
+    return v?.status === 'voided' && typeof v.pgIdempotencyKey === 'string';
+  } catch {
+    return false;
+  }
+}
+
+function reasonOf(outcome: AnyOutcome): string | undefined {
   if (outcome.kind === 'unknown' || outcome.kind === 'rejected') return outcome.reason;
   return undefined;
 }
@@ -186,7 +210,7 @@ export function createHttpPgClient(options: HttpPgClientOptions): HttpPgClient {
   if (base.protocol !== 'http:') throw new Error(`PG base URL must be http://, got ${options.baseUrl}`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
 
-  async function call<T extends CaptureOutcome | InquiryOutcome | RefundOutcome>(
+  async function call<T extends AnyOutcome>(
     operation: PgCallOperation,
     request: { method: 'GET' | 'POST'; path: string; body?: unknown },
     map: (result: Exchange) => T,
@@ -220,6 +244,8 @@ export function createHttpPgClient(options: HttpPgClientOptions): HttpPgClient {
         },
         mapRefund,
       ),
+    voidCapture: (key: string) =>
+      call('void', { method: 'POST', path: `/v1/captures/${encodeURIComponent(key)}/void` }, mapVoid),
     close: () => agent.destroy(),
   };
 }

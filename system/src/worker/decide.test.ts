@@ -5,6 +5,7 @@ import {
   afterInquiry,
   cancelAfterInquiry,
   cancelAfterRefund,
+  cancelAfterVoid,
   checkOrder,
   nextNaiveKey,
   type PaymentSnapshot,
@@ -87,6 +88,10 @@ describe('planFor a payment.requested event', () => {
       key: pgKeyFor(paymentId),
     });
   });
+  it('trust-not-found (naive): never looks again at a canceled payment', () => {
+    const p = snap({ state: 'canceled', pgIdempotencyKey: pgKeyFor(paymentId) });
+    expect(planFor(requested, p, 'inquire-first', 'trust-not-found').kind).toBe('skip');
+  });
 });
 
 describe('planFor a payment.cancel_requested event', () => {
@@ -106,9 +111,17 @@ describe('planFor a payment.cancel_requested event', () => {
       key: 'k',
     });
   });
-  it('asks the PG first when a charge was attempted but its outcome is not recorded', () => {
+  it('reconcile: voids the key at the PG first when a charge was attempted but its outcome is not recorded', () => {
     const p = snap({ state: 'cancel_requested', pgIdempotencyKey: 'k' });
-    expect(planFor(cancel, p, 'inquire-first')).toEqual({ kind: 'inquire-then-cancel', key: 'k' });
+    expect(planFor(cancel, p, 'inquire-first')).toEqual({ kind: 'void-then-cancel', key: 'k' });
+    expect(planFor(cancel, p, 'inquire-first', 'reconcile')).toEqual({ kind: 'void-then-cancel', key: 'k' });
+  });
+  it('trust-not-found (naive): only asks, and takes the answer as final', () => {
+    const p = snap({ state: 'cancel_requested', pgIdempotencyKey: 'k' });
+    expect(planFor(cancel, p, 'inquire-first', 'trust-not-found')).toEqual({
+      kind: 'inquire-then-cancel',
+      key: 'k',
+    });
   });
   it('skips an already canceled payment', () => {
     expect(planFor(cancel, snap({ state: 'canceled' }), 'inquire-first').kind).toBe('skip');
@@ -171,6 +184,19 @@ describe('cancel steps', () => {
     expect(cancelAfterInquiry({ kind: 'not-found' })).toEqual({ kind: 'cancel' });
     expect(cancelAfterInquiry({ kind: 'found', result: result('declined') }).kind).toBe('cancel');
     expect(cancelAfterInquiry({ kind: 'unknown', reason: 'timeout', detail: '' }).kind).toBe('retry');
+  });
+  it('after a void: cancels when nothing was booked, refunds a booked live capture, retries without an answer', () => {
+    expect(cancelAfterVoid({ kind: 'voided' })).toEqual({ kind: 'cancel' });
+    expect(cancelAfterVoid({ kind: 'booked', result: result('captured') })).toEqual({
+      kind: 'refund',
+      transactionId: 'tx-1',
+    });
+    expect(cancelAfterVoid({ kind: 'booked', result: result('declined') }).kind).toBe('cancel');
+    expect(cancelAfterVoid({ kind: 'unknown', reason: 'timeout', detail: '' }).kind).toBe('retry');
+    expect(cancelAfterVoid({ kind: 'rejected', reason: '503', retryAfterMs: 2000 })).toMatchObject({
+      kind: 'retry',
+      minDelayMs: 2000,
+    });
   });
   it('cancels only after the refund is confirmed', () => {
     expect(cancelAfterRefund({ kind: 'refunded', result: result('refunded') }).kind).toBe('cancel');

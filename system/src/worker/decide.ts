@@ -3,10 +3,15 @@
  * process-event.ts executes these decisions; keeping them here lets every branch — including the
  * naive knobs — be tested with literal inputs.
  */
-import type { WorkerPgRetryMode } from '../config.ts';
+import type { WorkerCancelMode, WorkerPgRetryMode } from '../config.ts';
 import type { CaptureResult } from '../../pg-mock/contract.ts';
 import type { PaymentEvent, PaymentState } from '../domain/events.ts';
-import type { CaptureOutcome, InquiryOutcome, RefundOutcome } from '../gateway/pg-client-types.ts';
+import type {
+  CaptureOutcome,
+  InquiryOutcome,
+  RefundOutcome,
+  VoidOutcome,
+} from '../gateway/pg-client-types.ts';
 
 export interface PaymentSnapshot {
   state: PaymentState;
@@ -50,10 +55,19 @@ export type Plan =
   /** A payment that was canceled while a charge may have been booked: make sure none stays live. */
   | { kind: 'verify-no-live-capture'; key: string }
   | { kind: 'refund-then-cancel'; transactionId: string; key: string }
+  /** reconcile: close the key at the PG first, so a capture still on its way can never land;
+   *  then refund what was booked, if anything, and cancel. */
+  | { kind: 'void-then-cancel'; key: string }
+  /** trust-not-found (naive): ask the PG once; "not found" is taken as final. */
   | { kind: 'inquire-then-cancel'; key: string }
   | { kind: 'cancel' };
 
-export function planFor(event: PaymentEvent, payment: PaymentSnapshot, pgRetry: WorkerPgRetryMode): Plan {
+export function planFor(
+  event: PaymentEvent,
+  payment: PaymentSnapshot,
+  pgRetry: WorkerPgRetryMode,
+  cancelMode: WorkerCancelMode = 'reconcile',
+): Plan {
   if (event.type === 'payment.requested') {
     switch (payment.state) {
       case 'requested':
@@ -66,7 +80,7 @@ export function planFor(event: PaymentEvent, payment: PaymentSnapshot, pgRetry: 
         // The cancel event that follows settles it (refund or cancel); charging now would be wrong.
         return { kind: 'skip', reason: 'cancel requested before the charge' };
       case 'canceled':
-        if (payment.pgIdempotencyKey && !payment.captured) {
+        if (payment.pgIdempotencyKey && !payment.captured && cancelMode === 'reconcile') {
           return { kind: 'verify-no-live-capture', key: payment.pgIdempotencyKey };
         }
         return { kind: 'skip', reason: 'payment already canceled' };
@@ -84,7 +98,13 @@ export function planFor(event: PaymentEvent, payment: PaymentSnapshot, pgRetry: 
           key: payment.pgIdempotencyKey ?? pgKeyFor(event.paymentId),
         };
       }
-      if (payment.pgIdempotencyKey) return { kind: 'inquire-then-cancel', key: payment.pgIdempotencyKey };
+      if (payment.pgIdempotencyKey) {
+        // A capture the worker gave up on may still be on its way to the PG (in its latency, on a
+        // slow link): an inquiry answering "not found" now says nothing about a second from now.
+        return cancelMode === 'reconcile'
+          ? { kind: 'void-then-cancel', key: payment.pgIdempotencyKey }
+          : { kind: 'inquire-then-cancel', key: payment.pgIdempotencyKey };
+      }
       return { kind: 'cancel' };
     case 'canceled':
       return { kind: 'skip', reason: 'payment already canceled' };
@@ -148,6 +168,23 @@ export function cancelAfterInquiry(outcome: InquiryOutcome): CancelStep {
       return { kind: 'cancel' };
     case 'unknown':
       return retry(`pg inquiry unknown: ${outcome.reason}`);
+  }
+}
+
+/** void-then-cancel: the key is closed; refund what it booked, if that is live. */
+export function cancelAfterVoid(outcome: VoidOutcome): CancelStep {
+  switch (outcome.kind) {
+    case 'voided':
+      return { kind: 'cancel' };
+    case 'booked':
+      if (outcome.result.status === 'captured')
+        return { kind: 'refund', transactionId: outcome.result.transactionId };
+      return { kind: 'cancel', result: outcome.result };
+    case 'rejected':
+      return retry(`pg void rejected: ${outcome.reason}`, outcome.retryAfterMs);
+    case 'unknown':
+      // A void is idempotent per key, so repeating one is safe.
+      return retry(`pg void unknown: ${outcome.reason}`);
   }
 }
 

@@ -6,17 +6,29 @@ import type { ProcessOutcome } from './process-event.ts';
 import { HEADERS, headerString } from './retry-headers.ts';
 import { samplePaymentId, sampleRequested } from './testing/sample-events.ts';
 
-function setup(outcomes: (ProcessOutcome | Error)[], maxAttempts = 3) {
+function setup(
+  outcomes: (ProcessOutcome | Error)[],
+  maxAttempts = 3,
+  bug?: Error,
+  poison: 'dead-letter' | 'drop' = 'dead-letter',
+) {
   let clock = 1_000_000;
   const sent: { topic: string; message: Message }[] = [];
   const seen: PaymentEvent[] = [];
   const counts: Record<string, number> = {};
   const add = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
   const handler = makeMessageHandler(
-    { retryTopic: 'retry', deadLetterTopic: 'dlt', maxAttempts, backoff: { baseMs: 1000, maxMs: 8000 } },
+    {
+      retryTopic: 'retry',
+      deadLetterTopic: 'dlt',
+      maxAttempts,
+      backoff: { baseMs: 1000, maxMs: 8000 },
+      poison,
+    },
     {
       process: async (e) => {
         seen.push(e);
+        if (bug) throw bug;
         const next = outcomes.shift() ?? { kind: 'done', outcome: 'completed' };
         if (next instanceof Error) throw next;
         return next;
@@ -29,9 +41,12 @@ function setup(outcomes: (ProcessOutcome | Error)[], maxAttempts = 3) {
         processed: (_t, o) => add(`processed:${o}`),
         retried: (r) => add(`retried:${r}`),
         deadLettered: (r) => add(`dead:${r}`),
+        dropped: (r) => add(`dropped:${r}`),
         infrastructureError: () => add('infra'),
+        handlerError: () => add('bug'),
       },
-      isStopping: () => false,
+      // A handler that retries in place forever would never return: stop it after 50 tries.
+      isStopping: () => seen.length > 50,
       now: () => clock,
       sleep: async (ms) => {
         clock += ms;
@@ -98,15 +113,43 @@ describe('message handler', () => {
   });
 
   it('keeps retrying in place through an infrastructure error, without spending the retry budget', async () => {
-    const s = setup([
-      new Error('db link down'),
-      new Error('db link down'),
-      { kind: 'done', outcome: 'completed' },
-    ]);
+    const linkDown = () =>
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25432'), { code: 'ECONNREFUSED' });
+    const s = setup([linkDown(), linkDown(), { kind: 'done', outcome: 'completed' }]);
     await s.handler(msg(Buffer.from(JSON.stringify(sampleRequested))), beat);
     expect(s.counts.infra).toBe(2);
     expect(s.counts['processed:completed']).toBe(1);
     expect(s.sent).toHaveLength(0);
+  });
+
+  it('when processing throws a bug (not an infrastructure error), then the event spends one retry per failure, not the partition', async () => {
+    const s = setup([], 3, new TypeError("Cannot read properties of undefined (reading 'state')"));
+    await s.handler(msg(Buffer.from(JSON.stringify(sampleRequested))), beat);
+    expect(s.seen).toHaveLength(1);
+    expect(s.sent.map((m) => m.topic)).toEqual(['retry']);
+    const headers = s.sent[0]?.message.headers;
+    expect(headerString(headers, HEADERS.attempt)).toBe('1');
+    expect(headerString(headers, HEADERS.retryReason)).toContain("reading 'state'");
+  });
+
+  it('when the bug is still there on the last attempt, then the event is dead-lettered with the error', async () => {
+    const s = setup([], 3, new TypeError("Cannot read properties of undefined (reading 'state')"));
+    await s.handler(msg(Buffer.from(JSON.stringify(sampleRequested)), { [HEADERS.attempt]: '3' }), beat);
+    expect(s.sent.map((m) => m.topic)).toEqual(['dlt']);
+    const headers = s.sent[0]?.message.headers;
+    expect(headerString(headers, HEADERS.deadReason)).toBe('handler-error');
+    expect(headerString(headers, HEADERS.deadError)).toContain(
+      "TypeError: Cannot read properties of undefined (reading 'state')",
+    );
+    expect(s.counts['dead:handler-error']).toBe(1);
+  });
+
+  it('workerPoison=drop (naive): an invalid message and an event out of budget are committed and forgotten', async () => {
+    const s = setup([{ kind: 'retry', reason: 'pg outcome unknown: timeout' }], 3, undefined, 'drop');
+    await s.handler(msg(Buffer.from('not json')), beat);
+    await s.handler(msg(Buffer.from(JSON.stringify(sampleRequested)), { [HEADERS.attempt]: '3' }), beat);
+    expect(s.sent).toHaveLength(0);
+    expect([s.counts['dropped:invalid'], s.counts['dropped:retries-exhausted']]).toEqual([1, 1]);
   });
 
   it('absorbs a duplicate without sending anything', async () => {

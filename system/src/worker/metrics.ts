@@ -50,6 +50,12 @@ export function createWorkerMetrics(log: (line: string) => void): WorkerMetrics 
     labelNames: ['reason'],
     registers,
   });
+  const dropped = new client.Counter({
+    name: METRICS.workerDropped,
+    help: 'Messages committed without being processed or dead-lettered (workerPoison=drop), by reason',
+    labelNames: ['reason'],
+    registers,
+  });
   const processing = new client.Histogram({
     name: METRICS.workerProcessingDuration,
     help: 'Time to process one event, seconds',
@@ -113,8 +119,14 @@ export function createWorkerMetrics(log: (line: string) => void): WorkerMetrics 
         dead.inc({ reason });
         log(`worker: message dead-lettered (${reason}); replay with: npm run ops -- dlt-replay`);
       },
+      dropped: (reason) => {
+        dropped.inc({ reason });
+        log(`worker: message dropped (${reason}), workerPoison=drop: it is gone`);
+      },
       infrastructureError: (error) =>
         log(`worker: infrastructure error, retrying in place: ${error.message}`),
+      handlerError: (error) =>
+        log(`worker: processing failed, spending one attempt: ${error.name}: ${error.message}`),
     },
     process: {
       duplicate: () => duplicates.inc(),

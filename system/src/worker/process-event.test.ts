@@ -5,8 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CaptureRequest, CaptureResult } from '../../pg-mock/contract.ts';
-import type { WorkerGuardMode, WorkerPgRetryMode } from '../config.ts';
-import type { CaptureOutcome, InquiryOutcome, PgClient, RefundOutcome } from '../gateway/pg-client-types.ts';
+import type { WorkerCancelMode, WorkerGuardMode, WorkerPgRetryMode } from '../config.ts';
+import type {
+  CaptureOutcome,
+  InquiryOutcome,
+  PgClient,
+  RefundOutcome,
+  VoidOutcome,
+} from '../gateway/pg-client-types.ts';
 import type { WorkerPayment } from './payment-record.ts';
 import { makeEventProcessor, type WorkerStore } from './process-event.ts';
 import type { TransitionInput } from './sql/transition-payment.ts';
@@ -75,6 +81,7 @@ function scriptedPg(script: {
   capture?: ((req: CaptureRequest) => CaptureOutcome)[];
   inquire?: InquiryOutcome[];
   refund?: RefundOutcome[];
+  void?: VoidOutcome[];
   beforeCaptureAnswer?: () => void;
 }) {
   const calls: string[] = [];
@@ -96,6 +103,10 @@ function scriptedPg(script: {
       calls.push(`refund ${tx}`);
       return script.refund?.shift() ?? { kind: 'refunded', result: result('k', 'refunded') };
     },
+    voidCapture: async (key) => {
+      calls.push(`void ${key}`);
+      return script.void?.shift() ?? { kind: 'voided' };
+    },
   };
   return { pg, calls };
 }
@@ -105,10 +116,11 @@ function processor(
   pg: PgClient,
   pgRetry: WorkerPgRetryMode = 'inquire-first',
   guard: WorkerGuardMode = 'processed-in-transaction',
+  cancelMode: WorkerCancelMode = 'reconcile',
 ) {
   const counts: Record<string, number> = {};
   const add = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
-  const run = makeEventProcessor({ workerId: 'w', pgRetry, guard }, store, pg, {
+  const run = makeEventProcessor({ workerId: 'w', pgRetry, guard, cancel: cancelMode }, store, pg, {
     duplicate: () => add('duplicate'),
     reorder: () => add('reorder'),
     unknownOutcome: (op) => add(`unknown:${op}`),
@@ -184,6 +196,33 @@ describe('event processor', () => {
     const { run } = processor(m.store, pg);
     expect((await run(requested)).kind).toBe('done');
     expect(calls).toEqual([`capture ${key1}`, `refund tx-${key1}`]);
+  });
+
+  it('reconcile: a cancel whose capture outcome is unknown voids the key, refunds what it booked, then cancels', async () => {
+    const m = memoryStore({ state: 'cancel_requested', pgIdempotencyKey: key1, version: 3 });
+    m.processed.add(requested.eventId);
+    const { pg, calls } = scriptedPg({ void: [{ kind: 'booked', result: result(key1) }] });
+    const { run } = processor(m.store, pg);
+    expect(await run(cancel)).toEqual({ kind: 'done', outcome: 'canceled' });
+    expect(calls).toEqual([`void ${key1}`, `refund tx-${key1}`]);
+  });
+
+  it('reconcile: when the void finds nothing booked, it cancels with no refund (the PG now refuses that key)', async () => {
+    const m = memoryStore({ state: 'cancel_requested', pgIdempotencyKey: key1, version: 3 });
+    m.processed.add(requested.eventId);
+    const { pg, calls } = scriptedPg({});
+    const { run } = processor(m.store, pg);
+    expect(await run(cancel)).toEqual({ kind: 'done', outcome: 'canceled' });
+    expect(calls).toEqual([`void ${key1}`]);
+  });
+
+  it('trust-not-found (naive): the cancel asks once and cancels on not-found, closing nothing', async () => {
+    const m = memoryStore({ state: 'cancel_requested', pgIdempotencyKey: key1, version: 3 });
+    m.processed.add(requested.eventId);
+    const { pg, calls } = scriptedPg({ inquire: [{ kind: 'not-found' }] });
+    const { run } = processor(m.store, pg, 'inquire-first', 'processed-in-transaction', 'trust-not-found');
+    expect(await run(cancel)).toEqual({ kind: 'done', outcome: 'canceled' });
+    expect(calls).toEqual([`inquire ${key1}`]);
   });
 
   it('a cancel that arrives before its request was applied is held back as a reorder', async () => {

@@ -8,7 +8,7 @@
  * conditional on state and version, and every PG charge for a payment reuses one key.
  */
 import type { CaptureResult } from '../../pg-mock/contract.ts';
-import type { WorkerGuardMode, WorkerPgRetryMode } from '../config.ts';
+import type { WorkerCancelMode, WorkerGuardMode, WorkerPgRetryMode } from '../config.ts';
 import type { PaymentEvent } from '../domain/events.ts';
 import type { PgClient } from '../gateway/pg-client-types.ts';
 import {
@@ -16,6 +16,7 @@ import {
   afterInquiry,
   cancelAfterInquiry,
   cancelAfterRefund,
+  cancelAfterVoid,
   type CancelStep,
   checkOrder,
   type Plan,
@@ -37,7 +38,7 @@ export interface ProcessObserver {
   duplicate(): void;
   /** An event arrived before an earlier event of its payment was applied. */
   reorder(): void;
-  unknownOutcome(operation: 'capture' | 'inquiry' | 'refund'): void;
+  unknownOutcome(operation: 'capture' | 'inquiry' | 'refund' | 'void'): void;
   settled(state: 'completed' | 'failed' | 'canceled', endToEndSeconds: number): void;
 }
 
@@ -45,6 +46,7 @@ export interface ProcessOptions {
   workerId: string;
   pgRetry: WorkerPgRetryMode;
   guard: WorkerGuardMode;
+  cancel: WorkerCancelMode;
 }
 
 export type ProcessOutcome = { kind: 'done'; outcome: string } | { kind: 'duplicate' } | Retry;
@@ -274,16 +276,22 @@ export function makeEventProcessor(
       case 'resolve-by-inquiry':
         return inquireAndSettle(event, payment, plan.key, true);
       case 'verify-no-live-capture': {
-        const inquiry = await pg.inquire(plan.key);
-        if (inquiry.kind === 'unknown') observer.unknownOutcome('inquiry');
-        const step = cancelAfterInquiry(inquiry);
+        // Closing the key (not just asking) also covers a capture still on its way.
+        const voided = await pg.voidCapture(plan.key);
+        if (voided.kind === 'unknown') observer.unknownOutcome('void');
+        const step = cancelAfterVoid(voided);
         if (step.kind === 'retry') return step;
-        if (step.kind === 'refund' && inquiry.kind === 'found')
-          return refundOrphan(event, step.transactionId, inquiry.result);
+        if (step.kind === 'refund' && voided.kind === 'booked')
+          return refundOrphan(event, step.transactionId, voided.result);
         return skip(event, 'payment already canceled, no live capture');
       }
       case 'refund-then-cancel':
         return cancelStep(event, payment, { kind: 'refund', transactionId: plan.transactionId }, plan.key);
+      case 'void-then-cancel': {
+        const voided = await pg.voidCapture(plan.key);
+        if (voided.kind === 'unknown') observer.unknownOutcome('void');
+        return cancelStep(event, payment, cancelAfterVoid(voided), plan.key);
+      }
       case 'inquire-then-cancel': {
         const inquiry = await pg.inquire(plan.key);
         if (inquiry.kind === 'unknown') observer.unknownOutcome('inquiry');
@@ -322,7 +330,8 @@ export function makeEventProcessor(
         observer.reorder();
         return { kind: 'retry', reason: `reorder: sequence ${event.sequence} before ${order.expected}` };
       }
-      const result = await execute(event, loaded.payment, planFor(event, loaded.payment, options.pgRetry));
+      const plan = planFor(event, loaded.payment, options.pgRetry, options.cancel);
+      const result = await execute(event, loaded.payment, plan);
       if (result !== 'conflict') return result;
     }
     return { kind: 'retry', reason: 'payment kept changing while being processed' };

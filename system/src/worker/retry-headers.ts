@@ -60,6 +60,9 @@ export function retryHeaders(
   };
 }
 
+/** Why a message left for the dead-letter topic: unreadable, out of retries, or the handler kept throwing. */
+export type DeadLetterReason = 'invalid' | 'retries-exhausted' | 'handler-error';
+
 export interface DeadLetterSource {
   topic: string;
   partition: number;
@@ -68,7 +71,7 @@ export interface DeadLetterSource {
 
 export function deadLetterHeaders(
   headers: IHeaders | undefined,
-  reason: 'invalid' | 'retries-exhausted',
+  reason: DeadLetterReason,
   error: string,
   source: DeadLetterSource,
   attempt: number,
