@@ -75,7 +75,6 @@ export function registerAdminRoutes(app: FastifyInstance, state: PgState, adminT
         ledger.reset();
         state.seenKeys.clear();
         faults.forgetAttempts();
-        state.voidedKeys.clear();
         request.log.info({ cleared }, 'ledger reset');
         return { cleared };
       });

@@ -172,6 +172,19 @@ describe('durable ledger', () => {
     expect(after.refund(extra.entry.transactionId)).toMatchObject({ alreadyRefunded: true });
   });
 
+  it('when a key was voided, then a reopened ledger still refuses it (a late capture after a PG restart stays refused)', () => {
+    const file = journalFile();
+    const before = durableLedger(file);
+    expect(before.isVoided('k-void')).toBe(false);
+    before.voidKey('k-void');
+    expect(before.isVoided('k-void')).toBe(true);
+    const after = durableLedger(file);
+    expect(after.isVoided('k-void')).toBe(true);
+    expect(after.isVoided('k-other')).toBe(false);
+    after.reset();
+    expect(durableLedger(file).isVoided('k-void')).toBe(false);
+  });
+
   it('when the journal ends in a torn line, then the ledger opens with every complete booking', () => {
     const file = journalFile();
     const before = durableLedger(file);

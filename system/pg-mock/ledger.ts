@@ -20,7 +20,10 @@ import type { Journal } from './journal.ts';
 
 /** One line of the ledger's journal. */
 export type LedgerRecord =
-  { op: 'book'; entry: LedgerEntry } | { op: 'refund'; transactionId: string; refundedAt: string };
+  | { op: 'book'; entry: LedgerEntry }
+  | { op: 'refund'; transactionId: string; refundedAt: string }
+  /** A key closed by a void: a capture of it arriving later is refused, across restarts too. */
+  | { op: 'void'; key: string };
 
 const STATUSES: readonly LedgerStatus[] = ['captured', 'declined', 'refunded'];
 
@@ -30,6 +33,7 @@ export function parseLedgerRecord(value: unknown): LedgerRecord {
   if (typeof v !== 'object' || v === null) throw new Error('not an object');
   if (v.op === 'refund' && typeof v.transactionId === 'string' && typeof v.refundedAt === 'string')
     return { op: 'refund', transactionId: v.transactionId, refundedAt: v.refundedAt };
+  if (v.op === 'void' && typeof v.key === 'string' && v.key !== '') return { op: 'void', key: v.key };
   const e = v.entry as Record<string, unknown> | null | undefined;
   if (
     v.op === 'book' &&
@@ -44,7 +48,7 @@ export function parseLedgerRecord(value: unknown): LedgerRecord {
     (STATUSES as readonly unknown[]).includes(e.status)
   )
     return { op: 'book', entry: e as unknown as LedgerEntry };
-  throw new Error('neither a booking nor a refund record');
+  throw new Error('neither a booking, a refund nor a void record');
 }
 
 export interface LedgerOptions {
@@ -74,6 +78,9 @@ export interface Ledger {
   refund(transactionId: string, pgIdempotencyKey?: string): RefundResult;
   entries(filter?: { paymentId?: string }): LedgerEntry[];
   summary(): LedgerSummary;
+  /** Closes a key that holds no booking (the caller checks): later captures of it are refused. */
+  voidKey(pgIdempotencyKey: string): void;
+  isVoided(pgIdempotencyKey: string): boolean;
   reset(): void;
 }
 
@@ -85,6 +92,7 @@ export function createLedger(options: LedgerOptions = {}): Ledger {
   let byKey = new Map<string, LedgerEntry>();
   let byTransaction = new Map<string, LedgerEntry>();
   let byPayment = new Map<string, LedgerEntry[]>();
+  let voided = new Set<string>();
   let doubleCapturesEver = 0;
 
   const live = (entries: LedgerEntry[]): LedgerEntry[] => entries.filter((e) => e.status === 'captured');
@@ -115,6 +123,10 @@ export function createLedger(options: LedgerOptions = {}): Ledger {
           ...record.entry,
           status: record.entry.status === 'refunded' ? 'captured' : record.entry.status,
         });
+        continue;
+      }
+      if (record.op === 'void') {
+        voided.add(record.key);
         continue;
       }
       const entry = byTransaction.get(record.transactionId);
@@ -204,8 +216,17 @@ export function createLedger(options: LedgerOptions = {}): Ledger {
         paymentsWithMultipleCaptures,
       };
     },
+    voidKey(key) {
+      if (voided.has(key)) return;
+      journal?.append({ op: 'void', key });
+      voided.add(key);
+    },
+    isVoided(key) {
+      return voided.has(key);
+    },
     reset() {
       journal?.truncate();
+      voided = new Set();
       byKey = new Map();
       byTransaction = new Map();
       byPayment = new Map();

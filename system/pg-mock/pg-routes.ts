@@ -24,8 +24,6 @@ export interface PgState {
   holds: CaptureHolds;
   /** Keys seen by any capture request: a trigger fires on the first request of a key only. */
   seenKeys: Set<string>;
-  /** Keys voided before anything was booked under them: a capture of one is refused, never booked. */
-  voidedKeys: Set<string>;
 }
 
 type Delivery = 'answer' | 'charge-then-timeout' | 'reset' | 'malformed';
@@ -88,7 +86,7 @@ export function registerPgRoutes(app: FastifyInstance, state: PgState): void {
     await state.holds.passage(capture.pgIdempotencyKey);
     // From here to the booking nothing awaits, so a void that came first is seen, and a void that
     // comes later finds the booking: a late capture is either refused or visible, never hidden.
-    if (state.voidedKeys.has(capture.pgIdempotencyKey)) {
+    if (ledger.isVoided(capture.pgIdempotencyKey)) {
       record('capture', 'voided', startedAt);
       return reply
         .code(409)
@@ -169,7 +167,7 @@ export function registerPgRoutes(app: FastifyInstance, state: PgState): void {
       if (decision.latencyMs > 0) await sleep(decision.latencyMs);
       if (decision.gate === 'error') return serverError(reply, 'inquiry', startedAt);
       const entry = ledger.byKey(request.params.pgIdempotencyKey);
-      if (!entry && state.voidedKeys.has(request.params.pgIdempotencyKey)) {
+      if (!entry && ledger.isVoided(request.params.pgIdempotencyKey)) {
         record('inquiry', 'voided', startedAt);
         return reply
           .code(404)
@@ -200,7 +198,7 @@ export function registerPgRoutes(app: FastifyInstance, state: PgState): void {
         record('void', `booked_${entry.status}`, startedAt);
         return reply.code(200).send(publicResult(entry));
       }
-      state.voidedKeys.add(key);
+      ledger.voidKey(key);
       record('void', 'voided', startedAt);
       const voided: VoidResult = { pgIdempotencyKey: key, status: 'voided' };
       return reply.code(200).send(voided);

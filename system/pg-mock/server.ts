@@ -80,7 +80,6 @@ export function buildPgMock(options: PgMockOptions): PgMock {
     // A key the ledger holds was seen before a restart: its trigger must not fire a second time.
     seenKeys: new Set(ledger.entries().map((e) => e.pgIdempotencyKey)),
     holds: createCaptureHolds(),
-    voidedKeys: new Set(),
   };
   metrics.showProfile(state.faults.profile());
 
