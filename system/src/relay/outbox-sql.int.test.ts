@@ -56,6 +56,21 @@ describe('claiming due rows', () => {
     expect(new Set(ids).size).toBe(40);
   });
 
+  it('when the later event of a payment carries the earlier timestamp, then its sequence still decides: the request goes first', async () => {
+    // Seen under apiCommit=answer-first: the cancel's transaction started 2 ms before the create's
+    // write, so created_at ordered the cancel first and the relay published it before its request.
+    const paymentId = randomUUID();
+    const request = await addEvent(paymentId);
+    const cancel = await addEvent(paymentId, 'payment.cancel_requested');
+    await pool.query(`UPDATE outbox SET created_at = created_at - interval '1 second' WHERE event_id = $1`, [
+      cancel,
+    ]);
+    const round1 = await claim('a');
+    expect(round1.map((r) => r.eventId)).toEqual([request]);
+    await markSent(pool, round1[0]?.leaseOwner ?? '', [request]);
+    expect((await claim('b')).map((r) => r.eventId)).toEqual([cancel]);
+  });
+
   it('when a payment has two pending events, then only the older one is claimable until it is sent', async () => {
     const paymentId = randomUUID();
     const first = await addEvent(paymentId);

@@ -22,19 +22,24 @@ export interface ClaimOptions {
 }
 
 // Two probes rather than one over status <> 'sent': each is served by a partial index of the
-// first migration (outbox_pending_key_idx; outbox_dead_idx — dead rows are few, they need an
-// operator), so the guard needs no schema change.
+// first migration (outbox_pending_key_idx by key; outbox_dead_idx — dead rows are few, they need
+// an operator), so the guard needs no schema change; a key has a handful of rows at most.
+// "Older" is the payment's own event sequence (payload.sequence, set by the statement that wrote
+// the row), not created_at: a timestamp is the writing transaction's START, and two writers of one
+// payment can start in one order and commit in the other (seen with apiCommit=answer-first, where
+// a cancel's transaction began before its create's write and was published first).
+const OLDER = `(older.payload->>'sequence')::int < (o.payload->>'sequence')::int`;
 const ORDER_GUARD = `
   AND NOT EXISTS (
     SELECT 1 FROM outbox older
      WHERE older.partition_key = o.partition_key
        AND older.status = 'pending'
-       AND (older.created_at, older.event_id) < (o.created_at, o.event_id))
+       AND ${OLDER})
   AND NOT EXISTS (
     SELECT 1 FROM outbox older
      WHERE older.status = 'dead'
        AND older.partition_key = o.partition_key
-       AND (older.created_at, older.event_id) < (o.created_at, o.event_id))`;
+       AND ${OLDER})`;
 
 function claimSql(perKeyOrder: boolean): string {
   return `
