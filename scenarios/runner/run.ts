@@ -15,7 +15,7 @@ import { SLIS, type SliId } from '../../dashboards/sli.ts';
 import type { LiveView } from '../../dashboards/terminal/live-events.ts';
 import { ALL_CHECKS } from '../../chaos/checker/checks.ts';
 import { runChecks } from '../../chaos/checker/compose.ts';
-import type { RunHistory } from '../../chaos/checker/history.ts';
+import type { RunHistory, TopicMessage } from '../../chaos/checker/history.ts';
 import { kafkaInjector, pgAdmin, toxiproxyLinks } from '../../chaos/faults/clients.ts';
 import { ChaosEngine } from '../../chaos/faults/engine.ts';
 import { startLabMetrics } from '../../chaos/lab-metrics.ts';
@@ -157,6 +157,27 @@ async function recoveriesSoFar(
   } catch {
     return [];
   }
+}
+
+/** Reads the run's messages back; a connection the broker closed (a link just healed, a busy
+ *  machine) is worth another try with a fresh consumer before every topic verdict turns unknown. */
+async function readTopicsRetrying(
+  config: LabConfig,
+  marks: TopicMarks,
+  runId: string,
+  notes: string[],
+): Promise<TopicMessage[] | null> {
+  const attempts = 3;
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    try {
+      return await readTopicsSince(config, marks, { readId: attempt === 1 ? runId : `${runId}-${attempt}` });
+    } catch (error) {
+      notes.push(`reading the topics back, try ${attempt} of ${attempts}: ${String(error)}`);
+      if (attempt < attempts) await sleep(2000);
+    }
+  }
+  notes.push('the topics could not be read back: every topic verdict is unknown');
+  return null;
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunOutcome> {
@@ -420,13 +441,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       });
       const ids = new Set(slice.payments.map((p) => p.id));
       for (const a of accepted) ids.add(a.paymentId);
-      const topics =
-        marks === null
-          ? null
-          : await readTopicsSince(config, marks, { readId: runId }).catch((error: unknown) => {
-              notes.push(`the topics could not be read back: ${String(error)}`);
-              return null;
-            });
+      const topics = marks === null ? null : await readTopicsRetrying(config, marks, runId, notes);
       const history: RunHistory = {
         runId,
         createsAttempted: k6Numbers?.createsAttempted ?? 0,
