@@ -1,7 +1,8 @@
 /**
- * The two SQL-level naive twins against the real database: what a stale delivery or a
- * redelivery does to a payment under each mode. The robust statements refuse; the naive ones
- * write what the checker's terminal-stable and duplicate-effect checks look for.
+ * The workerTransition and workerDedup naive twins against the real database (and, for the
+ * worker-level tests, the real pg-mock): first what one statement does under each mode, then what
+ * the worker does when the fault that makes the shortcut bite happens. The robust values refuse;
+ * the naive ones write what the checker's terminal-stable and duplicate-effect checks look for.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StrategyKnobs } from '../../config.ts';
