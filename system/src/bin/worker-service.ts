@@ -135,7 +135,14 @@ export async function startWorkerService(
     recordProcessed: (event) => recordProcessedEvent(pool, event, workerId, workerDedup),
   };
   const processEvent = makeEventProcessor(
-    { workerId, pgRetry: workerPgRetry, guard: workerGuard, cancel: workerCancel },
+    {
+      workerId,
+      pgRetry: workerPgRetry,
+      guard: workerGuard,
+      cancel: workerCancel,
+      dedup: workerDedup,
+      transition: workerTransition,
+    },
     { ...realStore, ...overrides.store?.(realStore) },
     pgClient,
     metrics.process,

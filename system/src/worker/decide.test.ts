@@ -128,6 +128,51 @@ describe('planFor a payment.cancel_requested event', () => {
   });
 });
 
+describe('planFor under the plan-changing naive twins', () => {
+  const settled = (state: 'completed' | 'failed') =>
+    snap({
+      state,
+      version: 2,
+      captured: state === 'completed',
+      pgIdempotencyKey: 'k',
+      pgTransactionId: 'tx-1',
+    });
+  it("workerDedup=none: a settled payment's requested event is charged from scratch under its key", () => {
+    for (const state of ['completed', 'failed'] as const) {
+      expect(planFor(requested, settled(state), 'inquire-first', 'reconcile', { dedup: 'none' })).toEqual({
+        kind: 'start-capture',
+        key: 'k',
+      });
+      expect(
+        planFor(requested, settled(state), 'inquire-first', 'reconcile', { dedup: 'processed-record' }).kind,
+      ).toBe('skip');
+    }
+  });
+  it('workerDedup=none: a canceled payment is still left alone', () => {
+    expect(
+      planFor(requested, snap({ state: 'canceled' }), 'inquire-first', 'reconcile', { dedup: 'none' }).kind,
+    ).toBe('skip');
+  });
+  it('workerTransition=blind: a cancel event refunds and cancels a completed payment, cancels a failed one', () => {
+    expect(
+      planFor(cancel, settled('completed'), 'inquire-first', 'reconcile', { transition: 'blind' }),
+    ).toEqual({
+      kind: 'refund-then-cancel',
+      transactionId: 'tx-1',
+      key: 'k',
+    });
+    expect(planFor(cancel, settled('failed'), 'inquire-first', 'reconcile', { transition: 'blind' })).toEqual(
+      {
+        kind: 'void-then-cancel',
+        key: 'k',
+      },
+    );
+    expect(
+      planFor(cancel, settled('completed'), 'inquire-first', 'reconcile', { transition: 'conditional' }).kind,
+    ).toBe('skip');
+  });
+});
+
 describe('afterCapture', () => {
   it('settles completed on a capture and failed on a decline (final)', () => {
     expect(afterCapture({ kind: 'captured', result: result('captured') }, 'inquire-first')).toMatchObject({

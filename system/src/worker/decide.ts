@@ -3,7 +3,7 @@
  * process-event.ts executes these decisions; keeping them here lets every branch — including the
  * naive knobs — be tested with literal inputs.
  */
-import type { WorkerCancelMode, WorkerPgRetryMode } from '../config.ts';
+import type { StrategyKnobs, WorkerCancelMode, WorkerPgRetryMode } from '../config.ts';
 import type { CaptureResult } from '../../pg-mock/contract.ts';
 import type { PaymentEvent, PaymentState } from '../domain/events.ts';
 import type {
@@ -62,13 +62,28 @@ export type Plan =
   | { kind: 'inquire-then-cancel'; key: string }
   | { kind: 'cancel' };
 
+/** The two naive twins that change what a delivery plans, not only how its writes are guarded. */
+export interface PlanShortcuts {
+  dedup?: StrategyKnobs['workerDedup'];
+  transition?: StrategyKnobs['workerTransition'];
+}
+
 export function planFor(
   event: PaymentEvent,
   payment: PaymentSnapshot,
   pgRetry: WorkerPgRetryMode,
   cancelMode: WorkerCancelMode = 'reconcile',
+  shortcuts: PlanShortcuts = {},
 ): Plan {
   if (event.type === 'payment.requested') {
+    if (shortcuts.dedup === 'none' && (payment.state === 'completed' || payment.state === 'failed')) {
+      // No idempotency record (the naive twin): the handler cannot tell a redelivery from a new
+      // request, so it charges from scratch — back to processing, capture under the payment's
+      // key (the PG answers with what it booked), settle again. "Already settled" is the question
+      // the processed-event record answers; without it nothing asks it. A canceled payment is
+      // still left alone: the original handler checked the cancel flag, not the history.
+      return { kind: 'start-capture', key: payment.pgIdempotencyKey ?? pgKeyFor(event.paymentId) };
+    }
     switch (payment.state) {
       case 'requested':
         return { kind: 'start-capture', key: pgKeyFor(event.paymentId) };
@@ -89,7 +104,14 @@ export function planFor(
         return { kind: 'skip', reason: `payment already ${payment.state}` };
     }
   }
-  switch (payment.state) {
+  // No state precondition (the naive twin): the cancel handler applies the cancel the API
+  // accepted to whatever the payment is in now — a settle that overwrote the cancel request
+  // left it completed or failed — refunding what is captured and writing canceled over it.
+  const state =
+    shortcuts.transition === 'blind' && (payment.state === 'completed' || payment.state === 'failed')
+      ? 'cancel_requested'
+      : payment.state;
+  switch (state) {
     case 'cancel_requested':
       if (payment.captured && payment.pgTransactionId) {
         return {

@@ -8,7 +8,7 @@
  * conditional on state and version, and every PG charge for a payment reuses one key.
  */
 import type { CaptureResult } from '../../pg-mock/contract.ts';
-import type { WorkerCancelMode, WorkerGuardMode, WorkerPgRetryMode } from '../config.ts';
+import type { StrategyKnobs, WorkerCancelMode, WorkerGuardMode, WorkerPgRetryMode } from '../config.ts';
 import type { PaymentEvent } from '../domain/events.ts';
 import type { PgClient } from '../gateway/pg-client-types.ts';
 import {
@@ -47,6 +47,9 @@ export interface ProcessOptions {
   pgRetry: WorkerPgRetryMode;
   guard: WorkerGuardMode;
   cancel: WorkerCancelMode;
+  /** Naive twins that change the plan (decide.ts PlanShortcuts); robust when absent. */
+  dedup?: StrategyKnobs['workerDedup'];
+  transition?: StrategyKnobs['workerTransition'];
 }
 
 export type ProcessOutcome = { kind: 'done'; outcome: string } | { kind: 'duplicate' } | Retry;
@@ -63,6 +66,7 @@ export function makeEventProcessor(
 ): (event: PaymentEvent) => Promise<ProcessOutcome> {
   const guardFirst = options.guard === 'guard-before-process';
   const changedBy = `worker:${options.workerId}`;
+  const shortcuts = { dedup: options.dedup, transition: options.transition };
 
   function processed(event: PaymentEvent): ProcessedEvent | undefined {
     // guard-before-process already wrote it; robust mode writes it with the change.
@@ -330,7 +334,7 @@ export function makeEventProcessor(
         observer.reorder();
         return { kind: 'retry', reason: `reorder: sequence ${event.sequence} before ${order.expected}` };
       }
-      const plan = planFor(event, loaded.payment, options.pgRetry, options.cancel);
+      const plan = planFor(event, loaded.payment, options.pgRetry, options.cancel, shortcuts);
       const result = await execute(event, loaded.payment, plan);
       if (result !== 'conflict') return result;
     }
