@@ -206,4 +206,18 @@ describe('report', () => {
       Number(/stroke-width="([\d.]+)"/.exec(paths[1] ?? '')?.[1]),
     );
   });
+  it('a long series name stays inside the chart', () => {
+    const svg = lineChart({
+      title: 't',
+      unit: 'ratio',
+      series: [{ name: '5xx + 429 + unanswered share', color: '#000', samples: [{ t: 0, v: 1 }] }],
+      windows: [],
+      start: 0,
+      end: 1000,
+      width: 760,
+    });
+    const label = /<text x="([\d.]+)"[^>]*>5xx \+ 429/.exec(svg);
+    expect(label).not.toBeNull();
+    expect(Number(label?.[1]) + 6 * '5xx + 429 + unanswered share'.length).toBeLessThanOrEqual(760);
+  });
 });

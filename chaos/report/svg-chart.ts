@@ -105,6 +105,8 @@ export function lineChart(spec: ChartSpec): string {
       `<line x1="${xx}" x2="${xx}" y1="${pad.top}" y2="${pad.top + h}" stroke="#888" stroke-dasharray="4 3"><title>${esc(m.label)}</title></line>`,
     );
   }
+  // Wide enough for the longest name (about 6 px a character at 10 px), so no label runs off the edge.
+  const legendWidth = Math.max(90, 22 + 6 * Math.max(0, ...spec.series.map((s) => s.name.length)));
   spec.series.forEach((s, i) => {
     let d = '';
     let pen = false;
@@ -120,7 +122,7 @@ export function lineChart(spec: ChartSpec): string {
     const dash = stroke.dash === '' ? '' : ` stroke-dasharray="${stroke.dash}"`;
     if (d !== '')
       parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${stroke.width}"${dash}/>`);
-    const lx = pad.left + w - 150;
+    const lx = pad.left + w - legendWidth;
     const ly = pad.top + 6 + i * 14;
     parts.push(
       `<line x1="${lx}" x2="${lx + 12}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="${stroke.width}"${dash}/><text x="${lx + 16}" y="${ly + 3}" font-size="10">${esc(s.name)}</text>`,
