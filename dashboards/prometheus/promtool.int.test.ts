@@ -58,9 +58,12 @@ const unitTests = {
           values: '0+10x60',
         },
         { series: 'paylab_payments_settled_total{state="completed"}', values: '0+5x60' },
-        { series: 'paylab_outbox_oldest_pending_age_seconds{instance="relay-0"}', values: '0+1x60' },
-        { series: 'paylab_kafka_consumer_lag{topic="t",partition="0"}', values: '0+100x60' },
-        { series: 'paylab_kafka_consumer_lag{topic="t",partition="1"}', values: '0+100x60' },
+        // Lags climb, then stay flat from 30 s: an alert's $value is read at the group's last
+        // evaluation, whose offset within the 5 s interval Prometheus derives from a hash of the
+        // rules file's path — a clone in another folder must render the same annotation.
+        { series: 'paylab_outbox_oldest_pending_age_seconds{instance="relay-0"}', values: '0+1x30 30x30' },
+        { series: 'paylab_kafka_consumer_lag{topic="t",partition="0"}', values: '0+100x30 3000x30' },
+        { series: 'paylab_kafka_consumer_lag{topic="t",partition="1"}', values: '0+100x30 3000x30' },
         { series: 'paylab_outbox_dead_rows{instance="relay-0"}', values: '0x20 2x40' },
         { series: 'paylab_pg_double_captures_total{instance="pg-mock"}', values: '0x30 1x30' },
       ],
@@ -97,13 +100,13 @@ const unitTests = {
         {
           eval_time: '40s',
           alertname: 'PaylabOutboxLagHigh',
-          exp_alerts: [firing('PaylabOutboxLagHigh', '40', '40s')],
+          exp_alerts: [firing('PaylabOutboxLagHigh', '30', '30s')],
         },
         { eval_time: '10s', alertname: 'PaylabConsumerLagHigh', exp_alerts: [] },
         {
           eval_time: '40s',
           alertname: 'PaylabConsumerLagHigh',
-          exp_alerts: [firing('PaylabConsumerLagHigh', '8000')],
+          exp_alerts: [firing('PaylabConsumerLagHigh', '6000')],
         },
         { eval_time: '15s', alertname: 'PaylabOutboxDeadRows', exp_alerts: [] },
         {
