@@ -18,9 +18,8 @@
  * there. One partition, one row per round, so A and B share a partition and a batch size.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Proxy, Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.ts';
+import { kafkaLink } from './testing/kafka-link.ts';
 import { startTestStack, type TestStack, waitFor } from '../worker/testing/stack.ts';
 import { EVENT_ID_HEADER } from './kafka-publisher.ts';
 
@@ -28,13 +27,11 @@ const TOXIC = 'paylab-abandoned-send-test';
 const STAGED_GAP_MS = 4_000;
 
 let stack: TestStack;
-let toxiproxy: Toxiproxy;
+const link = kafkaLink();
 let delayNextPublish = false;
 
 beforeAll(async () => {
-  const { host, port } = loadConfig().services.toxiproxyApi;
-  toxiproxy = new Toxiproxy(`http://${host}:${port}`);
-  await restoreKafkaLink();
+  await link.restore([TOXIC]);
   stack = await startTestStack('relay_abandoned_send', 1);
   await stack.startRelay(
     {},
@@ -54,20 +51,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await restoreKafkaLink();
+  await link.restore([TOXIC]);
   await stack?.close();
 });
-
-async function kafkaProxy(): Promise<Proxy> {
-  return toxiproxy.get(loadConfig().links.kafka.proxy);
-}
-
-async function restoreKafkaLink(): Promise<void> {
-  const proxy = await kafkaProxy();
-  // getToxic rejects when there is no such toxic (HTTP 404): nothing to remove then.
-  const toxic = await proxy.getToxic(TOXIC).catch(() => undefined);
-  await toxic?.remove();
-}
 
 async function outboxStatus(eventId: string): Promise<string | undefined> {
   const { rows } = await stack.pool.query<{ status: string }>(
@@ -90,7 +76,7 @@ describe('when the relay has moved on from a send the producer still holds and t
     try {
       a = await stack.createPayment();
       await sleep(2_000);
-      const proxy = await kafkaProxy();
+      const proxy = await link.proxy();
       await proxy.addToxic({
         name: TOXIC,
         type: 'timeout',
@@ -102,7 +88,7 @@ describe('when the relay has moved on from a send the producer still holds and t
       b = await stack.createPayment();
       await sleep(5_000);
     } finally {
-      await restoreKafkaLink();
+      await link.restore([TOXIC]);
     }
 
     const labels = new Map([

@@ -14,22 +14,19 @@
  * The link is restored in `finally`: the dev lab uses it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Proxy, Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.ts';
+import { kafkaLink } from './testing/kafka-link.ts';
 import { startTestStack, type TestStack, waitFor } from '../worker/testing/stack.ts';
 import { EVENT_ID_HEADER } from './kafka-publisher.ts';
 
 const TOXICS = ['paylab-black-hole-test-down', 'paylab-black-hole-test-up'] as const;
 
 let stack: TestStack;
-let toxiproxy: Toxiproxy;
+const link = kafkaLink();
 const relayLog: string[] = [];
 
 beforeAll(async () => {
-  const { host, port } = loadConfig().services.toxiproxyApi;
-  toxiproxy = new Toxiproxy(`http://${host}:${port}`);
-  await restoreKafkaLink();
+  await link.restore(TOXICS);
   // No worker: this test judges the relay by the topic alone.
   stack = await startTestStack('relay_black_hole');
   await stack.startRelay(
@@ -43,25 +40,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await restoreKafkaLink();
+  await link.restore(TOXICS);
   await stack?.close();
 });
 
-async function kafkaProxy(): Promise<Proxy> {
-  return toxiproxy.get(loadConfig().links.kafka.proxy);
-}
-
-async function restoreKafkaLink(): Promise<void> {
-  const proxy = await kafkaProxy();
-  for (const name of TOXICS) {
-    // getToxic rejects when there is no such toxic (HTTP 404): nothing to remove then.
-    const toxic = await proxy.getToxic(name).catch(() => undefined);
-    await toxic?.remove();
-  }
-}
-
 async function blackHole(stream: 'downstream' | 'upstream', name: string): Promise<void> {
-  const proxy = await kafkaProxy();
+  const proxy = await link.proxy();
   await proxy.addToxic({ name, type: 'timeout', stream, toxicity: 1, attributes: { timeout: 0 } });
 }
 
@@ -92,7 +76,7 @@ describe('when the kafka link is black-holed mid-send and then restored', () => 
       await blackHole('upstream', TOXICS[1]);
       await sleep(3_000);
     } finally {
-      await restoreKafkaLink();
+      await link.restore(TOXICS);
     }
     await sleep(2_000);
     creating = false;

@@ -7,43 +7,27 @@
  * every row is published and delivered. The link is restored in `finally`: the dev lab uses it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Proxy, Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.ts';
+import { kafkaLink } from './testing/kafka-link.ts';
 import { startTestStack, type TestStack, waitFor } from '../worker/testing/stack.ts';
 
 const TOXIC = 'paylab-relay-outage-test-no-answers';
 
 let stack: TestStack;
-let toxiproxy: Toxiproxy;
+const link = kafkaLink();
 const relayLog: string[] = [];
 
 beforeAll(async () => {
-  const { host, port } = loadConfig().services.toxiproxyApi;
-  toxiproxy = new Toxiproxy(`http://${host}:${port}`);
-  await restoreKafkaLink();
+  await link.restore([TOXIC]);
   stack = await startTestStack('relay_kafka_outage');
   await stack.startWorker();
   await stack.startRelay({}, { log: (line) => relayLog.push(line) });
 });
 
 afterAll(async () => {
-  await restoreKafkaLink();
+  await link.restore([TOXIC]);
   await stack?.close();
 });
-
-async function kafkaProxy(): Promise<Proxy> {
-  return toxiproxy.get(loadConfig().links.kafka.proxy);
-}
-
-/** Enabled, without this test's toxic; safe to call whatever state the link is in. */
-async function restoreKafkaLink(): Promise<void> {
-  const proxy = await kafkaProxy();
-  if (!proxy.enabled) await proxy.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream });
-  // getToxic rejects when there is no such toxic (HTTP 404): nothing to remove then.
-  const toxic = await proxy.getToxic(TOXIC).catch(() => undefined);
-  await toxic?.remove();
-}
 
 async function createPayments(n: number, spreadMs: number): Promise<string[]> {
   const ids: string[] = [];
@@ -62,7 +46,7 @@ describe('when the kafka link loses answers and then goes down for ~15 s while o
 
     const during: string[] = [];
     try {
-      const proxy = await kafkaProxy();
+      const proxy = await link.proxy();
       // Requests reach the broker, answers do not: written but unacknowledged batches.
       await proxy.addToxic({
         name: TOXIC,
@@ -82,7 +66,7 @@ describe('when the kafka link loses answers and then goes down for ~15 s while o
       );
       expect(pending.rows[0]?.n).toBeGreaterThan(0);
     } finally {
-      await restoreKafkaLink();
+      await link.restore([TOXIC]);
     }
     // More rows after the outage: new batches whose sizes differ from the unacknowledged ones.
     const after = await createPayments(5, 100);
