@@ -1,3 +1,5 @@
+import { EventEmitter } from 'node:events';
+import { render as inkRender } from 'ink';
 import { render } from 'ink-testing-library';
 import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -209,5 +211,40 @@ describe('LiveApp', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(onQuit).toHaveBeenCalledTimes(1);
     unmount();
+  });
+
+  it('when the terminal is resized, then the dashboard reflows to the new width', async () => {
+    // A terminal whose size can change, as a real TTY's does (ink-testing-library pins 100 columns).
+    class ResizableTerminal extends EventEmitter {
+      columns = 100;
+      rows = 40;
+      lastFrame = '';
+      write = (frame: string) => {
+        this.lastFrame = frame;
+        return true;
+      };
+    }
+    const terminal = new ResizableTerminal();
+    const widest = () =>
+      Math.max(
+        ...stripVTControlCharacters(terminal.lastFrame)
+          .split('\n')
+          .map((l) => l.length),
+      );
+    const sampler = vi.fn(async () => (sample(Date.now()) as { sample: Sample }).sample);
+    const app = inkRender(
+      <LiveApp prometheusUrl={URL} title="smoke" sampler={sampler} sampleIntervalMs={60_000} />,
+      {
+        stdout: terminal as unknown as NodeJS.WriteStream,
+        debug: true,
+        patchConsole: false,
+      },
+    );
+    await vi.waitFor(() => expect(widest()).toBeGreaterThan(80));
+    terminal.columns = 60;
+    terminal.emit('resize');
+    // At once, not at the next clock tick (1 s).
+    await vi.waitFor(() => expect(widest()).toBeLessThanOrEqual(60), { timeout: 300 });
+    app.unmount();
   });
 });

@@ -1,5 +1,5 @@
 /** The stateful shell of the live view: owns the reducer, the polling, the clock and the keys. */
-import { useInput, useApp, useStdin, useStdout } from 'ink';
+import { useInput, useApp, useStdin, useWindowSize } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import type { ActionSource } from './event-bus.ts';
 import { LiveDashboard } from './panels.tsx';
@@ -35,7 +35,8 @@ export function LiveApp(props: LiveAppProps) {
     }),
   );
   const { exit } = useApp();
-  const { stdout } = useStdout();
+  // Re-renders on resize: the dashboard reflows to the terminal's width.
+  const { columns } = useWindowSize();
   const { isRawModeSupported } = useStdin();
 
   useLabSamples(
@@ -69,7 +70,7 @@ export function LiveApp(props: LiveAppProps) {
     { isActive: isRawModeSupported },
   );
 
-  const width = props.width ?? Math.min(MAX_WIDTH, stdout.columns || 80);
+  const width = props.width ?? Math.min(MAX_WIDTH, columns || 80);
   return (
     <LiveDashboard state={state} width={width} prometheusUrl={props.prometheusUrl} stopping={stopping} />
   );

@@ -243,7 +243,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let k6ExitCode: number | null = null;
   let k6Numbers: K6Numbers | null = null;
   const planned = plannedIterations(scenario.load);
-  let pidsBefore: PidMap | null = null;
+  // Assigned once the lab is up; stays null if the run fails before.
+  let pidsBefore: PidMap | null;
   let marks: TopicMarks | null = null;
   let disturbed: string[] | null = null;
   const faulted = new Set(

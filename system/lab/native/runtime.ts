@@ -293,7 +293,7 @@ export class NativeRuntime implements LabRuntime {
 
   /** Every service with a pid file, whatever its state. */
   private trackedRefs(): ServiceRef[] {
-    let files: string[] = [];
+    let files: string[];
     try {
       files = fs.readdirSync(this.config.paths.runDir).filter((f) => f.endsWith('.pid'));
     } catch {

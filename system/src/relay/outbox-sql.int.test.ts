@@ -156,7 +156,7 @@ describe('a dead row of a payment', () => {
 describe('failed publishes', () => {
   it('then the row backs off, keeps the error, and goes dead at the last attempt; requeue revives it', async () => {
     const eventId = await addEvent(randomUUID());
-    let [row] = await claim('r');
+    await claim('r');
     expect(
       await markFailed(pool, {
         eventId,
@@ -173,7 +173,7 @@ describe('failed publishes', () => {
     expect(await claim('r')).toEqual([]);
 
     await pool.query('UPDATE outbox SET next_attempt_at = now()');
-    [row] = await claim('r');
+    const [row] = await claim('r');
     expect(row?.attempts).toBe(1);
     expect(
       await markFailed(pool, {

@@ -163,7 +163,7 @@ export function makeRelay(
   async function loop(): Promise<void> {
     let consecutiveErrors = 0;
     while (!stopping) {
-      let claimed = 0;
+      let claimed: number;
       try {
         claimed = await runOnce();
         consecutiveErrors = 0;
