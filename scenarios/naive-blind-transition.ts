@@ -6,8 +6,9 @@ import { CANCEL_IN_FLIGHT_LOAD, FAULT_AT, FAULT_WARMUP } from './lib/profiles.ts
  * merchants cancel 1–4 s after create: many cancels land while the capture is at the PG.
  * Robust (cancel-during-capture shows it): the settle finds cancel_requested and does not apply;
  * the cancel refunds the capture. Naive (no state precondition): the capture's result overwrites
- * the cancel request (cancel_requested → completed), then the cancel event, applied to whatever
- * the payment is in, refunds and overwrites completed → canceled — terminal-stable catches it.
+ * the cancel request (cancel_requested → completed: cancel-honoured catches the dropped cancel), then
+ * the cancel event, applied to whatever the payment is in, refunds and overwrites completed → canceled —
+ * terminal-stable catches that.
  */
 export const SLOW_PG_WITHIN_DEADLINE = { latencyMs: { min: 800, max: 2000, tailRate: 0, tailMs: 0 } };
 
@@ -22,5 +23,5 @@ export default defineScenario({
     { fault: { kind: 'pg', settings: SLOW_PG_WITHIN_DEADLINE }, atSeconds: FAULT_AT, durationSeconds: 30 },
   ],
   drainDeadlineSeconds: 90,
-  expect: { catch: ['terminal-stable'] },
+  expect: { catch: ['terminal-stable', 'cancel-honoured'] },
 });

@@ -14,6 +14,7 @@ import {
   reorder,
   stuck,
   terminalStable,
+  cancelHonoured,
 } from './checks.ts';
 import { runChecks, type Check } from './compose.ts';
 import type { DbPayment, RunHistory, TopicMessage } from './history.ts';
@@ -127,6 +128,13 @@ function healthy(): RunHistory {
       {
         paymentId: 'p2',
         previousState: 'requested',
+        newState: 'cancel_requested',
+        changedBy: 'api',
+        at: T0 + 1100,
+      },
+      {
+        paymentId: 'p2',
+        previousState: 'cancel_requested',
         newState: 'canceled',
         changedBy: 'worker:1',
         at: T0 + 1150,
@@ -424,6 +432,52 @@ describe('duplicate effect and terminal stability', () => {
       at: T0 + 70,
     });
     expect(verdict(terminalStable, h).valid).toBe(true);
+  });
+});
+
+describe('cancel-honoured', () => {
+  it('when every accepted cancel ends canceled, then it holds and says how many it looked at', () => {
+    const v = verdict(cancelHonoured, healthy());
+    expect(v.valid).toBe(true);
+    expect(v.counts).toEqual({ cancelsAccepted: 1, cancelsDropped: 0 });
+  });
+  it('when the history notes a retry that left cancel_requested as it was, then that is no dropped cancel', () => {
+    const h = healthy();
+    h.history.splice(3, 0, {
+      paymentId: 'p2',
+      previousState: 'cancel_requested',
+      newState: 'cancel_requested',
+      changedBy: 'worker:0',
+      at: T0 + 1120,
+    });
+    expect(verdict(cancelHonoured, h).valid).toBe(true);
+  });
+  it('when a capture result overwrites the cancel request, then it fails even if a refund later cancels it', () => {
+    const h = healthy();
+    // The naive blind transition: cancel_requested → completed, then the cancel event → canceled.
+    h.history.splice(3, 0, {
+      paymentId: 'p2',
+      previousState: 'cancel_requested',
+      newState: 'completed',
+      changedBy: 'worker:0',
+      at: T0 + 1120,
+    });
+    const v = verdict(cancelHonoured, h);
+    expect(v.valid).toBe(false);
+    expect(v.first?.detail).toContain('cancel_requested → completed');
+  });
+  it('when the payment ends completed after an accepted cancel with no trace of why, then it fails', () => {
+    const h = healthy();
+    h.history = h.history.filter((r) => !(r.paymentId === 'p2' && r.newState === 'canceled'));
+    h.payments = [payment('p1', 'completed'), payment('p2', 'completed', T0 + 1000)];
+    const v = verdict(cancelHonoured, h);
+    expect(v.valid).toBe(false);
+    expect(v.first?.detail).toContain('ended completed');
+  });
+  it('when no cancel was accepted, then it is unknown, not a pass', () => {
+    const h = healthy();
+    h.history = h.history.filter((r) => r.newState !== 'cancel_requested');
+    expect(verdict(cancelHonoured, h).valid).toBe('unknown');
   });
 });
 

@@ -436,6 +436,55 @@ export const terminalStable: Check = {
   },
 };
 
+/** A cancel the API accepted (its cancel_requested row is in the history, written in the same
+ *  transaction as the answer) must end the payment canceled: the only way out of cancel_requested is
+ *  canceled. A capture result applied over the request, or a payment that ends completed or failed
+ *  after it, is a cancel the merchant was told about and the stack silently dropped. A payment still
+ *  in cancel_requested at the end is stuck, judged there. */
+export const cancelHonoured: Check = {
+  name: 'cancel-honoured',
+  title: 'an accepted cancel ends the payment canceled',
+  run(h) {
+    const payments = byId(h.payments);
+    const requestedAt = new Map<string, number>();
+    for (const r of h.history)
+      if (r.newState === 'cancel_requested' && !requestedAt.has(r.paymentId))
+        requestedAt.set(r.paymentId, r.at);
+    const problems: Problem[] = [];
+    for (const [paymentId, at] of requestedAt) {
+      const createdAt = payments.get(paymentId)?.createdAt ?? at;
+      const overwritten = h.history.find(
+        (r) =>
+          r.paymentId === paymentId &&
+          r.previousState === 'cancel_requested' &&
+          // The history also notes attempts that left the state as it was (cancel_requested → itself).
+          r.newState !== 'cancel_requested' &&
+          r.newState !== 'canceled',
+      );
+      if (overwritten) {
+        problems.push({
+          paymentId,
+          at: createdAt,
+          severity: 1,
+          detail: `cancel accepted at ${iso(at)}, then overwritten: cancel_requested → ${overwritten.newState} at ${iso(overwritten.at)} (by ${overwritten.changedBy})`,
+        });
+        continue;
+      }
+      const final = payments.get(paymentId)?.state;
+      if (final !== undefined && final !== 'canceled' && final !== 'cancel_requested')
+        problems.push({
+          paymentId,
+          at: createdAt,
+          severity: 1,
+          detail: `cancel accepted at ${iso(at)}, but the payment ended ${final}`,
+        });
+    }
+    const counts = { cancelsAccepted: requestedAt.size, cancelsDropped: problems.length };
+    if (requestedAt.size === 0) return nothing(counts, 'no cancel was accepted in the run');
+    return { valid: problems.length === 0, counts, problems };
+  },
+};
+
 const TYPE_RANK: Record<string, number> = { 'payment.requested': 1, 'payment.cancel_requested': 2 };
 
 /** Events of one payment must be published and processed in their per-payment sequence order.
@@ -663,6 +712,7 @@ export const ALL_CHECKS: readonly Check[] = [
   mismatch,
   duplicateEffect,
   terminalStable,
+  cancelHonoured,
   reorder,
   deadOutbox,
   deadLetter,

@@ -40,6 +40,7 @@ export const CHECK_NAMES = [
   'mismatch',
   'duplicate-effect',
   'terminal-stable',
+  'cancel-honoured',
   'reorder',
   'dead-outbox',
   'dead-letter',

@@ -388,7 +388,7 @@ export function validateScenario(s: unknown): Scenario {
 
 /** Every check not caught or tolerated, except checks that can only be exercised by what this
  *  scenario does: duplicate-delivery needs forced redeliveries, one-per-key reused keys, reorder a
- *  second event per payment (cancels). Listing them elsewhere would be a verdict over nothing. */
+ *  second event per payment (cancels), cancel-honoured accepted cancels. Listing them elsewhere would be a verdict over nothing. */
 function defaultHold(
   load: LoadProfile,
   faults: readonly TimedFault[],
@@ -399,6 +399,7 @@ function defaultHold(
     'duplicate-delivery': faults.some((f) => f.fault.kind === 'redeliver'),
     'one-per-key': load.keyReuse !== undefined && load.keyReuse.replayShare + load.keyReuse.raceShare > 0,
     reorder: load.cancelRatio > 0,
+    'cancel-honoured': load.cancelRatio > 0,
   };
   return CHECK_NAMES.filter((c) => !caught.includes(c) && !tolerated.includes(c) && exercisedBy[c] !== false);
 }
