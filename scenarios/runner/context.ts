@@ -38,10 +38,10 @@ export interface RunOptions {
   /** The lab to run against; by default the one createRuntime() chooses (PAYLAB_RUNTIME). A caller
    *  running many scenarios in a row passes one runtime to all of them. */
   runtime?: LabRuntime;
-  /** Leave the scenario's knobs and instance counts running after the run instead of restoring the
-   *  robust stack. For a caller that runs many scenarios in a row and restores once at the end
-   *  (restoreRobustStack in phases/release.ts); a single `npm run scenario` always restores. */
-  keepStack?: boolean;
+  /** Put the robust strategy and default instances back after a run that changed them (default
+   *  true). A caller that runs many scenarios with one strategy passes false and restores once at
+   *  the end (restoreRobustStack in phases/release.ts). */
+  restoreStrategy?: boolean;
 }
 
 /** Service instance ("worker-1") → pid while running, undefined when not. */
@@ -87,7 +87,8 @@ export interface RunContext {
   /** Aborted by the release phase: listeners this run adds to `signal` (which a caller may share
    *  between many runs) are registered with this scope and end with the run. */
   readonly scope: AbortController;
-  readonly keepStack: boolean;
+  /** RunOptions.restoreStrategy, defaulted. */
+  readonly restoreStrategy: boolean;
   readonly merchantApiKey: string;
   /** Prometheus' base URL. */
   readonly prom: string;
@@ -225,7 +226,7 @@ export async function openRun(scenario: Scenario, options: RunOptions): Promise<
     view,
     signal,
     scope: new AbortController(),
-    keepStack: options.keepStack === true,
+    restoreStrategy: options.restoreStrategy !== false,
     merchantApiKey: merchant.apiKey,
     prom: `http://${config.services.prometheus.host}:${config.services.prometheus.port}`,
     k6Files: k6Files(runDir),

@@ -9,7 +9,7 @@
  *
  * Each phase is a small function in phases/, announced to the live view; its waits are named in
  * timing.ts. A caller that runs many scenarios in a row (the explorer) calls runScenario with one
- * runtime and `keepStack`, and gets a lab reset between runs only as far as the checks need
+ * runtime and `restoreStrategy: false`, and gets a lab reset between runs only as far as the checks need
  * (phases/prepare.ts says what that is).
  */
 import type { RunReport } from '../../chaos/report/model.ts';

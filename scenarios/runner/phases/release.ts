@@ -1,6 +1,6 @@
 /**
  * release: the lab is shared, so a naive strategy or an odd instance count must not outlive the
- * run — the robust stack is restored (unless the caller keeps the stack for its next run) — and
+ * run — the robust stack is restored (unless the caller asked not to: it restores later) — and
  * what the run opened is closed: the lab metrics endpoint (after its fault gauge was scraped at 0),
  * the observer pool, the run's listeners on the caller's signal.
  */
@@ -36,7 +36,7 @@ export async function restoreRobustStack(
 }
 
 export async function release(ctx: RunContext): Promise<void> {
-  if (!ctx.keepStack && differsFromRobust(ctx.config, ctx.strategy, ctx.scenario.instances)) {
+  if (ctx.restoreStrategy && differsFromRobust(ctx.config, ctx.strategy, ctx.scenario.instances)) {
     ctx.phase('restore');
     await restoreRobustStack(ctx.runtime, ctx.config, ctx.log).catch((error: unknown) =>
       ctx.log(`could not restore the robust stack: ${errorText(error)}`),
