@@ -141,3 +141,11 @@ export async function readProgress(pool: pg.Pool, runId: string): Promise<Progre
     pendingOutbox: Number(r?.pending ?? 0),
   };
 }
+
+/** Outbox rows of ANY run still waiting for the relay: a backlog an earlier run left behind. */
+export async function readPendingOutbox(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ pending: string }>(
+    `SELECT count(*) AS pending FROM outbox WHERE status = 'pending'`,
+  );
+  return Number(rows[0]?.pending ?? 0);
+}

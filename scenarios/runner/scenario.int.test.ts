@@ -3,7 +3,7 @@
  * runs `npm run scenario` as a user would, then reads the report folder it wrote and the lab's
  * state afterwards (no toxic left, every proxy enabled, PG faults off).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,33 @@ function runScenario(args: string[]): {
   const dir = printed[1];
   const report = JSON.parse(fs.readFileSync(path.join(dir, 'result.json'), 'utf8')) as RunReport;
   return { code: result.status, output: `${result.stdout}\n${result.stderr}`, report, dir };
+}
+
+/** Runs the CLI and sends it SIGINT (a user's Ctrl-C) as soon as its output shows `trigger`. */
+async function interruptWhen(
+  args: string[],
+  trigger: RegExp,
+): Promise<{ code: number | null; output: string; report: RunReport; sawTrigger: boolean }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, '--plain'], {
+    cwd: config.paths.repoRoot,
+    env: process.env,
+  });
+  let output = '';
+  let sawTrigger = false;
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (!sawTrigger && trigger.test(output)) {
+      sawTrigger = true;
+      child.kill('SIGINT');
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const printed = /report: (\S+)\/report\.md/.exec(output);
+  if (!printed?.[1]) throw new Error(`the run printed no report folder:\n${output}`);
+  const report = JSON.parse(fs.readFileSync(path.join(printed[1], 'result.json'), 'utf8')) as RunReport;
+  return { code, output, report, sawTrigger };
 }
 
 /** A service restarted by the run (the runner restores the robust stack) leaves a dead keep-alive
@@ -120,6 +147,20 @@ describe('npm run scenario, end to end', () => {
     expect(doubleCharge?.problemCount).toBeGreaterThan(0);
     expect(report.verdicts.find((v) => v.name === 'double-charge (naive)')?.pass).toBe(true);
     expect(code, output).toBe(0);
+    await labIsHealed();
+  }, 300_000);
+
+  it('pg-down interrupted by Ctrl-C while the link is down: exit 130, the fault healed, the run not passed', async () => {
+    const { code, output, report, sawTrigger } = await interruptWhen(
+      ['pg-down', '--duration', '30'],
+      /fault f1 on/,
+    );
+    expect(sawTrigger, output).toBe(true);
+    expect(code, output).toBe(130);
+    expect(report.passed).toBe(false);
+    // The fault window was closed by the heal, not left open, and the report says why it is short.
+    expect(report.timeline.filter((e) => e.faultId === 'f1').map((e) => e.event)).toEqual(['start', 'heal']);
+    expect(report.notes.join('\n')).toContain('interrupted');
     await labIsHealed();
   }, 300_000);
 });

@@ -7,14 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { parseLabArgs, USAGE, UsageError, type LabCommand } from './args.ts';
-import { DockerRuntime } from './docker/runtime.ts';
+import { createRuntime } from './create-runtime.ts';
 import { formatElapsed } from './native/progress.ts';
-import { LabError, NativeRuntime } from './native/runtime.ts';
 import { toolPaths, ToolInstallError } from './native/tools.ts';
 import { CommandError } from './native/exec.ts';
 import { silenceKafkajsTimerWarning } from './native/warnings.ts';
 import { formatStatusTable } from './status-table.ts';
-import type { LabRuntime } from './runtime.ts';
+import { LabError, type LabRuntime } from './runtime.ts';
 
 silenceKafkajsTimerWarning();
 
@@ -23,7 +22,7 @@ const print = (line: string): void => {
 };
 
 function runtimeFor(kind: 'native' | 'docker'): LabRuntime {
-  return kind === 'docker' ? new DockerRuntime(loadConfig()) : new NativeRuntime(loadConfig());
+  return createRuntime(kind, loadConfig());
 }
 
 async function main(command: LabCommand): Promise<number> {
@@ -42,11 +41,6 @@ async function main(command: LabCommand): Promise<number> {
       print(
         `lab is up (${formatElapsed(Date.now() - started)}) — \`npm run lab -- status\` shows every service`,
       );
-      const statuses = await runtime.status();
-      const missing = statuses.filter((s) => s.detail?.startsWith('missing'));
-      if (missing.length > 0 && !command.infraOnly) {
-        print(`note: ${missing.map((s) => s.service).join(', ')} not started (entry point not written yet)`);
-      }
       return 0;
     }
     case 'down':
@@ -54,9 +48,7 @@ async function main(command: LabCommand): Promise<number> {
       print(`lab is down (${formatElapsed(Date.now() - started)})`);
       return 0;
     case 'reset': {
-      const runtime = runtimeFor(command.runtime);
-      if (runtime instanceof NativeRuntime) await runtime.reset({ onProgress: print });
-      else await runtime.down({ onProgress: print });
+      await runtimeFor(command.runtime).reset({ onProgress: print });
       print('lab state wiped; `npm run lab -- up` starts from scratch (tools and secrets were kept)');
       return 0;
     }

@@ -6,8 +6,15 @@
 import path from 'node:path';
 import type { LabConfig } from '../../src/config.ts';
 import { run } from '../native/exec.ts';
-import { LabError } from '../native/runtime.ts';
-import type { LabRuntime, ServiceRef, ServiceState, ServiceStatus, UpOptions } from '../runtime.ts';
+import { toolPaths } from '../native/tools.ts';
+import {
+  LabError,
+  type LabRuntime,
+  type ServiceRef,
+  type ServiceState,
+  type ServiceStatus,
+  type UpOptions,
+} from '../runtime.ts';
 
 export async function dockerEngineAnswers(): Promise<boolean> {
   try {
@@ -58,6 +65,11 @@ export class DockerRuntime implements LabRuntime {
     await this.compose(['down'], options.onProgress);
   }
 
+  /** Removes the containers and the compose volumes (the lab's data). */
+  async reset(options: { onProgress?: (line: string) => void } = {}): Promise<void> {
+    await this.compose(['down', '--volumes'], options.onProgress);
+  }
+
   async status(): Promise<ServiceStatus[]> {
     const output = await this.compose(['ps', '--all', '--format', 'json']);
     const statuses: ServiceStatus[] = [];
@@ -102,5 +114,9 @@ export class DockerRuntime implements LabRuntime {
   }
   logFile(ref: ServiceRef): string {
     return `docker compose -p paylab logs ${composeService(ref)}`;
+  }
+  /** The runner starts k6 on the host (host network, loopback ports) with the natively built binary. */
+  k6Path(): string {
+    return toolPaths(this.config).k6;
   }
 }
