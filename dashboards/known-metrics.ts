@@ -5,7 +5,7 @@
  */
 import { METRICS } from '../system/src/metric-names.ts';
 import { readPromql } from './promql.ts';
-import { SLIS } from './sli.ts';
+import { SLIS } from '../observability/slis/index.ts';
 
 /** prom-client's collectDefaultMetrics() names (no prefix), exported by api, relay, worker, pg-mock. */
 export const NODE_DEFAULT_METRICS = [
@@ -36,6 +36,17 @@ export const PROMETHEUS_SYNTHETIC_METRICS = ['up'] as const;
 export const RECORDED_SLI_METRICS: readonly string[] = SLIS.map((s) => s.record);
 
 export const LAB_METRICS: readonly string[] = Object.values(METRICS);
+
+/**
+ * Gauges every exporting process reports with the same value (a table-wide count, a topic's lag
+ * per partition): summing them counts one number once per relay or worker. Aggregate with max.
+ */
+export const SAME_VALUE_GAUGES: ReadonlySet<string> = new Set([
+  METRICS.outboxPendingRows,
+  METRICS.outboxOldestPendingAge,
+  METRICS.outboxDeadRowsCurrent,
+  METRICS.consumerLag,
+]);
 
 /** Classic histograms: only these have _bucket/_sum/_count series (k6's are native, no suffixes). */
 export const CLASSIC_HISTOGRAMS: ReadonlySet<string> = new Set([

@@ -13,6 +13,8 @@ export interface PromqlReading {
   error: string | null;
   /** Metric names the expression selects, in order of appearance, each once. */
   metrics: string[];
+  /** Each selection of a metric with the aggregation nearest around it ("sum", "max"…; null: none). */
+  selections: { metric: string; aggregation: string | null }[];
   /** Label names it mentions (matchers, by/without, on/ignoring), each once. */
   labels: string[];
   /** Every range and subquery window as written, Grafana variables included (e.g. "$__rate_interval"). */
@@ -73,6 +75,17 @@ function child(node: SyntaxNode, name: string): SyntaxNode | undefined {
 const LITERALS = new Set(['NumberDurationLiteral', 'StringLiteral']);
 /** Aggregations whose result keeps each input series' labels, whatever the grouping says. */
 const SELECTING_AGGREGATIONS = new Set(['Topk', 'Bottomk', 'LimitK', 'LimitRatio']);
+
+/** The operator of the nearest aggregation enclosing a node, lower-case as written; null when none. */
+function enclosingAggregation(node: SyntaxNode, text: (n: SyntaxNode) => string): string | null {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.name === 'AggregateExpr') {
+      const op = child(p, 'AggregateOp');
+      return op ? text(op).toLowerCase() : null;
+    }
+  }
+  return null;
+}
 
 function union(a: string[] | null, b: string[] | null): string[] | null {
   return a === null || b === null ? null : [...new Set([...a, ...b])];
@@ -140,6 +153,11 @@ export function readPromql(expr: string): PromqlReading {
   const tree = parser.parse(source);
   const text = (n: SyntaxNode) => source.slice(n.from, n.to);
   const metrics = new Set<string>();
+  const selections: PromqlReading['selections'] = [];
+  const select = (metric: string, at: SyntaxNode) => {
+    metrics.add(metric);
+    selections.push({ metric, aggregation: enclosingAggregation(at, text) });
+  };
   const labels = new Set<string>();
   const ranges: string[] = [];
   let error: string | null = null;
@@ -154,7 +172,7 @@ export function readPromql(expr: string): PromqlReading {
     switch (node.name) {
       case 'VectorSelector': {
         const name = child(node, 'Identifier');
-        if (name) metrics.add(text(name));
+        if (name) select(text(name), node);
         break;
       }
       case 'LabelMatchers':
@@ -162,7 +180,7 @@ export function readPromql(expr: string): PromqlReading {
           // {"metric.name", …}: a quoted name standing alone is the metric (Prometheus 3 syntax).
           if (c.name === 'QuotedLabelName') {
             const literal = child(c, 'StringLiteral');
-            if (literal) metrics.add(unquote(text(literal)));
+            if (literal) select(unquote(text(literal)), node);
           }
         }
         break;
@@ -177,7 +195,7 @@ export function readPromql(expr: string): PromqlReading {
               : '';
         const value = children(node).find((c) => c.name === 'StringLiteral');
         const exact = child(node, 'MatchOp')?.firstChild?.name === 'EqlSingle';
-        if (label === '__name__' && exact && value) metrics.add(unquote(text(value)));
+        if (label === '__name__' && exact && value) select(unquote(text(value)), node);
         else if (label) labels.add(label);
         break;
       }
@@ -196,6 +214,7 @@ export function readPromql(expr: string): PromqlReading {
   return {
     error,
     metrics: [...metrics],
+    selections,
     labels: [...labels],
     ranges,
     resultLabels: error === null ? resultLabels(tree.topNode, text) : null,

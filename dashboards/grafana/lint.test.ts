@@ -98,3 +98,15 @@ describe('PromQL read by the Prometheus parser, not by regular expressions', () 
     ]);
   });
 });
+
+describe('gauges every process exports with the same value', () => {
+  it('are never summed (that counts one table-wide number once per relay and worker)', () => {
+    expect(lintTargetExpr('sum(paylab_outbox_pending_rows)')).toEqual([
+      'paylab_outbox_pending_rows is the same value from every process that exports it: sum counts it once per process; aggregate with max',
+    ]);
+    expect(lintTargetExpr('max(paylab_outbox_pending_rows)')).toEqual([]);
+    // Consumer lag: every worker reports every partition; max per partition first, then the sum is right.
+    expect(lintTargetExpr('sum(max by (topic, partition) (paylab_kafka_consumer_lag))')).toEqual([]);
+    expect(lintTargetExpr('sum by (topic) (paylab_kafka_consumer_lag)')).toHaveLength(1);
+  });
+});

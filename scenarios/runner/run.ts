@@ -11,7 +11,7 @@ import { loadSecrets } from '../../system/src/secrets.ts';
 import { METRICS, SCRAPE_JOBS } from '../../system/src/metric-names.ts';
 import { NativeRuntime } from '../../system/lab/native/runtime.ts';
 import { toolPaths } from '../../system/lab/native/tools.ts';
-import { SLIS, type SliId } from '../../dashboards/sli.ts';
+import { SLIS, type SliId } from '../../observability/slis/index.ts';
 import type { LiveView } from '../../dashboards/terminal/live-events.ts';
 import { ALL_CHECKS } from '../../chaos/checker/checks.ts';
 import { runChecks } from '../../chaos/checker/compose.ts';
