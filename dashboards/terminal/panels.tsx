@@ -3,7 +3,7 @@
  * No hooks, no I/O — the stateful shell lives in live-app.tsx.
  */
 import { Box, Static, Text } from 'ink';
-import { SLIS, sli, type SliDefinition, type SliId } from '../../observability/slis/index.ts';
+import { SLIS, sli, type SliDefinition } from '../../observability/slis/index.ts';
 import {
   formatClock,
   formatCount,
@@ -19,6 +19,7 @@ import {
 } from './format.ts';
 import {
   labStarting,
+  otherSliRows,
   counterSinceStart,
   recoveryTimerSeconds,
   type LogEntry,
@@ -181,18 +182,6 @@ export function LagPanel({ state, width }: { state: ViewState; width: number }) 
   );
 }
 
-/**
- * SLIs the panels above lay out by hand (completion rate as its completed and failed parts). Any
- * other SLI, e.g. one just added in its own file, gets a row from its definition below them.
- */
-export const HAND_LAID_SLIS: ReadonlySet<string> = new Set<SliId>([
-  'accept_error_rate',
-  'accept_p95_latency',
-  'outbox_lag',
-  'consumer_lag',
-  'completion_rate',
-]);
-
 export function OtherSlisPanel({
   state,
   width,
@@ -202,19 +191,16 @@ export function OtherSlisPanel({
   width: number;
   definitions?: readonly Pick<SliDefinition, 'id' | 'liveLabel' | 'unit'>[];
 }) {
-  const others = definitions.filter((d) => !HAND_LAID_SLIS.has(d.id));
-  if (others.length === 0) return null;
-  // Keyed by whatever ids the SLI files declare; a definition the view does not sample yet shows "–".
-  const latest: Readonly<Record<string, number | undefined>> = state.latest;
-  const history: Readonly<Record<string, readonly (number | undefined)[] | undefined>> = state.history;
+  const rows = otherSliRows(state, definitions);
+  if (rows.length === 0) return null;
   return (
     <Box flexDirection="column">
-      {others.map((d) => (
+      {rows.map((r) => (
         <SeriesRow
-          key={d.id}
-          label={d.liveLabel}
-          value={formatInUnit(d.unit, latest[d.id])}
-          points={history[d.id] ?? []}
+          key={r.id}
+          label={r.label}
+          value={formatInUnit(r.unit, r.value)}
+          points={r.points}
           width={width}
         />
       ))}

@@ -384,6 +384,45 @@ export function labStarting(state: ViewState): boolean {
   return state.phase === 'prepare';
 }
 
+/**
+ * SLIs the live view's panels lay out by hand (completion rate as its completed and failed parts).
+ * Any other SLI, e.g. one just added in its own file, gets a row from its definition.
+ */
+export const HAND_LAID_SLIS: ReadonlySet<string> = new Set<SliId>([
+  'accept_error_rate',
+  'accept_p95_latency',
+  'outbox_lag',
+  'consumer_lag',
+  'completion_rate',
+]);
+
+export interface SliRow {
+  id: string;
+  label: string;
+  unit: SliDefinition['unit'];
+  value: number | undefined;
+  points: readonly (number | undefined)[];
+}
+
+/** Rows for the SLIs no hand-laid panel shows, from their definitions (label, unit). */
+export function otherSliRows(
+  state: ViewState,
+  definitions: readonly Pick<SliDefinition, 'id' | 'liveLabel' | 'unit'>[] = SLIS,
+): SliRow[] {
+  // Keyed by whatever ids the SLI files declare; a definition the view does not sample yet shows "–".
+  const latest: Readonly<Record<string, number | undefined>> = state.latest;
+  const history: Readonly<Record<string, readonly (number | undefined)[] | undefined>> = state.history;
+  return definitions
+    .filter((d) => !HAND_LAID_SLIS.has(d.id))
+    .map((d) => ({
+      id: d.id,
+      label: d.liveLabel,
+      unit: d.unit,
+      value: latest[d.id],
+      points: history[d.id] ?? [],
+    }));
+}
+
 /** Seconds shown on a recovery timer: live while running, frozen once measured or observed. */
 export function recoveryTimerSeconds(timer: RecoveryTimer, now: number): number {
   return timer.seconds ?? Math.max(0, (now - timer.endedAt) / 1000);
