@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { METRICS } from '../system/src/metric-names.ts';
 import { isKnownMetric, metricNamesIn } from './known-metrics.ts';
 import { SCALAR_QUERIES, ACTIVE_FAULTS_QUERY } from './queries.ts';
-import { SLIS } from './sli.ts';
+import { SLIS } from '../observability/slis/index.ts';
 
 describe('metricNamesIn', () => {
   it('finds the selected metrics and nothing else', () => {

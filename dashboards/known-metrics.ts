@@ -4,7 +4,8 @@
  * nothing exports fails a unit test instead of staying empty in Grafana.
  */
 import { METRICS } from '../system/src/metric-names.ts';
-import { SLIS } from './sli.ts';
+import { readPromql } from './promql.ts';
+import { SLIS } from '../observability/slis/index.ts';
 
 /** prom-client's collectDefaultMetrics() names (no prefix), exported by api, relay, worker, pg-mock. */
 export const NODE_DEFAULT_METRICS = [
@@ -36,6 +37,17 @@ export const RECORDED_SLI_METRICS: readonly string[] = SLIS.map((s) => s.record)
 
 export const LAB_METRICS: readonly string[] = Object.values(METRICS);
 
+/**
+ * Gauges every exporting process reports with the same value (a table-wide count, a topic's lag
+ * per partition): summing them counts one number once per relay or worker. Aggregate with max.
+ */
+export const SAME_VALUE_GAUGES: ReadonlySet<string> = new Set([
+  METRICS.outboxPendingRows,
+  METRICS.outboxOldestPendingAge,
+  METRICS.outboxDeadRowsCurrent,
+  METRICS.consumerLag,
+]);
+
 /** Classic histograms: only these have _bucket/_sum/_count series (k6's are native, no suffixes). */
 export const CLASSIC_HISTOGRAMS: ReadonlySet<string> = new Set([
   METRICS.httpRequestDuration,
@@ -65,87 +77,10 @@ export function isKnownMetric(name: string): boolean {
   return suffix !== undefined && CLASSIC_HISTOGRAMS.has(name.slice(0, -suffix.length));
 }
 
-const PROMQL_WORDS = new Set([
-  'sum',
-  'min',
-  'max',
-  'avg',
-  'count',
-  'stddev',
-  'stdvar',
-  'topk',
-  'bottomk',
-  'quantile',
-  'group',
-  'count_values',
-  'by',
-  'without',
-  'on',
-  'ignoring',
-  'group_left',
-  'group_right',
-  'bool',
-  'and',
-  'or',
-  'unless',
-  'offset',
-  'rate',
-  'irate',
-  'increase',
-  'delta',
-  'idelta',
-  'deriv',
-  'histogram_quantile',
-  'histogram_count',
-  'histogram_sum',
-  'histogram_fraction',
-  'vector',
-  'scalar',
-  'clamp_min',
-  'clamp_max',
-  'clamp',
-  'abs',
-  'time',
-  'timestamp',
-  'label_replace',
-  'max_over_time',
-  'min_over_time',
-  'avg_over_time',
-  'sum_over_time',
-  'count_over_time',
-  'last_over_time',
-  'absent',
-  'changes',
-  'resets',
-  'round',
-  'ceil',
-  'floor',
-  'sort',
-  'sort_desc',
-  'inf',
-  'nan',
-]);
-
 /**
- * The metric names a PromQL expression selects. A small scanner, not a parser: it drops strings,
- * label matchers, grouping clauses and ranges, then keeps identifiers that are not functions,
- * keywords or numbers. Good enough for the expressions this folder writes; the integration test
- * checks the same queries against the real Prometheus.
+ * The metric names a PromQL expression selects, read from Prometheus' own grammar (promql.ts).
+ * An expression that does not parse selects nothing; the lint reports the parse error.
  */
 export function metricNamesIn(promql: string): string[] {
-  const stripped = promql
-    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
-    .replace(/\{[^}]*\}/g, ' ')
-    .replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ')
-    .replace(/\[[^\]]*\]/g, ' ')
-    .replace(/(?<![A-Za-z0-9_:])\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi, ' ');
-  const names = new Set<string>();
-  for (const match of stripped.matchAll(/[A-Za-z_:][A-Za-z0-9_:]*/g)) {
-    const word = match[0];
-    const after = stripped.slice((match.index ?? 0) + word.length).trimStart();
-    if (after.startsWith('(')) continue;
-    if (PROMQL_WORDS.has(word.toLowerCase())) continue;
-    names.add(word);
-  }
-  return [...names];
+  return readPromql(promql).metrics;
 }

@@ -20,8 +20,8 @@ import { GRAFANA_JSON_DIR } from './generate.ts';
 import { DASHBOARD_SPECS } from './grafana/src/index.ts';
 import { panelQueries } from './grafana/lint.ts';
 import { metricNamesIn } from './known-metrics.ts';
-import { prometheusUrl, queryInstant } from './prometheus-client.ts';
-import { SLIS } from './sli.ts';
+import { prometheusClient, prometheusUrl } from '../observability/prometheus/client.ts';
+import { SLIS } from '../observability/slis/index.ts';
 
 const config = loadConfig();
 const PROM = prometheusUrl(config);
@@ -84,8 +84,9 @@ async function sendTraffic(seconds: number, perSecond: number): Promise<{ accept
   return { accepted, sent };
 }
 
+/** time: seconds since the epoch (as Prometheus' own timestamps), or now. */
 async function hasData(expr: string, time?: number): Promise<boolean> {
-  const samples = await queryInstant(PROM, expr, time === undefined ? {} : { time });
+  const samples = await prometheusClient(PROM).instant(expr, time === undefined ? {} : { at: time * 1000 });
   return samples.length > 0;
 }
 
@@ -96,7 +97,7 @@ async function declaredByATarget(metric: string): Promise<boolean> {
 }
 
 async function lastK6SampleTime(): Promise<number | undefined> {
-  const [sample] = await queryInstant(PROM, 'max(max_over_time(timestamp(k6_vus)[1h:1s]))');
+  const [sample] = await prometheusClient(PROM).instant('max(max_over_time(timestamp(k6_vus)[1h:1s]))');
   return sample && Number.isFinite(sample.value) ? sample.value : undefined;
 }
 

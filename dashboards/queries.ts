@@ -1,36 +1,13 @@
 /**
- * Every PromQL query the live terminal view runs, in one place. The five SLIs come verbatim from
- * sli.ts (the chaos engine's recovery computation uses the same definitions), so what the view
- * shows and what the report says agree. The rest are display-only numbers around them.
+ * Every PromQL query the live terminal view runs, in one place. The SLIs and the numbers shown
+ * beside them (p50/p99, pending rows, accepted/completed/failed rates) come from their SLI files
+ * (observability/slis/), which the recovery computation and the report use too, so what the view
+ * shows and what the report says agree.
  */
 import { METRICS } from '../system/src/metric-names.ts';
-import { SLI_IDS, SLI_WINDOW, SLIS, type SliId } from './sli.ts';
+import { RELATED_QUERIES, SLIS, type RelatedId, type SliId } from '../observability/slis/index.ts';
 
-const createPayment = `route="/payments",method="POST"`;
-
-function ratePerSecond(metric: string, selector = ''): string {
-  return `sum(rate(${metric}${selector ? `{${selector}}` : ''}[${SLI_WINDOW}])) or vector(0)`;
-}
-
-function acceptLatencyQuantile(q: number): string {
-  return `histogram_quantile(${q}, sum by (le) (rate(${METRICS.httpRequestDuration}_bucket{${createPayment}}[${SLI_WINDOW}])))`;
-}
-
-/** Every relay and worker exports the same table-wide count: max, never sum (that counts it N times). */
-export const OUTBOX_PENDING_ROWS = `max(${METRICS.outboxPendingRows}) or vector(0)`;
-
-export const EXTRA_SCALAR_IDS = [
-  'accepted_rate',
-  'completed_rate',
-  'failed_rate',
-  'latency_p50',
-  'latency_p99',
-  'outbox_pending',
-] as const;
-export type ExtraScalarId = (typeof EXTRA_SCALAR_IDS)[number];
-
-export type ScalarId = SliId | ExtraScalarId;
-export const SCALAR_IDS: readonly ScalarId[] = [...SLI_IDS, ...EXTRA_SCALAR_IDS];
+export type ScalarId = SliId | RelatedId;
 
 export interface ScalarQuery {
   id: ScalarId;
@@ -38,18 +15,9 @@ export interface ScalarQuery {
   promql: string;
 }
 
-const EXTRA_QUERIES: readonly ScalarQuery[] = [
-  { id: 'accepted_rate', promql: ratePerSecond(METRICS.paymentsAccepted) },
-  { id: 'completed_rate', promql: ratePerSecond(METRICS.paymentsSettled, 'state="completed"') },
-  { id: 'failed_rate', promql: ratePerSecond(METRICS.paymentsSettled, 'state="failed"') },
-  { id: 'latency_p50', promql: acceptLatencyQuantile(0.5) },
-  { id: 'latency_p99', promql: acceptLatencyQuantile(0.99) },
-  { id: 'outbox_pending', promql: OUTBOX_PENDING_ROWS },
-];
-
 export const SCALAR_QUERIES: readonly ScalarQuery[] = [
   ...SLIS.map((s) => ({ id: s.id, promql: s.promql })),
-  ...EXTRA_QUERIES,
+  ...RELATED_QUERIES.map((q) => ({ id: q.id, promql: q.promql })),
 ];
 
 export const COUNTER_IDS = ['duplicates_absorbed', 'double_captures'] as const;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAccepted, readK6Summary } from './k6-output.ts';
-import { counterGrowth, parseRangeResponse } from './prometheus-range.ts';
+import { parseRangeResponse } from '../../observability/prometheus/client.ts';
+import { counterGrowth, onGrid } from './prometheus-range.ts';
 
 describe('k6 output', () => {
   it('reads accepted ids from k6 console lines, whatever the log decoration', () => {
@@ -70,7 +71,7 @@ describe('Prometheus range answers', () => {
         ],
       },
     };
-    expect(parseRangeResponse(body, 10_000, 13_000, 1000)).toEqual([
+    expect(onGrid(parseRangeResponse(body), 10_000, 13_000, 1000)).toEqual([
       { t: 10_000, v: 1 },
       { t: 11_000, v: null },
       { t: 12_000, v: null },
@@ -80,9 +81,15 @@ describe('Prometheus range answers', () => {
   it('refuses several series for a query meant to yield one', () => {
     const body = {
       status: 'success',
-      data: { resultType: 'matrix', result: [{ values: [] }, { values: [] }] },
+      data: {
+        resultType: 'matrix',
+        result: [
+          { metric: {}, values: [] },
+          { metric: {}, values: [] },
+        ],
+      },
     };
-    expect(() => parseRangeResponse(body, 0, 0, 1000)).toThrow(/one series/);
+    expect(() => onGrid(parseRangeResponse(body), 0, 0, 1000)).toThrow(/one series/);
   });
 });
 

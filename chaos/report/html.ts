@@ -1,4 +1,5 @@
 /** report.html: one self-contained page — the verdict table, the charts with fault windows shaded, the tables of report.md. */
+import { Marked } from 'marked';
 import { lineChart } from './svg-chart.ts';
 import type { RunReport } from './model.ts';
 
@@ -6,59 +7,41 @@ function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Renders the Markdown tables and headings of report.md as HTML, without a Markdown library. */
-function markdownToHtml(md: string): string {
-  const lines = md.split('\n');
-  const html: string[] = [];
-  let table: string[][] | null = null;
-  const flush = () => {
-    if (!table) return;
-    const [head, , ...rows] = table;
-    html.push(
-      '<table><thead><tr>' +
-        (head ?? []).map((c) => `<th>${inline(c)}</th>`).join('') +
-        '</tr></thead><tbody>',
-    );
-    for (const row of rows)
-      html.push(
-        '<tr>' +
-          row
-            .map(
-              (c) =>
-                `<td class="${/^(FAIL|VIOLATED|\*\*did not recover\*\*)/.test(c.trim()) ? 'bad' : c.trim() === 'PASS' || c.trim() === 'holds' ? 'good' : ''}">${inline(c)}</td>`,
-            )
-            .join('') +
-          '</tr>',
-      );
-    html.push('</tbody></table>');
-    table = null;
-  };
-  for (const line of lines) {
-    if (line.startsWith('|')) {
-      table ??= [];
-      table.push(
-        line
-          .slice(1, -1)
-          .split(' | ')
-          .map((c) => c.replace(/^\|?\s*|\s*\|?$/g, '')),
-      );
-      continue;
-    }
-    flush();
-    if (line.startsWith('### ')) html.push(`<h3>${inline(line.slice(4))}</h3>`);
-    else if (line.startsWith('## ')) html.push(`<h2>${inline(line.slice(3))}</h2>`);
-    else if (line.startsWith('# ')) continue;
-    else if (line.startsWith('- ')) html.push(`<p class="li">• ${inline(line.slice(2))}</p>`);
-    else if (line.trim() !== '') html.push(`<p>${inline(line)}</p>`);
-  }
-  flush();
-  return html.join('\n');
+/** The verdict words report.md writes, coloured in the page. */
+function cellClass(text: string): string {
+  const t = text.trim();
+  if (/^(FAIL|VIOLATED|\*\*did not recover\*\*)/.test(t)) return 'bad';
+  if (t === 'PASS' || t === 'holds') return 'good';
+  return '';
 }
 
-function inline(text: string): string {
-  return esc(text)
-    .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
-    .replace(/`(.+?)`/g, '<code>$1</code>');
+/**
+ * report.md as HTML, by marked (CommonMark + GitHub tables). Its text comes from scenario files,
+ * fault labels and checker details, so nothing in it may become markup: raw HTML is shown as
+ * text, links keep only their text (the page is self-contained and a javascript: URL must not
+ * survive), images only their alt text, and the Markdown's h1 is dropped (the page has its own).
+ */
+const reportMarkdown = new Marked({
+  gfm: true,
+  renderer: {
+    html: ({ text }) => esc(text),
+    link({ tokens }) {
+      return this.parser.parseInline(tokens);
+    },
+    image: ({ text }) => esc(text),
+    heading({ tokens, depth }) {
+      return depth === 1 ? '' : `<h${depth}>${this.parser.parseInline(tokens)}</h${depth}>\n`;
+    },
+    tablecell(token) {
+      const tag = token.header ? 'th' : 'td';
+      const cls = token.header ? '' : ` class="${cellClass(token.text)}"`;
+      return `<${tag}${cls}>${this.parser.parseInline(token.tokens)}</${tag}>`;
+    },
+  },
+});
+
+function markdownToHtml(md: string): string {
+  return reportMarkdown.parse(md, { async: false });
 }
 
 export function renderHtml(r: RunReport, markdown: string): string {
@@ -80,7 +63,7 @@ h1 .pass{color:#2a7d2a}h1 .fail{color:#b3261e}
 table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.bad{color:#b3261e;font-weight:600}td.good{color:#2a7d2a}
 .charts svg{display:block;margin:8px 0 16px;max-width:100%;height:auto}
-p.li{margin:2px 0}code{background:#f3f3f3;padding:0 3px}
+ul{margin:4px 0 12px;padding-left:20px}code{background:#f3f3f3;padding:0 3px}
 .legend{font-size:12px;color:#555}
 </style></head><body>
 <h1>${esc(r.scenario.name)} — <span class="${r.passed ? 'pass' : 'fail'}">${r.passed ? 'PASSED' : 'FAILED'}</span></h1>

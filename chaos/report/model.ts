@@ -1,7 +1,7 @@
 /** Everything a run produced, as one JSON-able object: the report writers render only this. */
 import type { Scenario } from '../../scenarios/lib/define.ts';
 import type { StrategyKnobs } from '../../system/src/config.ts';
-import type { SliId } from '../../dashboards/sli.ts';
+import type { SliId } from '../../observability/slis/index.ts';
 import type { CheckResult } from '../checker/result.ts';
 import type { K6Numbers } from '../collect/k6-output.ts';
 import type { Band, Sample } from '../recovery/recovery.ts';

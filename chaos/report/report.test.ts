@@ -127,6 +127,43 @@ describe('report', () => {
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect(html).toContain('a &lt;demo&gt; run');
   });
+  it('text from scenario files and faults is escaped: a <script> in a label, a name or a note never runs', () => {
+    const r = report();
+    const evil = '<script>alert(1)</script>';
+    const html = renderHtml(
+      {
+        ...r,
+        scenario: { ...r.scenario, name: `demo${evil}` },
+        windows: r.windows.map((w) => ({ ...w, label: `db latency ${evil}` })),
+        notes: [`note ${evil} <img src=x onerror=alert(2)>`, '[click](javascript:alert(3))'],
+      },
+      renderMarkdown({
+        ...r,
+        scenario: { ...r.scenario, name: `demo${evil}` },
+        windows: r.windows.map((w) => ({ ...w, label: `db latency ${evil}` })),
+        notes: [`note ${evil} <img src=x onerror=alert(2)>`, '[click](javascript:alert(3))'],
+      }),
+    );
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<img/i);
+    expect(html).not.toMatch(/href="javascript:/i);
+    expect(html).toContain('db latency &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('note &lt;script&gt;');
+  });
+  it('report.md is rendered as Markdown: lists are lists, a code span keeps its asterisks, failing cells are marked', () => {
+    const r = report();
+    const html = renderHtml(
+      r,
+      renderMarkdown({ ...r, notes: ['the knob `a**b**c` stays literal', 'second'] }),
+    );
+    expect(html).toMatch(
+      /<ul>\s*<li>the knob <code>a\*\*b\*\*c<\/code> stays literal<\/li>\s*<li>second<\/li>/,
+    );
+    expect(html).toContain('<td class="bad">FAIL</td>');
+    expect(html).toContain('<strong>7</strong>');
+    // The page has its own h1 (with the verdict's colour): the Markdown's h1 is not repeated.
+    expect(html.match(/<h1/g)).toHaveLength(1);
+  });
   it('a chart breaks its line where samples are missing', () => {
     const svg = lineChart({
       title: 't',

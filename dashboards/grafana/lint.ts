@@ -6,7 +6,8 @@
  * shades fault windows. Works on parsed JSON, so it lints the committed files as Grafana sees them.
  */
 import { METRICS } from '../../system/src/metric-names.ts';
-import { isKnownMetric, metricNamesIn } from '../known-metrics.ts';
+import { isKnownMetric, SAME_VALUE_GAUGES } from '../known-metrics.ts';
+import { readPromql } from '../promql.ts';
 import { FAULT_ANNOTATION_TAGS } from './annotations.ts';
 import { DATASOURCE_UID } from './src/kit.ts';
 
@@ -28,21 +29,51 @@ function usesProvisionedDatasource(value: unknown): boolean {
   return isObject(value) && value.uid === DATASOURCE_UID && value.type === 'prometheus';
 }
 
-/** Range selectors must be $__rate_interval: a fixed window is wrong at some zoom level. */
-function rangeProblems(expr: string): string[] {
-  const ranges = [...expr.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1] ?? '');
-  return ranges
-    .filter((r) => r !== '$__rate_interval')
-    .map((r) => `range [${r}] should be [$__rate_interval]`);
+/**
+ * Problems in any PromQL the lab writes (panels, SLI files, rules), read with Prometheus' parser:
+ * it must parse, select only metrics something exports, and never sum a gauge every process
+ * exports with the same value (the summed-gauge bug: one outbox counted once per relay).
+ */
+export function lintQueryExpr(expr: string): string[] {
+  if (!expr.trim()) return ['empty expr'];
+  const reading = readPromql(expr);
+  if (reading.error !== null) return [reading.error];
+  const problems: string[] = [];
+  if (reading.metrics.length === 0) problems.push(`selects no metric: ${expr}`);
+  for (const name of reading.metrics) {
+    if (!isKnownMetric(name)) problems.push(`metric ${name} is not exported by anything the lab runs`);
+  }
+  for (const s of reading.selections) {
+    if (SAME_VALUE_GAUGES.has(s.metric) && s.aggregation === 'sum')
+      problems.push(
+        `${s.metric} is the same value from every process that exports it: sum counts it once per process; aggregate with max`,
+      );
+  }
+  return problems;
 }
 
-export function lintTargetExpr(expr: string): string[] {
-  if (!expr.trim()) return ['empty expr'];
-  const problems = rangeProblems(expr);
-  const names = metricNamesIn(expr);
-  if (names.length === 0) problems.push(`selects no metric: ${expr}`);
-  for (const name of names) {
-    if (!isKnownMetric(name)) problems.push(`metric ${name} is not exported by anything the lab runs`);
+/**
+ * Problems in one Grafana panel query: those of lintQueryExpr, plus $__rate_interval for every
+ * range (a fixed window is wrong at some zoom level), and a legend that names only labels the
+ * query keeps (any other renders empty).
+ */
+export function lintTargetExpr(expr: string, legend = ''): string[] {
+  const problems = lintQueryExpr(expr);
+  const reading = readPromql(expr);
+  if (reading.error !== null) return problems;
+  problems.unshift(
+    ...reading.ranges
+      .filter((r) => r !== '$__rate_interval')
+      .map((r) => `range [${r}] should be [$__rate_interval]`),
+  );
+  const kept = reading.resultLabels;
+  if (kept !== null) {
+    for (const [, label] of legend.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)) {
+      if (label !== undefined && !kept.includes(label))
+        problems.push(
+          `legend {{${label}}}: ${kept.length ? `the query keeps only the labels ${kept.join(', ')}` : 'the query keeps no labels'}`,
+        );
+    }
   }
   return problems;
 }
@@ -71,7 +102,8 @@ function lintPanel(panel: Json, where: string): string[] {
     refIds.add(refId);
     if (!usesProvisionedDatasource(target.datasource))
       problems.push(`${at}: datasource is not ${DATASOURCE_UID}`);
-    for (const p of lintTargetExpr(text(target.expr))) problems.push(`${at}: ${p}`);
+    for (const p of lintTargetExpr(text(target.expr), text(target.legendFormat)))
+      problems.push(`${at}: ${p}`);
   });
   return problems;
 }

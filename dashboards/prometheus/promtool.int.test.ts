@@ -12,8 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { RULES_FILE } from '../generate.ts';
 import { RULE_GROUPS, type AlertingRule } from './rules.ts';
-import { sli } from '../sli.ts';
-import { CHART_QUERIES } from '../../scenarios/runner/analysis.ts';
+import { sli, SLI_CHARTS as CHART_QUERIES } from '../../observability/slis/index.ts';
 
 const run = promisify(execFile);
 const PROMTOOL = process.env.PAYLAB_PROMTOOL ?? 'promtool';

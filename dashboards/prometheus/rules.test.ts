@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { RULES_FILE } from '../generate.ts';
 import { isKnownMetric, metricNamesIn } from '../known-metrics.ts';
-import { SLIS } from '../sli.ts';
+import { SLIS } from '../../observability/slis/index.ts';
 
 interface Rule {
   record?: string;
@@ -17,7 +17,7 @@ async function committedRules(): Promise<Rule[]> {
 }
 
 describe('Prometheus rules file', () => {
-  it('records every SLI under its name with exactly the expression sli.ts defines', async () => {
+  it('records every SLI under its name with exactly the expression its SLI file defines', async () => {
     const rules = await committedRules();
     for (const s of SLIS) {
       const rule = rules.find((r) => r.record === s.record);

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../system/src/config.ts';
-import { prometheusUrl } from '../prometheus-client.ts';
+import { prometheusUrl } from '../../observability/prometheus/client.ts';
 import { startLiveView } from './live-view.tsx';
 
 const { values } = parseArgs({

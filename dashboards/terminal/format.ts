@@ -21,6 +21,29 @@ export function formatCount(value: number | undefined): string {
   return String(Math.round(value));
 }
 
+export function formatRatio(value: number | undefined): string {
+  if (value === undefined) return NO_DATA;
+  return `${(value * 100).toFixed(1)}%`;
+}
+
+/** A value in the unit an SLI file declares (observability/slis/define.ts). */
+export function formatInUnit(
+  unit: 'ratio' | 'seconds' | 'messages' | 'per_second' | 'rows',
+  value: number | undefined,
+): string {
+  switch (unit) {
+    case 'ratio':
+      return formatRatio(value);
+    case 'seconds':
+      return formatSeconds(value);
+    case 'per_second':
+      return formatRate(value);
+    case 'messages':
+    case 'rows':
+      return formatCount(value);
+  }
+}
+
 /** A running or frozen timer: tenths of a second, so it visibly moves; minutes past a minute. */
 export function formatTimer(seconds: number): string {
   const s = Math.max(0, seconds);

@@ -5,7 +5,8 @@ import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createActionBus } from './event-bus.ts';
 import { LiveApp } from './live-app.tsx';
-import { LiveDashboard } from './panels.tsx';
+import { SLIS } from '../../observability/slis/index.ts';
+import { LiveDashboard, OtherSlisPanel } from './panels.tsx';
 import type { Sample } from './sampler.ts';
 import { initialViewState, viewReducer, type ViewAction, type ViewState } from './state.ts';
 
@@ -246,5 +247,29 @@ describe('LiveApp', () => {
     // At once, not at the next clock tick (1 s).
     await vi.waitFor(() => expect(widest()).toBeLessThanOrEqual(60), { timeout: 300 });
     app.unmount();
+  });
+});
+
+describe('OtherSlisPanel', () => {
+  it('when an SLI file is added, then the view shows it from its definition, formatted in its unit', () => {
+    const state = busyState();
+    // A made-up SLI as a new file would declare it; the view has no hand-laid row for it.
+    const stateWithValue = {
+      ...state,
+      latest: { ...state.latest, dlt_share: 0.025 } as ViewState['latest'],
+    };
+    const { lastFrame } = render(
+      <OtherSlisPanel
+        state={stateWithValue}
+        width={80}
+        definitions={[...SLIS, { id: 'dlt_share', liveLabel: 'dead-letters', unit: 'ratio' }]}
+      />,
+    );
+    expect(stripVTControlCharacters(lastFrame() ?? '')).toMatch(/^dead-letters\s+2\.5%/);
+  });
+
+  it('when every SLI has a hand-laid row, then it adds nothing', () => {
+    const { lastFrame } = render(<OtherSlisPanel state={busyState()} width={80} />);
+    expect(lastFrame()).toBe('');
   });
 });

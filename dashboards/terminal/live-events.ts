@@ -2,7 +2,7 @@
  * What the scenario runner tells the live view, besides what the view reads from Prometheus.
  * Type-only module: the runner imports it without pulling in Ink or React.
  */
-import type { SliId } from '../sli.ts';
+import type { SliId } from '../../observability/slis/index.ts';
 
 /** k6's progress as the runner sees it. Rates are iterations (requests) per second. */
 export interface LoadProgressEvent {

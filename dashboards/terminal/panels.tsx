@@ -3,10 +3,13 @@
  * No hooks, no I/O — the stateful shell lives in live-app.tsx.
  */
 import { Box, Static, Text } from 'ink';
+import { SLIS, sli, type SliDefinition } from '../../observability/slis/index.ts';
 import {
   formatClock,
   formatCount,
+  formatInUnit,
   formatRate,
+  formatRatio,
   formatSeconds,
   formatTimer,
   formatTimeOfDay,
@@ -16,6 +19,7 @@ import {
 } from './format.ts';
 import {
   labStarting,
+  otherSliRows,
   counterSinceStart,
   recoveryTimerSeconds,
   type LogEntry,
@@ -146,7 +150,7 @@ export function LatencyPanel({ state, width }: { state: ViewState; width: number
   return (
     <Box flexDirection="column">
       <SeriesRow
-        label="accept p95"
+        label={sli('accept_p95_latency').liveLabel}
         value={formatSeconds(l.accept_p95_latency)}
         points={state.history.accept_p95_latency}
         width={width}
@@ -154,8 +158,8 @@ export function LatencyPanel({ state, width }: { state: ViewState; width: number
       <Box>
         <Label>{''}</Label>
         <Text color="gray" wrap="truncate-end">
-          p50 {formatSeconds(l.latency_p50)} · p99 {formatSeconds(l.latency_p99)} · errors{' '}
-          {l.accept_error_rate === undefined ? NO_DATA : `${(l.accept_error_rate * 100).toFixed(1)}%`}
+          p50 {formatSeconds(l.latency_p50)} · p99 {formatSeconds(l.latency_p99)} ·{' '}
+          {sli('accept_error_rate').liveLabel} {formatRatio(l.accept_error_rate)}
         </Text>
       </Box>
     </Box>
@@ -165,14 +169,40 @@ export function LatencyPanel({ state, width }: { state: ViewState; width: number
 export function LagPanel({ state, width }: { state: ViewState; width: number }) {
   const l = state.latest;
   const rows: { label: string; id: SeriesId; value: string }[] = [
-    { label: 'outbox lag', id: 'outbox_lag', value: formatSeconds(l.outbox_lag) },
+    { label: sli('outbox_lag').liveLabel, id: 'outbox_lag', value: formatSeconds(l.outbox_lag) },
     { label: 'outbox rows', id: 'outbox_pending', value: formatCount(l.outbox_pending) },
-    { label: 'consumer lag', id: 'consumer_lag', value: formatCount(l.consumer_lag) },
+    { label: sli('consumer_lag').liveLabel, id: 'consumer_lag', value: formatCount(l.consumer_lag) },
   ];
   return (
     <Box flexDirection="column">
       {rows.map((r) => (
         <SeriesRow key={r.id} label={r.label} value={r.value} points={state.history[r.id]} width={width} />
+      ))}
+    </Box>
+  );
+}
+
+export function OtherSlisPanel({
+  state,
+  width,
+  definitions = SLIS,
+}: {
+  state: ViewState;
+  width: number;
+  definitions?: readonly Pick<SliDefinition, 'id' | 'liveLabel' | 'unit'>[];
+}) {
+  const rows = otherSliRows(state, definitions);
+  if (rows.length === 0) return null;
+  return (
+    <Box flexDirection="column">
+      {rows.map((r) => (
+        <SeriesRow
+          key={r.id}
+          label={r.label}
+          value={formatInUnit(r.unit, r.value)}
+          points={r.points}
+          width={width}
+        />
       ))}
     </Box>
   );
@@ -349,6 +379,7 @@ export function LiveDashboard({
         <ThroughputPanel state={state} width={width} />
         <LatencyPanel state={state} width={width} />
         <LagPanel state={state} width={width} />
+        <OtherSlisPanel state={state} width={width} />
         <InvariantsPanel state={state} width={width} />
         <FaultsPanel state={state} width={width} />
         <RecoveryPanel state={state} width={width} />

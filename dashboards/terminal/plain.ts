@@ -2,11 +2,19 @@
  * The live view for a stdout that is not a terminal (CI logs, pipes): the same reducer, printed
  * as plain lines — every log entry as it happens and a progress line every few seconds.
  */
-import { formatClock, formatCount, formatRate, formatSeconds, formatTimeOfDay } from './format.ts';
+import {
+  formatClock,
+  formatCount,
+  formatInUnit,
+  formatRate,
+  formatSeconds,
+  formatTimeOfDay,
+} from './format.ts';
 import type { LiveEvent, LiveView, LiveViewOptions } from './live-events.ts';
 import {
   labStarting,
   counterSinceStart,
+  otherSliRows,
   initialViewState,
   viewReducer,
   type ViewAction,
@@ -26,11 +34,14 @@ export function progressLine(state: ViewState): string {
     ? ` | faults: ${state.activeFaults.map((f) => f.label).join(', ')}`
     : '';
   const error = state.prometheusError !== undefined ? ` | prometheus: ${state.prometheusError}` : '';
+  const others = otherSliRows(state)
+    .map((r) => ` ${r.label} ${formatInUnit(r.unit, r.value)}`)
+    .join('');
   return (
     `[${elapsed}]${load} accepted ${formatRate(l.accepted_rate)} completed ${formatRate(l.completed_rate)}` +
     ` failed ${formatRate(l.failed_rate)} p95 ${formatSeconds(l.accept_p95_latency)}` +
     ` outbox ${formatCount(l.outbox_pending)} rows/${formatSeconds(l.outbox_lag)} consumer lag ${formatCount(l.consumer_lag)}` +
-    ` double charges ${formatCount(counterSinceStart(state, 'double_captures'))}${faults}${error}`
+    `${others} double charges ${formatCount(counterSinceStart(state, 'double_captures'))}${faults}${error}`
   );
 }
 

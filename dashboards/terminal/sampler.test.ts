@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { METRICS } from '../../system/src/metric-names.ts';
 import { ACTIVE_FAULTS_QUERY, SCALAR_QUERIES } from '../queries.ts';
-import { sli } from '../sli.ts';
+import { sli } from '../../observability/slis/index.ts';
 import { sampleLab } from './sampler.ts';
 
 function answer(result: unknown[]): Response {

@@ -6,7 +6,7 @@ import {
   type CounterId,
   type ScalarId,
 } from '../queries.ts';
-import { queryInstant, type FetchLike } from '../prometheus-client.ts';
+import { prometheusClient, type FetchLike } from '../../observability/prometheus/client.ts';
 
 export interface ActiveFaultSample {
   target: string;
@@ -24,6 +24,9 @@ export interface Sample {
   /** First failure of the round, if any query failed. */
   error?: string;
 }
+
+/** Longest a live query may take before the round reports it as failed. */
+export const SAMPLE_TIMEOUT_MS = 3000;
 
 export interface SampleOptions {
   fetchImpl?: FetchLike;
@@ -45,11 +48,12 @@ function errorText(reason: unknown): string {
 
 export async function sampleLab(prometheusUrl: string, options: SampleOptions = {}): Promise<Sample> {
   const now = options.now ?? Date.now;
-  const query = (promql: string) =>
-    queryInstant(prometheusUrl, promql, {
-      ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+  // A sample a second: a query slower than that is stale by the time it answers.
+  const client = prometheusClient(prometheusUrl, {
+    timeoutMs: SAMPLE_TIMEOUT_MS,
+    ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
+  });
+  const query = (promql: string) => client.instant(promql, options.signal ? { signal: options.signal } : {});
   const [scalars, faults, counters] = await Promise.all([
     Promise.allSettled(SCALAR_QUERIES.map((q) => query(q.promql))),
     Promise.allSettled([query(ACTIVE_FAULTS_QUERY)]),

@@ -3,6 +3,7 @@ import type { Sample } from './sampler.ts';
 import {
   HISTORY_LENGTH,
   initialViewState,
+  otherSliRows,
   RECOVERY_STREAK,
   recoveryTimerSeconds,
   trackCounter,
@@ -277,5 +278,18 @@ describe('viewReducer', () => {
       { type: 'phase', at: T0 + 3000, phase: 'drain' },
     ]);
     expect(state.load).toMatchObject({ elapsedSeconds: 20, totalSeconds: 20, achievedRate: 0 });
+  });
+});
+
+describe('otherSliRows', () => {
+  it('gives a row to every SLI no hand-laid panel shows, with its label, unit and history', () => {
+    let state = initialViewState({ title: 't', startedAt: 0 });
+    expect(otherSliRows(state)).toEqual([]);
+    state = { ...state, latest: { ...state.latest, dlt_share: 0.5 } as typeof state.latest };
+    const rows = otherSliRows(state, [
+      { id: 'outbox_lag', liveLabel: 'outbox lag', unit: 'seconds' },
+      { id: 'dlt_share', liveLabel: 'dead-letters', unit: 'ratio' },
+    ]);
+    expect(rows).toEqual([{ id: 'dlt_share', label: 'dead-letters', unit: 'ratio', value: 0.5, points: [] }]);
   });
 });

@@ -2,9 +2,14 @@
  * The live view's state and its pure reducer: Prometheus samples and runner events in, view
  * state out. Nothing here renders or does I/O, so every rule is unit-tested on literal input.
  */
-import { DEFAULT_CONSECUTIVE, steadyBand } from '../../chaos/recovery/recovery.ts';
-import { SLI_IDS, SLIS, withinLimit, type SliDefinition, type SliId } from '../sli.ts';
-import { COUNTER_IDS, type CounterId, type ScalarId } from '../queries.ts';
+import {
+  DEFAULT_CONSECUTIVE,
+  judgedAfterLoad,
+  steadyBand,
+  withinLimit,
+} from '../../observability/slis/band.ts';
+import { SLI_IDS, SLIS, type SliDefinition, type SliId } from '../../observability/slis/index.ts';
+import { COUNTER_IDS, SCALAR_QUERIES, type CounterId, type ScalarId } from '../queries.ts';
 import type { LiveEventBody, LoadProgressEvent } from './live-events.ts';
 import type { Sample } from './sampler.ts';
 
@@ -14,16 +19,9 @@ export const HISTORY_LENGTH = 120;
 export const RECOVERY_STREAK = DEFAULT_CONSECUTIVE;
 const WARMUP_MAX_SAMPLES = 600;
 
-export const SERIES_IDS = [
-  'accepted_rate',
-  'completed_rate',
-  'failed_rate',
-  'accept_p95_latency',
-  'outbox_lag',
-  'outbox_pending',
-  'consumer_lag',
-] as const satisfies readonly ScalarId[];
-export type SeriesId = (typeof SERIES_IDS)[number];
+/** Every scalar the view reads keeps a sparkline history: an SLI added in its file gets one too. */
+export const SERIES_IDS: readonly ScalarId[] = SCALAR_QUERIES.map((q) => q.id);
+export type SeriesId = ScalarId;
 
 export interface FaultView {
   faultId: string;
@@ -119,7 +117,7 @@ export function initialViewState(options: {
 }
 
 /**
- * The standalone view's own band, by the runner's rule (chaos/recovery `steadyBand`), so the
+ * The standalone view's own band, by the runner's rule (observability/slis `steadyBand`), so the
  * estimate and the report agree on what "in band" means. Used only when no band was pushed.
  */
 export function estimateLimit(definition: SliDefinition, values: readonly number[]): number | undefined {
@@ -208,9 +206,6 @@ function applyGaugeFaults(state: ViewState, sample: Sample): ViewState {
   return next;
 }
 
-/** Request-path SLIs say nothing once the load has stopped; lags still do (as chaos/recovery). */
-const JUDGED_AFTER_LOAD: ReadonlySet<SliId> = new Set(['outbox_lag', 'consumer_lag']);
-
 function loadEnded(state: ViewState): boolean {
   return state.load !== undefined && state.load.elapsedSeconds >= state.load.totalSeconds;
 }
@@ -221,7 +216,8 @@ function allBandedSlisInBand(state: ViewState, values: Sample['values']): boolea
   for (const definition of SLIS) {
     const limit = state.limits[definition.id];
     if (limit === undefined) continue;
-    if (afterLoad && !JUDGED_AFTER_LOAD.has(definition.id)) continue;
+    // Each SLI's after-load rule: request-path SLIs say nothing once the load has stopped; lags still do.
+    if (afterLoad && !judgedAfterLoad(definition)) continue;
     const value = values[definition.id];
     // No value (e.g. no requests, so no latency quantile) is not evidence of recovery.
     if (value === undefined || !withinLimit(definition, value, limit)) return false;
@@ -386,6 +382,45 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
 /** The runner is still bringing the lab up: Prometheus not answering yet is expected, not news. */
 export function labStarting(state: ViewState): boolean {
   return state.phase === 'prepare';
+}
+
+/**
+ * SLIs the live view's panels lay out by hand (completion rate as its completed and failed parts).
+ * Any other SLI, e.g. one just added in its own file, gets a row from its definition.
+ */
+export const HAND_LAID_SLIS: ReadonlySet<string> = new Set<SliId>([
+  'accept_error_rate',
+  'accept_p95_latency',
+  'outbox_lag',
+  'consumer_lag',
+  'completion_rate',
+]);
+
+export interface SliRow {
+  id: string;
+  label: string;
+  unit: SliDefinition['unit'];
+  value: number | undefined;
+  points: readonly (number | undefined)[];
+}
+
+/** Rows for the SLIs no hand-laid panel shows, from their definitions (label, unit). */
+export function otherSliRows(
+  state: ViewState,
+  definitions: readonly Pick<SliDefinition, 'id' | 'liveLabel' | 'unit'>[] = SLIS,
+): SliRow[] {
+  // Keyed by whatever ids the SLI files declare; a definition the view does not sample yet shows "–".
+  const latest: Readonly<Record<string, number | undefined>> = state.latest;
+  const history: Readonly<Record<string, readonly (number | undefined)[] | undefined>> = state.history;
+  return definitions
+    .filter((d) => !HAND_LAID_SLIS.has(d.id))
+    .map((d) => ({
+      id: d.id,
+      label: d.liveLabel,
+      unit: d.unit,
+      value: latest[d.id],
+      points: history[d.id] ?? [],
+    }));
 }
 
 /** Seconds shown on a recovery timer: live while running, frozen once measured or observed. */

@@ -2,9 +2,8 @@
  * The runner's pure analysis over collected series: steady bands from the warm-up, recovery of
  * each recorded fault window for each SLI, the capacity number, and the chart queries.
  */
-import { SLIS, SLI_WINDOW, type SliId } from '../../dashboards/sli.ts';
-import { OUTBOX_PENDING_ROWS } from '../../dashboards/queries.ts';
-import { METRICS } from '../../system/src/metric-names.ts';
+import { SLI_CHARTS, SLI_WINDOW_SECONDS, SLIS, type SliId } from '../../observability/slis/index.ts';
+import type { ChartQuery } from '../../observability/slis/define.ts';
 import {
   combineRecoveries,
   observabilityOf,
@@ -20,7 +19,7 @@ import type { CapacityResult } from '../../chaos/report/model.ts';
 import type { CapacitySettings } from '../lib/define.ts';
 
 /** The rate window must fill before a sample means anything. */
-export const SLI_WINDOW_SECONDS = Number.parseInt(SLI_WINDOW, 10);
+export { SLI_WINDOW_SECONDS };
 
 export function warmUpRange(loadStart: number, warmUpSeconds: number): { from: number; to: number } {
   return { from: loadStart + SLI_WINDOW_SECONDS * 1000, to: loadStart + warmUpSeconds * 1000 };
@@ -61,10 +60,10 @@ export function recoveriesOf(
     }
     const perSli: Partial<Record<SliId, SliRecovery>> = {};
     for (const sli of SLIS) {
-      perSli[sli.id] = sliRecovery(sli, bands[sli.id] ?? null, series[sli.id] ?? [], {
+      perSli[sli.id] = sliRecovery(bands[sli.id] ?? null, series[sli.id] ?? [], {
         faultEnd: w.end,
         deadline: observedUntil,
-        observability: observabilityOf(sli.id, loadEnd, settledAt),
+        observability: observabilityOf(sli, loadEnd, settledAt),
       });
     }
     return { faultId: w.id, label: w.label, start: w.start, end: w.end, recovery: combineRecoveries(perSli) };
@@ -130,72 +129,7 @@ export function capacityOf(
   return { sustainedRate: best, limits: settings, firstBreach };
 }
 
-const create = `route="/payments",method="POST"`;
+export type { ChartQuery };
 
-export interface ChartQuery {
-  id: string;
-  title: string;
-  unit: string;
-  series: { name: string; color: string; promql: string }[];
-}
-
-function sliQuery(id: SliId): string {
-  const found = SLIS.find((s) => s.id === id);
-  if (!found) throw new Error(`unknown SLI ${id}`);
-  return found.promql;
-}
-
-export const CHART_QUERIES: readonly ChartQuery[] = [
-  {
-    id: 'throughput',
-    title: 'throughput',
-    unit: 'payments/s',
-    series: [
-      {
-        name: 'accepted',
-        color: '#1f77b4',
-        promql: `sum(rate(${METRICS.paymentsAccepted}[${SLI_WINDOW}])) or vector(0)`,
-      },
-      { name: 'settled', color: '#2ca02c', promql: sliQuery('completion_rate') },
-    ],
-  },
-  {
-    id: 'latency',
-    title: 'create latency (API)',
-    unit: 'seconds',
-    series: [
-      { name: 'p95', color: '#ff7f0e', promql: sliQuery('accept_p95_latency') },
-      {
-        name: 'p99',
-        color: '#d62728',
-        promql: `histogram_quantile(0.99, sum by (le) (rate(${METRICS.httpRequestDuration}_bucket{${create}}[${SLI_WINDOW}])))`,
-      },
-    ],
-  },
-  {
-    id: 'outbox',
-    title: 'outbox lag (oldest unpublished row)',
-    unit: 'seconds',
-    series: [{ name: 'outbox lag', color: '#9467bd', promql: sliQuery('outbox_lag') }],
-  },
-  {
-    id: 'outbox-rows',
-    title: 'unpublished outbox rows',
-    unit: 'rows',
-    series: [{ name: 'pending rows', color: '#8c564b', promql: OUTBOX_PENDING_ROWS }],
-  },
-  {
-    id: 'consumer',
-    title: 'consumer lag',
-    unit: 'messages',
-    series: [{ name: 'consumer lag', color: '#17becf', promql: sliQuery('consumer_lag') }],
-  },
-  {
-    id: 'errors',
-    title: 'accept error rate',
-    unit: 'ratio',
-    series: [
-      { name: '5xx + 429 + unanswered share', color: '#e377c2', promql: sliQuery('accept_error_rate') },
-    ],
-  },
-];
+/** report.html's charts: each SLI's own (observability/slis/), in the SLIs' order. */
+export const CHART_QUERIES: readonly ChartQuery[] = SLI_CHARTS;

@@ -13,7 +13,7 @@ import { loadConfig, ROBUST_STRATEGY, type LabConfig, type StrategyKnobs } from 
 import { loadSecrets } from '../../system/src/secrets.ts';
 import { createRuntime } from '../../system/lab/create-runtime.ts';
 import type { LabRuntime } from '../../system/lab/runtime.ts';
-import type { SliId } from '../../dashboards/sli.ts';
+import type { SliId } from '../../observability/slis/index.ts';
 import type { LiveView } from '../../dashboards/terminal/live-events.ts';
 import type { CheckResult } from '../../chaos/checker/result.ts';
 import { kafkaInjector, pgAdmin, toxiproxyLinks, type PgAdmin } from '../../chaos/faults/clients.ts';

@@ -1,10 +1,11 @@
 import { METRICS as M } from '../../../system/src/metric-names.ts';
-import { SLIS } from '../../sli.ts';
+import { SLIS } from '../../../observability/slis/index.ts';
+import type { SliUnit } from '../../../observability/slis/define.ts';
 import { quantiles, sumRate, type DashboardSpec, type PanelSpec } from './kit.ts';
 
 const create = 'route="/payments",method="POST"';
 
-const SLI_UNITS: Record<(typeof SLIS)[number]['unit'], string> = {
+const SLI_UNITS: Record<SliUnit, string> = {
   ratio: 'percentunit',
   seconds: 's',
   messages: 'short',
@@ -12,13 +13,14 @@ const SLI_UNITS: Record<(typeof SLIS)[number]['unit'], string> = {
 };
 
 /** The recorded SLIs, the same series the live view and the recovery computation use. */
-const sliPanels: PanelSpec[] = SLIS.map((s) => ({
+const sliPanels: PanelSpec[] = SLIS.map((s, i) => ({
   kind: 'timeseries',
   title: `SLI: ${s.title}`,
-  description: `Recording rule ${s.record} (dashboards/sli.ts). Recovery time after a fault is measured on this series.`,
+  description: `${s.description} Recording rule ${s.record} (observability/slis/). Recovery time after a fault is measured on this series.`,
   unit: SLI_UNITS[s.unit],
   queries: [{ expr: s.record, legend: s.id }],
-  width: s.id === 'completion_rate' ? 24 : 12,
+  // Two to a row; an odd one out takes the whole row.
+  width: SLIS.length % 2 === 1 && i === SLIS.length - 1 ? 24 : 12,
   height: 6,
 }));
 

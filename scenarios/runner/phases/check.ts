@@ -5,7 +5,7 @@
  * result is the whole report as data; a run passes only when every verdict holds and it was not
  * interrupted.
  */
-import type { SliId } from '../../../dashboards/sli.ts';
+import type { SliId } from '../../../observability/slis/index.ts';
 import type { RunReport } from '../../../chaos/report/model.ts';
 import { windowsOf } from '../../../chaos/timeline.ts';
 import {

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { SLIS, type SliId } from '../../../dashboards/sli.ts';
+import { SLIS, type SliId } from '../../../observability/slis/index.ts';
 import { METRICS, SCRAPE_JOBS } from '../../../system/src/metric-names.ts';
 import { ALL_CHECKS } from '../../../chaos/checker/checks.ts';
 import { runChecks } from '../../../chaos/checker/compose.ts';

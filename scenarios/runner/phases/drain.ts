@@ -4,7 +4,7 @@
  * least MIN_OBSERVATION_AFTER_SECONDS after the load and the last fault, so lags have samples to
  * recover in. Ends by comparing pids with prepare's (a restart nobody played disturbs the run).
  */
-import { SLIS, type SliId } from '../../../dashboards/sli.ts';
+import { SLIS, type SliId } from '../../../observability/slis/index.ts';
 import { readProgress } from '../../../chaos/collect/db-history.ts';
 import { queryRange } from '../../../chaos/collect/prometheus-range.ts';
 import type { Sample } from '../../../chaos/recovery/recovery.ts';

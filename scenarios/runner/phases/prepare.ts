@@ -15,7 +15,7 @@
  * (payments whose idempotency key starts with the run id, topic messages after the marks taken
  * here, ledger entries of this run's payments), so an earlier run's data cannot reach a verdict.
  */
-import { sli } from '../../../dashboards/sli.ts';
+import { sli } from '../../../observability/slis/index.ts';
 import { readPendingOutbox } from '../../../chaos/collect/db-history.ts';
 import { queryScalar } from '../../../chaos/collect/prometheus-range.ts';
 import { topicMarks } from '../../../chaos/collect/topic-history.ts';

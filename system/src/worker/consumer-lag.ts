@@ -2,7 +2,7 @@
  * Consumer lag per partition: the topic's high watermark minus the group's committed offset.
  * Every worker reports every partition of the group's topics — not only its own — so the lag of a
  * dead worker's partitions stays visible while any worker lives. Instances therefore report the
- * same series: aggregate with `max by (topic, partition)` before summing (dashboards/sli.ts does).
+ * same series: aggregate with `max by (topic, partition)` before summing (observability/slis/consumer-lag.ts does).
  */
 import type { Admin } from 'kafkajs';
 
