@@ -63,6 +63,13 @@ export const pgFault = faultKind<PgFault>({
       .map(([k, v]) => `${k}=${show(v)}`)
       .join(' ')}`,
   hasWindow: () => true,
+  simpler: (f) =>
+    Object.keys(f.settings).length < 2
+      ? []
+      : Object.keys(f.settings).map((drop) => ({
+          kind: 'pg' as const,
+          settings: Object.fromEntries(Object.entries(f.settings).filter(([k]) => k !== drop)),
+        })),
   draw(random) {
     const settings = pick(random, DRAWS)(random);
     // Now and then two misbehaviours at once (a slow PG that also loses answers).
@@ -71,6 +78,11 @@ export const pgFault = faultKind<PgFault>({
   },
   async start(f, { pg, seed }) {
     await pg.setFaults({ ...f.settings, seed });
-    return () => pg.resetFaults();
+    // The PG has one profile, shared by overlapping PG faults: the end of one sets back only its
+    // own settings, so another still in its window stays in force (heal() resets them all).
+    const off = Object.fromEntries(
+      Object.keys(f.settings).map((k) => [k, NO_FAULTS[k as keyof PgFaultSettings]]),
+    ) as PgFaultSettings;
+    return async () => void (await pg.setFaults({ ...off, seed }));
   },
 });
