@@ -107,6 +107,8 @@ export interface Scenario {
   drainDeadlineSeconds: number;
   expect: Expectations;
   capacity?: CapacitySettings;
+  /** The seed a run uses when --seed is not given: a scenario the explorer found replays its run. */
+  seed?: number;
 }
 
 export type ScenarioInput = Omit<Scenario, 'expect' | 'strategy' | 'instances' | 'faults'> & {
@@ -286,6 +288,7 @@ export function validateScenario(s: unknown): Scenario {
     'drainDeadlineSeconds',
     'expect',
     'capacity',
+    'seed',
   ]);
   if (typeof s.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(s.name))
     fail('name', 'lower-case words joined by dashes', s.name);
@@ -297,6 +300,7 @@ export function validateScenario(s: unknown): Scenario {
   ) {
     fail('description', 'one line of at most 110 characters', s.description);
   }
+  if (s.seed !== undefined) num('seed', s.seed, 0, 2 ** 31 - 1, true);
   validateLoad(s.load);
   const loadSeconds = loadDurationSeconds(s.load as LoadProfile);
   const warmUp = num('warmUpSeconds', s.warmUpSeconds, 0, loadSeconds);

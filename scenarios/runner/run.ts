@@ -60,6 +60,9 @@ export interface RunOptions {
   view: LiveView;
   signal: AbortSignal;
   config?: LabConfig;
+  /** Put the robust strategy and default instances back after a run that changed them (default
+   *  true). The explorer passes false: its runs share one strategy, and it restores at the end. */
+  restoreStrategy?: boolean;
 }
 
 export interface RunOutcome {
@@ -561,7 +564,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const defaultInstances =
     scenario.instances.relay === config.instances.relay &&
     scenario.instances.worker === config.instances.worker;
-  if (!robust || !defaultInstances) {
+  if ((!robust || !defaultInstances) && options.restoreStrategy !== false) {
     phase('restore');
     await runtime
       .up({

@@ -55,6 +55,9 @@ export interface FaultKind<S extends { kind: string }> {
   hasWindow(spec: S): boolean;
   /** A fault of this kind on `target` with attributes drawn, within sensible bounds, from `random`. */
   draw(random: Random, target: string): S;
+  /** Variants with fewer settings, for the explorer's shrinker (a PG fault without one of its
+   *  settings, a toxic with Toxiproxy's defaults). Each must pass parse() and have fewer fields. */
+  simpler?(spec: S): S[];
   /** Checks that only a run with this fault exercises (forced redeliveries → duplicate-delivery). */
   readonly exercises?: readonly CheckName[];
   /** Processes (service-instance, e.g. worker-1) this fault restarts on purpose. */

@@ -99,6 +99,16 @@ export const linkFault = faultKind<LinkFault>({
     return `${f.toxic === 'down' ? 'link down' : f.toxic} on ${f.target} link${attrs ? ` (${attrs})` : ''}`;
   },
   hasWindow: () => true,
+  simpler(f) {
+    const out: LinkFault[] = [];
+    // Attributes stay: Toxiproxy's defaults would be another fault, not a simpler one.
+    for (const field of ['stream', 'toxicity'] as const) {
+      if (f[field] === undefined) continue;
+      const { [field]: _, ...rest } = f;
+      out.push(rest);
+    }
+    return out;
+  },
   draw(random, target) {
     const toxic = pick(random, TOXIC_KINDS);
     const fault: LinkFault = { kind: 'link', target: target as LinkName, toxic };

@@ -7,7 +7,9 @@ import {
   FAULT_KINDS,
   exercisedByFaults,
   faultKindLabel,
+  faultFieldCount,
   faultLabel,
+  faultSimpler,
   faultTarget,
   parseFault,
   type FaultSpec,
@@ -34,6 +36,10 @@ describe('the fault registry', () => {
             expect(faultTarget(spec).startsWith(target)).toBe(true);
             expect(faultKindLabel(spec)).toMatch(/^[a-z-]+:[\w+-]+$/);
             expect(faultLabel(spec).length).toBeGreaterThan(0);
+            for (const simpler of faultSimpler(spec)) {
+              expect(parseFault(JSON.parse(JSON.stringify(simpler)), 'f', WINDOW)).toEqual(simpler);
+              expect(faultFieldCount(simpler)).toBeLessThan(faultFieldCount(spec));
+            }
           },
         ),
         { numRuns: 200 },

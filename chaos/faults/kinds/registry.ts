@@ -50,6 +50,13 @@ export const faultTarget = (f: FaultSpec): string => kindOf(f).target(f);
 export const faultKindLabel = (f: FaultSpec): string => kindOf(f).kindLabel(f);
 export const faultLabel = (f: FaultSpec): string => kindOf(f).label(f);
 export const faultHasWindow = (f: FaultSpec): boolean => kindOf(f).hasWindow(f);
+/** Simpler variants of a fault (fewer settings), for the shrinker. */
+export const faultSimpler = (f: FaultSpec): FaultSpec[] => kindOf(f).simpler?.(f) ?? [];
+/** How many values a fault's spec sets: what faultSimpler() lowers. */
+export function faultFieldCount(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 1;
+  return Object.values(value).reduce((sum: number, v) => sum + faultFieldCount(v), 0);
+}
 /** Processes (service-instance) the fault restarts on purpose: not a foreign disturbance. */
 export const faultRestarts = (f: FaultSpec): string[] => kindOf(f).restarts?.(f) ?? [];
 
