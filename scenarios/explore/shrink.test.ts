@@ -64,6 +64,27 @@ describe('the shrinker', () => {
     ]);
   });
 
+  it('does not try a schedule without faults again once one held', async () => {
+    const c = drawCase(3, { strategy: {} });
+    c.faults = [
+      {
+        fault: { kind: 'pg', settings: { errorRate: 0.2, declineRate: 0.1 } },
+        atSeconds: 20,
+        durationSeconds: 8,
+      },
+    ];
+    const tried: number[] = [];
+    await shrink(
+      c,
+      async (candidate) => {
+        tried.push(candidate.faults.length);
+        return { fails: candidate.faults.length > 0, detail: '' };
+      },
+      { maxRuns: 100, label },
+    );
+    expect(tried.filter((n) => n === 0)).toHaveLength(1);
+  });
+
   it('never spends more runs than its budget, and says the result may not be minimal', async () => {
     let runs = 0;
     const result = await shrink(

@@ -164,14 +164,19 @@ export async function shrink(
   let blame = options.blame ?? [];
   let runs = 0;
   const steps: ShrinkStep[] = [];
+  // A schedule without faults that held once is not tried again at a smaller load: the faults
+  // are what the search is about, and the retry would cost a run per kept step.
+  let faultlessHeld = false;
   for (;;) {
     let improved = false;
     for (const candidate of shrinkCandidates(current, (i) => options.label(current, i), blame)) {
+      if (candidate.case.faults.length === 0 && faultlessHeld) continue;
       if (runs >= options.maxRuns || options.signal?.aborted)
         return { case: current, runs, steps, minimal: false };
       runs += 1;
       const verdict = await stillFails(candidate.case, candidate.step);
       steps.push({ step: candidate.step, kept: verdict.fails, detail: verdict.detail });
+      if (!verdict.fails && candidate.case.faults.length === 0) faultlessHeld = true;
       if (verdict.fails) {
         current = candidate.case;
         blame = verdict.blame ?? [];
