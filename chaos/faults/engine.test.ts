@@ -6,7 +6,7 @@ import type { LabRuntime, ServiceRef } from '../../system/lab/runtime.ts';
 import { TimelineRecorder, windowsOf } from '../timeline.ts';
 import type { LinkControl, MessageInjector, PgAdmin } from './clients.ts';
 import { ChaosEngine } from './engine.ts';
-import type { ScheduledFault } from './schedule.ts';
+import type { ScheduledFault } from './spec.ts';
 
 function fakes() {
   const calls: string[] = [];
@@ -78,7 +78,7 @@ describe('chaos engine', () => {
     expect(calls).toContain('add kafka latency {"latency":50,"jitter":0}');
     expect(calls).toContain('remove kafka paylab-f1');
     expect(calls).toContain('pg {"declineRate":0.5,"seed":9}');
-    expect(calls).toContain('pg reset');
+    expect(calls).toContain('pg {"declineRate":0,"seed":9}');
     expect(engine.injected.redelivered).toBe(3);
     expect([...gauge.values()].every((v) => v === false)).toBe(true);
     const windows = windowsOf(timeline.events);
@@ -101,6 +101,28 @@ describe('chaos engine', () => {
     expect(await engine.heal()).toEqual([]);
     expect(calls).toEqual(['kill worker-1', 'start worker-1', 'reset links', 'pg reset']);
     expect(timeline.events.map((e) => e.event)).toEqual(['start', 'heal']);
+  });
+
+  it('when two PG faults overlap, then the end of the first leaves the second in force', async () => {
+    const { engine, calls } = fakes();
+    await engine.play(
+      [
+        at('f1', 0, 0.02, { kind: 'pg', settings: { declineRate: 0.5 } }),
+        at('f2', 0.01, 0.04, {
+          kind: 'pg',
+          settings: { errorRate: 0.3, latencyMs: { min: 5, max: 9, tailRate: 0, tailMs: 0 } },
+        }),
+      ],
+      Date.now(),
+      new AbortController().signal,
+    );
+    // Each end sets back only its own settings (the PG's profile is one, shared by both faults).
+    expect(calls).toEqual([
+      'pg {"declineRate":0.5,"seed":9}',
+      'pg {"errorRate":0.3,"latencyMs":{"min":5,"max":9,"tailRate":0,"tailMs":0},"seed":9}',
+      'pg {"declineRate":0,"seed":9}',
+      'pg {"errorRate":0,"latencyMs":{"min":0,"max":0,"tailRate":0,"tailMs":0},"seed":9}',
+    ]);
   });
 
   it('when a fault cannot start, then the error is recorded and the run goes on', async () => {

@@ -1,6 +1,7 @@
 /**
- * The catalogue: every scenarios/<name>.ts file. Loaded from the folder, so adding a scenario is
- * adding one file; each default export is validated and must carry its file's name.
+ * The catalogue: every scenarios/<name>.ts file, and every scenarios/found/<name>.ts the explorer
+ * wrote. Loaded from the folders, so adding a scenario is adding one file; each default export is
+ * validated and must carry its file's name.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,13 +9,34 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ScenarioError, validateScenario, type Scenario } from './define.ts';
 
 export const SCENARIOS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Where `npm run explore` writes the minimal failing schedules it found. */
+export const FOUND_DIR = path.join(SCENARIOS_DIR, 'found');
+export const CATALOGUE_DIRS: readonly string[] = [SCENARIOS_DIR, FOUND_DIR];
 
-export function scenarioNames(dir = SCENARIOS_DIR): string[] {
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
-    .map((f) => f.slice(0, -'.ts'.length))
-    .sort();
+/** Each scenario name with its file; a name in two folders is refused (which one would run?). */
+function scenarioFiles(dirs: readonly string[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const dir of dirs) {
+    if (!fs.existsSync(dir)) continue;
+    for (const f of fs.readdirSync(dir)) {
+      if (!f.endsWith('.ts') || f.endsWith('.test.ts') || f.endsWith('.d.ts')) continue;
+      const name = f.slice(0, -'.ts'.length);
+      const file = path.join(dir, f);
+      const other = files.get(name);
+      if (other !== undefined)
+        throw new ScenarioError(`scenario "${name}" is defined twice: ${shown(other)} and ${shown(file)}`);
+      files.set(name, file);
+    }
+  }
+  return files;
+}
+
+function shown(file: string): string {
+  return path.relative(path.dirname(SCENARIOS_DIR), file);
+}
+
+export function scenarioNames(dirs: readonly string[] = CATALOGUE_DIRS): string[] {
+  return [...scenarioFiles(dirs).keys()].sort();
 }
 
 /** Edit distance (insertions, deletions, substitutions) between two names. */
@@ -46,27 +68,32 @@ export class UnknownScenarioError extends Error {
   override name = 'UnknownScenarioError';
 }
 
-export async function loadScenario(name: string, dir = SCENARIOS_DIR): Promise<Scenario> {
-  const known = scenarioNames(dir);
-  if (!known.includes(name)) {
+export async function loadScenario(
+  name: string,
+  dirs: readonly string[] = CATALOGUE_DIRS,
+): Promise<Scenario> {
+  const files = scenarioFiles(dirs);
+  const file = files.get(name);
+  if (file === undefined) {
+    const known = [...files.keys()].sort();
     const near = closest(name, known);
     throw new UnknownScenarioError(
       `unknown scenario "${name}".${near ? ` Did you mean "${near}"?` : ''} Known scenarios:\n  ${known.join('\n  ')}`,
     );
   }
-  const mod: unknown = await import(pathToFileURL(path.join(dir, `${name}.ts`)).href);
+  const mod: unknown = await import(pathToFileURL(file).href);
   const exported =
     typeof mod === 'object' && mod !== null ? (mod as Record<string, unknown>).default : undefined;
   if (exported === undefined)
-    throw new ScenarioError(`scenarios/${name}.ts: expected a default export made with defineScenario()`);
+    throw new ScenarioError(`${shown(file)}: expected a default export made with defineScenario()`);
   const scenario = validateScenario(exported);
   if (scenario.name !== name)
     throw new ScenarioError(
-      `scenarios/${name}.ts: name is "${scenario.name}", expected "${name}" (the file's name)`,
+      `${shown(file)}: name is "${scenario.name}", expected "${name}" (the file's name)`,
     );
   return scenario;
 }
 
-export async function loadCatalogue(dir = SCENARIOS_DIR): Promise<Scenario[]> {
-  return Promise.all(scenarioNames(dir).map((n) => loadScenario(n, dir)));
+export async function loadCatalogue(dirs: readonly string[] = CATALOGUE_DIRS): Promise<Scenario[]> {
+  return Promise.all(scenarioNames(dirs).map((n) => loadScenario(n, dirs)));
 }

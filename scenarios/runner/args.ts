@@ -22,7 +22,8 @@ flags:
   --duration <s>    load duration in seconds (the fault timeline scales with it)
   --relays <n>      relay instances          --workers <n>   worker instances
   --drain <s>       drain deadline after the load, in seconds
-  --seed <n>        seed of the fault schedule and the PG's randomness (default PAYLAB_SEED or 42)
+  --seed <n>        seed of the fault schedule and the PG's randomness (default: the scenario's
+                    own seed if it has one, else PAYLAB_SEED or 42)
   --plain           plain progress lines even on a terminal
   --list            list the scenarios, one line each`;
 

@@ -26,7 +26,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.name === undefined) throw new UsageError(USAGE);
   const config = loadConfig();
   const scenario = applyOverrides(await loadScenario(args.name), args.overrides);
-  const seed = args.seed ?? config.seed;
+  // A scenario may carry its seed (the explorer's finds do, so they replay the run that failed).
+  const seed = args.seed ?? scenario.seed ?? config.seed;
 
   const abort = new AbortController();
   let interrupts = 0;

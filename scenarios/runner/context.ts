@@ -18,6 +18,7 @@ import type { LiveView } from '../../dashboards/terminal/live-events.ts';
 import type { CheckResult } from '../../chaos/checker/result.ts';
 import { kafkaInjector, pgAdmin, toxiproxyLinks, type PgAdmin } from '../../chaos/faults/clients.ts';
 import { ChaosEngine } from '../../chaos/faults/engine.ts';
+import { faultRestarts } from '../../chaos/faults/spec.ts';
 import { startLabMetrics, type LabMetricsServer } from '../../chaos/lab-metrics.ts';
 import { grafanaAnnotator } from '../../chaos/grafana.ts';
 import { TimelineRecorder, type TimelineEvent } from '../../chaos/timeline.ts';
@@ -146,11 +147,7 @@ function newRunId(now: number): string {
 }
 
 function faultedInstances(scenario: Scenario): Set<string> {
-  return new Set(
-    scenario.faults.flatMap((f) =>
-      f.fault.kind === 'process' ? [`${f.fault.target}-${f.fault.instance ?? 0}`] : [],
-    ),
-  );
+  return new Set(scenario.faults.flatMap((f) => faultRestarts(f.fault)));
 }
 
 /** Forwards the fault timeline to the live view (and Grafana, when it answers). */
