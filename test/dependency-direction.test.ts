@@ -15,12 +15,13 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-type Area = 'system' | 'chaos' | 'dashboards' | 'scenarios' | 'test';
+type Area = 'system' | 'observability' | 'chaos' | 'dashboards' | 'scenarios' | 'test';
 
 /** Where a file belongs: the longest matching prefix of its repository path wins. */
 const AREAS: readonly { prefix: string; area: Area }[] = [
   { prefix: 'system/', area: 'system' },
   { prefix: 'bin/', area: 'system' },
+  { prefix: 'observability/', area: 'observability' },
   { prefix: 'chaos/', area: 'chaos' },
   { prefix: 'dashboards/', area: 'dashboards' },
   { prefix: 'scenarios/', area: 'scenarios' },
@@ -28,15 +29,18 @@ const AREAS: readonly { prefix: string; area: Area }[] = [
 ];
 
 /** Which other areas an area may import. Same-area imports are always allowed.
- *  system is the stack and its lab runtime: it imports no lab tooling. chaos (faults, collectors,
+ *  system is the stack and its lab runtime: it imports no lab tooling. observability (the SLI
+ *  definitions and the Prometheus client, engineer H6's branch) reads only system's metric names,
+ *  so chaos and dashboards share it without importing each other. chaos (faults, collectors,
  *  checker, recovery maths, report) reaches the stack through system's config, contracts and the
  *  LabRuntime interface. dashboards (live view, Grafana, Prometheus rules) show what chaos computes.
  *  scenarios (scenario files, k6 script, runner) wire everything. */
 const ALLOWED: Record<Area, readonly Area[]> = {
   system: [],
-  chaos: ['system'],
-  dashboards: ['chaos', 'system'],
-  scenarios: ['dashboards', 'chaos', 'system'],
+  observability: ['system'],
+  chaos: ['observability', 'system'],
+  dashboards: ['chaos', 'observability', 'system'],
+  scenarios: ['dashboards', 'chaos', 'observability', 'system'],
   test: [],
 };
 
@@ -55,8 +59,6 @@ const DOORS: readonly { folder: string; from: readonly Area[]; only: readonly st
  * The test fails when one of these is gone (delete the row) — the list only shrinks.
  */
 const SLI_MOVE = 'H6: the one SLI module (issue 9) moves below chaos, which computes recovery from it';
-const SCENARIO_SHAPE =
-  "the scenario's shape (Expectations, the create-status classes k6 counts) belongs below chaos, which judges it: move it once define.ts' concurrent edits (fault registry, kafka scenarios) are merged";
 const KNOWN_DEBT: readonly { from: string; to: string; why: string }[] = [
   { from: 'chaos/recovery/recovery.ts', to: 'dashboards/sli.ts', why: SLI_MOVE },
   { from: 'chaos/report/model.ts', to: 'dashboards/sli.ts', why: SLI_MOVE },
@@ -70,14 +72,6 @@ const KNOWN_DEBT: readonly { from: string; to: string; why: string }[] = [
     to: 'scenarios/k6/lib/payment-requests.ts',
     why: 'a dashboards test sends payments with the k6 request builder; a test helper below both would do',
   },
-  { from: 'chaos/report/model.ts', to: 'scenarios/lib/define.ts', why: SCENARIO_SHAPE },
-  { from: 'chaos/verdicts.ts', to: 'scenarios/lib/define.ts', why: SCENARIO_SHAPE },
-  { from: 'chaos/verdicts.ts', to: 'scenarios/k6/lib/create-status.ts', why: SCENARIO_SHAPE },
-  { from: 'chaos/collect/k6-output.ts', to: 'scenarios/k6/lib/create-status.ts', why: SCENARIO_SHAPE },
-  { from: 'chaos/verdicts.test.ts', to: 'scenarios/lib/define.ts', why: SCENARIO_SHAPE },
-  { from: 'chaos/verdicts.test.ts', to: 'scenarios/lib/profiles.ts', why: SCENARIO_SHAPE },
-  { from: 'chaos/report/report.test.ts', to: 'scenarios/lib/define.ts', why: SCENARIO_SHAPE },
-  { from: 'chaos/report/report.test.ts', to: 'scenarios/lib/profiles.ts', why: SCENARIO_SHAPE },
 ];
 
 function areaOf(file: string): Area | undefined {
@@ -185,5 +179,6 @@ describe('dependency direction', () => {
       [...debt].filter((d) => !bad.includes(d)),
       'a known upward import is gone: delete its KNOWN_DEBT row',
     ).toEqual([]);
-  });
+    // Reading ~500 files takes well under a second on an idle machine; a shared one is not idle.
+  }, 60_000);
 });
