@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { defineScenario } from '../scenarios/lib/define.ts';
-import { steady } from '../scenarios/lib/profiles.ts';
 import type { CheckResult } from './checker/result.ts';
 import type { K6Numbers } from './collect/k6-output.ts';
+import {
+  DEFAULT_EXERCISED,
+  type Expectations,
+  type ExercisedMinimums,
+  type JudgedScenario,
+} from './expectations.ts';
 import { allPass, checkVerdicts, exercisedVerdicts, recoveryVerdicts, sloVerdicts } from './verdicts.ts';
 
 function result(name: CheckResult['name'], valid: CheckResult['valid']): CheckResult {
@@ -17,14 +21,26 @@ function result(name: CheckResult['name'], valid: CheckResult['valid']): CheckRe
   };
 }
 
-const naive = defineScenario({
-  name: 'n',
-  description: 'd',
-  load: steady(10, 60),
-  warmUpSeconds: 20,
-  drainDeadlineSeconds: 30,
-  expect: { hold: ['double-charge'], catch: ['lost'] },
-});
+/** A scenario as the verdicts read it, with a robust scenario's defaults (recovery required, the
+ *  default exercised minimums, no SLO) and the load profiles' cancel ratio of 0.1. */
+function judged(
+  expect: Partial<Omit<Expectations, 'exercised'>> & { exercised?: Partial<ExercisedMinimums> } = {},
+  cancelRatio = 0.1,
+): JudgedScenario {
+  return {
+    expect: {
+      hold: [],
+      catch: [],
+      slo: {},
+      recovery: 'required',
+      ...expect,
+      exercised: { ...DEFAULT_EXERCISED, ...expect.exercised },
+    },
+    load: { cancelRatio },
+  };
+}
+
+const naive = judged({ hold: ['double-charge'], catch: ['lost'], recovery: 'reported' });
 
 describe('verdicts', () => {
   it('when a naive variant loses payments, then the violation counts as caught and the run passes', () => {
@@ -42,13 +58,7 @@ describe('verdicts', () => {
     );
   });
   it('when a fault did not recover and recovery is required, then the run fails', () => {
-    const s = defineScenario({
-      name: 'r',
-      description: 'd',
-      load: steady(10, 60),
-      warmUpSeconds: 20,
-      drainDeadlineSeconds: 30,
-    });
+    const s = judged();
     const v = recoveryVerdicts(s, [
       {
         faultId: 'f1',
@@ -61,27 +71,13 @@ describe('verdicts', () => {
     expect(v[0]?.pass).toBe(false);
   });
   it('dropped iterations beyond the ratio fail the SLO, and are shown as a number', () => {
-    const s = defineScenario({
-      name: 's',
-      description: 'd',
-      load: steady(10, 10),
-      warmUpSeconds: 0,
-      drainDeadlineSeconds: 30,
-      expect: { slo: { droppedIterationsRatio: 0.01 } },
-    });
+    const s = judged({ slo: { droppedIterationsRatio: 0.01 } });
     const k6 = { droppedIterations: 5, iterations: 95 } as K6Numbers;
     const [v] = sloVerdicts(s, k6, 100);
     expect(v).toMatchObject({ pass: false, actual: '5 (5 %)' });
   });
   it('without a k6 summary, SLO verdicts fail rather than pass', () => {
-    const s = defineScenario({
-      name: 's',
-      description: 'd',
-      load: steady(10, 10),
-      warmUpSeconds: 0,
-      drainDeadlineSeconds: 30,
-      expect: { slo: { createP95Ms: 100 } },
-    });
+    const s = judged({ slo: { createP95Ms: 100 } });
     expect(sloVerdicts(s, null, 100)[0]?.pass).toBe(false);
   });
   it('no verdict at all is not a pass', () => {
@@ -125,13 +121,7 @@ function k6Run(status: Partial<K6Numbers['createStatus']>, extra: Partial<K6Numb
 }
 
 describe('exercised minimums', () => {
-  const smoke = defineScenario({
-    name: 'smoke',
-    description: 'd',
-    load: steady(10, 10),
-    warmUpSeconds: 0,
-    drainDeadlineSeconds: 30,
-  });
+  const smoke = judged();
   it('when every create was accepted and cancels were answered, then the run was exercised', () => {
     const v = exercisedVerdicts(smoke, k6Run({ '2xx': 100 }), 100);
     expect(v.map((x) => x.pass)).toEqual([true, true, true]);
@@ -151,12 +141,12 @@ describe('exercised minimums', () => {
     expect(v.find((x) => x.name === 'exercised: create answers')?.pass).toBe(true);
   });
   it('when the scenario lowers the share, then that share is the bar', () => {
-    const s = defineScenario({ ...smoke, expect: { exercised: { acceptedShare: 0.5 } } });
+    const s = judged({ exercised: { acceptedShare: 0.5 } });
     expect(exercisedVerdicts(s, k6Run({ '2xx': 60, '5xx': 40 }), 100)[0]?.pass).toBe(true);
   });
   it('when an unexpected 4xx was answered to a create, then it fails, unless the scenario expects it', () => {
     expect(exercisedVerdicts(smoke, k6Run({ '2xx': 99, '409': 1 }), 100)[1]?.pass).toBe(false);
-    const s = defineScenario({ ...smoke, expect: { exercised: { allowedCreateStatuses: ['409'] } } });
+    const s = judged({ exercised: { allowedCreateStatuses: ['409'] } });
     expect(exercisedVerdicts(s, k6Run({ '2xx': 99, '409': 1 }), 100)[1]?.pass).toBe(true);
   });
   it('when some creates are not accounted for by any answer class, then it fails', () => {

@@ -6,8 +6,8 @@
 import type { CheckResult } from './checker/result.ts';
 import type { FaultRecovery } from './recovery/recovery.ts';
 import type { K6Numbers } from './collect/k6-output.ts';
-import { UNEXPECTED_CREATE_STATUSES, type Scenario } from '../scenarios/lib/define.ts';
-import { CREATE_STATUS_CLASSES } from '../scenarios/k6/lib/create-status.ts';
+import { UNEXPECTED_CREATE_STATUSES, type JudgedScenario } from './expectations.ts';
+import { CREATE_STATUS_CLASSES } from './collect/create-status.ts';
 
 export interface Verdict {
   name: string;
@@ -28,7 +28,7 @@ function fmt(n: number | null, digits = 3): string {
   return n === null ? 'n/a' : String(Math.round(n * 10 ** digits) / 10 ** digits);
 }
 
-export function checkVerdicts(scenario: Scenario, checks: readonly CheckResult[]): Verdict[] {
+export function checkVerdicts(scenario: JudgedScenario, checks: readonly CheckResult[]): Verdict[] {
   const out: Verdict[] = [];
   const byName = new Map(checks.map((c) => [c.name, c]));
   for (const name of scenario.expect.hold) {
@@ -66,7 +66,10 @@ export function checkVerdicts(scenario: Scenario, checks: readonly CheckResult[]
   return out;
 }
 
-export function recoveryVerdicts(scenario: Scenario, records: readonly FaultRecoveryRecord[]): Verdict[] {
+export function recoveryVerdicts(
+  scenario: JudgedScenario,
+  records: readonly FaultRecoveryRecord[],
+): Verdict[] {
   if (scenario.expect.recovery !== 'required') return [];
   return records.map((r) => ({
     name: `recovery ${r.faultId}`,
@@ -81,7 +84,7 @@ export function recoveryVerdicts(scenario: Scenario, records: readonly FaultReco
   }));
 }
 
-export function sloVerdicts(scenario: Scenario, k6: K6Numbers | null, planned: number): Verdict[] {
+export function sloVerdicts(scenario: JudgedScenario, k6: K6Numbers | null, planned: number): Verdict[] {
   const slo = scenario.expect.slo;
   const out: Verdict[] = [];
   const missing = (name: string, expected: string): Verdict => ({
@@ -155,7 +158,11 @@ const CLIENT_ERROR_MEANING: Record<(typeof UNEXPECTED_CREATE_STATUSES)[number], 
 /** The minimums a run must have exercised before any other verdict means something: enough
  *  accepted creates, every create answered by an expected class, and cancels when the load asks
  *  for them. A run that exercised nothing fails here, whatever the invariants say. */
-export function exercisedVerdicts(scenario: Scenario, k6: K6Numbers | null, planned: number): Verdict[] {
+export function exercisedVerdicts(
+  scenario: JudgedScenario,
+  k6: K6Numbers | null,
+  planned: number,
+): Verdict[] {
   const { acceptedShare, allowedCreateStatuses } = scenario.expect.exercised;
   const cancels = scenario.load.cancelRatio > 0;
   const acceptedExpected = `≥ ${fmt(acceptedShare * 100, 1)} % of ${planned} planned iterations accepted`;

@@ -3,11 +3,7 @@
  * numbers the report and SLO verdicts need from its handleSummary JSON.
  */
 import type { AcceptedPayment } from '../checker/history.ts';
-import {
-  CREATE_STATUS_CLASSES,
-  createStatusMetric,
-  type CreateStatusClass,
-} from '../../scenarios/k6/lib/create-status.ts';
+import { CREATE_STATUS_CLASSES, createStatusMetric, type CreateStatusClass } from './create-status.ts';
 
 const ACCEPTED = /paylab-accepted ([0-9a-f-]{36}) (\S+) (\d{13})/;
 

@@ -1,8 +1,8 @@
 /** Everything a run produced, as one JSON-able object: the report writers render only this. */
-import type { Scenario } from '../../scenarios/lib/define.ts';
 import type { StrategyKnobs } from '../../system/src/config.ts';
 import type { SliId } from '../../observability/slis/index.ts';
 import type { CheckResult } from '../checker/result.ts';
+import type { ReportedScenario } from '../expectations.ts';
 import type { K6Numbers } from '../collect/k6-output.ts';
 import type { Band, Sample } from '../recovery/recovery.ts';
 import type { TimelineEvent, Window } from '../timeline.ts';
@@ -25,7 +25,8 @@ export interface CapacityResult {
 
 export interface RunReport {
   runId: string;
-  scenario: Scenario;
+  /** The scenario as it ran (result.json holds all of it; the report reads these fields). */
+  scenario: ReportedScenario;
   seed: number;
   strategy: StrategyKnobs;
   startedAt: number;

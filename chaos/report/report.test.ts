@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineScenario } from '../../scenarios/lib/define.ts';
-import { steady } from '../../scenarios/lib/profiles.ts';
+import { DEFAULT_EXERCISED, type ReportedScenario } from '../expectations.ts';
 import { ROBUST_STRATEGY } from '../../system/src/config.ts';
 import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -10,14 +9,15 @@ import { lineChart } from './svg-chart.ts';
 const T0 = 1_700_000_000_000;
 
 function report(): RunReport {
-  const scenario = defineScenario({
+  const scenario: ReportedScenario = {
     name: 'demo',
     description: 'a <demo> run',
-    load: steady(10, 60),
+    load: { executor: 'constant-arrival-rate', rate: 10, durationSeconds: 60, cancelRatio: 0.1 },
+    instances: { relay: 1, worker: 2 },
     warmUpSeconds: 20,
-    faults: [{ fault: { kind: 'link', target: 'kafka', toxic: 'down' }, atSeconds: 30, durationSeconds: 10 }],
     drainDeadlineSeconds: 30,
-  });
+    expect: { hold: [], catch: [], slo: {}, recovery: 'required', exercised: DEFAULT_EXERCISED },
+  };
   return {
     runId: 'r1',
     scenario,

@@ -13,7 +13,11 @@ import exec from 'k6/execution';
 import { Counter, Rate, Trend } from 'k6/metrics';
 import { buildOptions, readLoad } from './lib/load-options.ts';
 import { choice, createBody, idempotencyKey, keyReuseOf } from './lib/payment-requests.ts';
-import { CREATE_STATUS_CLASSES, createStatusClass, createStatusMetric } from './lib/create-status.ts';
+import {
+  CREATE_STATUS_CLASSES,
+  createStatusClass,
+  createStatusMetric,
+} from '../../chaos/collect/create-status.ts';
 
 const load = readLoad(__ENV.PAYLAB_LOAD);
 const apiUrl = __ENV.PAYLAB_API_URL ?? 'http://127.0.0.1:18080';

@@ -8,8 +8,25 @@ import { CHECK_NAMES, type CheckName } from '../../chaos/checker/result.ts';
 import type { TimedFault } from '../../chaos/faults/spec.ts';
 import { FaultSpecError } from '../../chaos/faults/kinds/check.ts';
 import { exercisedByFaults, parseFault } from '../../chaos/faults/kinds/registry.ts';
-import type { CreateStatusClass } from '../k6/lib/create-status.ts';
+import {
+  DEFAULT_EXERCISED,
+  UNEXPECTED_CREATE_STATUSES,
+  type Expectations,
+  type ExercisedMinimums,
+  type SloThresholds,
+} from '../../chaos/expectations.ts';
 import type { KeyReuse } from '../k6/lib/payment-requests.ts';
+
+// What a scenario expects is the checker's vocabulary (chaos/expectations.ts); scenario files and
+// the explorer keep importing it from here.
+export {
+  DEFAULT_EXERCISED,
+  UNEXPECTED_CREATE_STATUSES,
+  type ClientErrorClass,
+  type Expectations,
+  type ExercisedMinimums,
+  type SloThresholds,
+} from '../../chaos/expectations.ts';
 
 export const EXECUTORS = ['constant-arrival-rate', 'ramping-arrival-rate'] as const;
 export type Executor = (typeof EXECUTORS)[number];
@@ -41,48 +58,6 @@ export interface LoadProfile {
   cancelAfterSeconds?: { min: number; max: number };
   /** Per-request timeout of k6. */
   requestTimeoutSeconds: number;
-}
-
-/** SLOs judged from k6's own measurements (the client's view). Omitted: not judged. */
-export interface SloThresholds {
-  /** p95 of create requests as k6 measured them, in ms. */
-  createP95Ms?: number;
-  /** Share of create requests that did not get a 2xx. */
-  createErrorRate?: number;
-  /** Dropped iterations as a share of planned iterations (coordinated omission made visible). */
-  droppedIterationsRatio?: number;
-  /** Achieved iterations / planned iterations must be at least this. */
-  achievedRateRatio?: number;
-}
-
-/** Create answers that are a client's mistake: each fails the run unless the scenario expects it. */
-export const UNEXPECTED_CREATE_STATUSES = [
-  '401',
-  '409',
-  '422',
-  '4xx',
-] as const satisfies readonly CreateStatusClass[];
-export type ClientErrorClass = (typeof UNEXPECTED_CREATE_STATUSES)[number];
-
-/** What a run must have exercised to be judged at all (a check over nothing is not a pass). */
-export interface ExercisedMinimums {
-  /** Iterations whose create was accepted, as a share of planned iterations (default 0.8). */
-  acceptedShare: number;
-  /** Client-error answers to a create this scenario causes on purpose (e.g. 409 for racing keys). */
-  allowedCreateStatuses: ClientErrorClass[];
-}
-
-export const DEFAULT_EXERCISED: ExercisedMinimums = { acceptedShare: 0.8, allowedCreateStatuses: [] };
-
-export interface Expectations {
-  /** Checks that must hold (valid true). */
-  hold: CheckName[];
-  /** Checks whose violation must be caught (valid false): the point of a naive variant. */
-  catch: CheckName[];
-  slo: SloThresholds;
-  /** required: a fault that does not recover before the drain deadline fails the run. */
-  recovery: 'required' | 'reported';
-  exercised: ExercisedMinimums;
 }
 
 export interface CapacitySettings {

@@ -55,6 +55,8 @@ function reportLoadProgress(ctx: RunContext, loadStart: number): () => void {
 /** Starts k6 and returns when the warm-up is over (or k6 ended, or the run was interrupted). */
 export async function warmUp(ctx: RunContext): Promise<void> {
   ctx.phase('warm-up');
+  // An abort already signalled would never reach the listeners below: k6 would run to its end.
+  if (ctx.signal.aborted) throw new Error('interrupted before the load started');
   const { scenario, k6Files: files } = ctx;
   const run = startK6({
     k6Path: ctx.runtime.k6Path(),

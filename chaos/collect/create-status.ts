@@ -1,6 +1,8 @@
 /**
  * The classes a create answer falls into, counted by the k6 script (one counter per class,
- * `paylab_create_status_<class>`) and read back by the runner: the exercised verdict needs to know
+ * `paylab_create_status_<class>`) and read back by the collector. It lives with the collector:
+ * the contract sits below both (scenarios/k6 imports it; chaos must not import scenarios/). It
+ * runs inside k6 too, so it stays plain code with no import: the exercised verdict needs to know
  * that every create was answered, and by what — a run where every create got 401 must fail.
  */
 export const CREATE_STATUS_CLASSES = ['2xx', '401', '409', '422', '429', '4xx', '5xx', 'none'] as const;
