@@ -48,12 +48,33 @@ async function withAdmin<T>(config: LabConfig, work: (admin: Admin) => Promise<T
   }
 }
 
-async function endOffsets(admin: Admin, names: Record<TopicRole, string>): Promise<TopicMarks> {
-  const marks = { events: {}, retry: {}, deadLetter: {} } as TopicMarks;
-  for (const role of TOPIC_ROLES) {
-    for (const p of await admin.fetchTopicOffsets(names[role])) marks[role][p.partition] = p.high;
+/** How long end offsets are retried while a broker is still electing or loading its partitions. */
+export const END_OFFSETS_PATIENCE_MS = 15_000;
+const END_OFFSETS_RETRY_MS = 500;
+
+/** kafkajs' listOffsets does not refresh its metadata on NOT_LEADER_FOR_PARTITION (a broker that
+ *  just started, a leader that just moved): the error comes straight back, retriable but not
+ *  retried. Refresh and try again until the patience is spent. */
+export async function endOffsets(
+  admin: Pick<Admin, 'fetchTopicOffsets' | 'fetchTopicMetadata'>,
+  names: Record<TopicRole, string>,
+  patienceMs = END_OFFSETS_PATIENCE_MS,
+): Promise<TopicMarks> {
+  const giveUpAt = Date.now() + patienceMs;
+  for (;;) {
+    try {
+      const marks = { events: {}, retry: {}, deadLetter: {} } as TopicMarks;
+      for (const role of TOPIC_ROLES) {
+        for (const p of await admin.fetchTopicOffsets(names[role])) marks[role][p.partition] = p.high;
+      }
+      return marks;
+    } catch (error) {
+      const retriable = (error as { retriable?: unknown }).retriable === true;
+      if (!retriable || Date.now() >= giveUpAt) throw error;
+      await new Promise((resolve) => setTimeout(resolve, END_OFFSETS_RETRY_MS));
+      await admin.fetchTopicMetadata({ topics: Object.values(names) }).catch(() => undefined);
+    }
   }
-  return marks;
 }
 
 /** Every partition's end offset now: call before the first create so the run reads only its own. */
