@@ -1,11 +1,11 @@
 /** Parsing the lab CLI's arguments: pure, so every error message is unit-tested. */
 
 export type LabCommand =
-  | { command: 'up'; infraOnly: boolean; runtime: 'native' | 'docker'; relays?: number; workers?: number }
-  | { command: 'down'; runtime: 'native' | 'docker' }
-  | { command: 'status'; json: boolean; runtime: 'native' | 'docker' }
+  | { command: 'up'; infraOnly: boolean; runtime?: 'native' | 'docker'; relays?: number; workers?: number }
+  | { command: 'down'; runtime?: 'native' | 'docker' }
+  | { command: 'status'; json: boolean; runtime?: 'native' | 'docker' }
   | { command: 'logs'; target: string; follow: boolean; lines: number }
-  | { command: 'reset'; runtime: 'native' | 'docker' }
+  | { command: 'reset'; runtime?: 'native' | 'docker' }
   | { command: 'tools' }
   | { command: 'help' };
 
@@ -40,7 +40,8 @@ function runtimeOf(raw: string | undefined): 'native' | 'docker' {
 
 export function parseLabArgs(argv: readonly string[]): LabCommand {
   const [command, ...rest] = argv;
-  let runtime: 'native' | 'docker' = 'native';
+  // Unset: the runtime the last `up` recorded (system/lab/runtime-for.ts), else native.
+  let runtime: 'native' | 'docker' | undefined;
   const unknown = (arg: string): never => {
     throw new UsageError(`unknown option ${arg} for ${command}`);
   };
@@ -51,7 +52,7 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
     case '-h':
       return { command: 'help' };
     case 'up': {
-      const result: LabCommand = { command: 'up', infraOnly: false, runtime };
+      const result: LabCommand = { command: 'up', infraOnly: false };
       for (let i = 0; i < rest.length; i++) {
         const arg = rest[i];
         if (arg === '--infra') result.infraOnly = true;

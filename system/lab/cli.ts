@@ -7,13 +7,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { parseLabArgs, USAGE, UsageError, type LabCommand } from './args.ts';
-import { DockerRuntime } from './docker/runtime.ts';
 import { formatElapsed } from './native/progress.ts';
 import { LabError, NativeRuntime } from './native/runtime.ts';
 import { toolPaths, ToolInstallError } from './native/tools.ts';
 import { CommandError } from './native/exec.ts';
 import { silenceKafkajsTimerWarning } from './native/warnings.ts';
 import { formatStatusTable } from './status-table.ts';
+import {
+  recordRuntime,
+  resolveRuntimeKind,
+  runtimeFor as runtimeOfKind,
+  type RuntimeKind,
+} from './runtime-for.ts';
 import type { LabRuntime } from './runtime.ts';
 
 silenceKafkajsTimerWarning();
@@ -22,8 +27,10 @@ const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
-function runtimeFor(kind: 'native' | 'docker'): LabRuntime {
-  return kind === 'docker' ? new DockerRuntime(loadConfig()) : new NativeRuntime(loadConfig());
+/** `--runtime` when given, else the runtime the last `up` recorded, else native. */
+function runtimeFor(kind: RuntimeKind | undefined): LabRuntime {
+  const config = loadConfig();
+  return runtimeOfKind(resolveRuntimeKind(kind, config), config);
 }
 
 async function main(command: LabCommand): Promise<number> {
@@ -39,6 +46,8 @@ async function main(command: LabCommand): Promise<number> {
         ...(command.workers !== undefined ? { worker: command.workers } : {}),
       };
       await runtime.up({ stack: !command.infraOnly, instances, onProgress: print });
+      // Later commands without --runtime (scenario, status, down) drive this same stack.
+      recordRuntime(loadConfig(), runtime.kind);
       print(
         `lab is up (${formatElapsed(Date.now() - started)}) — \`npm run lab -- status\` shows every service`,
       );
