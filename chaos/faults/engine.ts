@@ -15,7 +15,7 @@ import {
   type ToxicKind,
 } from './spec.ts';
 import type { TimelineRecorder } from '../timeline.ts';
-import type { ScheduledFault } from '../../scenarios/lib/overrides.ts';
+import type { ScheduledFault } from './schedule.ts';
 
 export interface ChaosDeps {
   links: LinkControl;

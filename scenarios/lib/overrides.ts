@@ -1,10 +1,8 @@
 /**
- * Command-line overrides applied to a scenario without editing its file, and the seeded fault
- * schedule. A shorter or longer --duration scales the whole timeline (warm-up, fault starts and
+ * Command-line overrides applied to a scenario without editing its file. A shorter or longer --duration scales the whole timeline (warm-up, fault starts and
  * windows) by the same factor, so the faults keep their place in the run.
  */
 import { loadDurationSeconds, validateScenario, type Scenario } from './define.ts';
-import type { TimedFault } from '../../chaos/faults/spec.ts';
 
 export interface Overrides {
   rate?: number;
@@ -62,33 +60,5 @@ export function applyOverrides(scenario: Scenario, o: Overrides): Scenario {
   return validateScenario(s);
 }
 
-/** mulberry32: a tiny, well-known 32-bit PRNG; the same seed always gives the same schedule. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export interface ScheduledFault extends TimedFault {
-  /** Stable id within the run: f<index>. */
-  id: string;
-  /** Start after applying the seeded jitter. */
-  startSeconds: number;
-}
-
-/** Fixes each fault's start from the seed, in timeline order. */
-export function scheduleFaults(faults: readonly TimedFault[], seed: number): ScheduledFault[] {
-  const random = seededRandom(seed);
-  return faults
-    .map((f, i) => {
-      const jitter = f.jitterSeconds ?? 0;
-      const shift = jitter === 0 ? 0 : Math.round((random() * 2 - 1) * jitter * 10) / 10;
-      return { ...f, id: `f${i + 1}`, startSeconds: f.atSeconds + shift };
-    })
-    .sort((a, b) => a.startSeconds - b.startSeconds);
-}
+// The seeded schedule lives with the chaos engine that plays it (chaos must not import scenarios).
+export { scheduleFaults, seededRandom, type ScheduledFault } from '../../chaos/faults/schedule.ts';

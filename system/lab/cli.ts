@@ -8,18 +8,13 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { parseLabArgs, USAGE, UsageError, type LabCommand } from './args.ts';
 import { formatElapsed } from './native/progress.ts';
-import { LabError, NativeRuntime } from './native/runtime.ts';
 import { toolPaths, ToolInstallError } from './native/tools.ts';
 import { CommandError } from './native/exec.ts';
 import { silenceKafkajsTimerWarning } from './native/warnings.ts';
 import { formatStatusTable } from './status-table.ts';
-import {
-  recordRuntime,
-  resolveRuntimeKind,
-  runtimeFor as runtimeOfKind,
-  type RuntimeKind,
-} from './runtime-for.ts';
-import type { LabRuntime } from './runtime.ts';
+import type { RuntimeKind } from './create-runtime.ts';
+import { recordRuntime, runtimeFor as resolvedRuntime } from './runtime-for.ts';
+import { LabError, type LabRuntime } from './runtime.ts';
 
 silenceKafkajsTimerWarning();
 
@@ -27,10 +22,9 @@ const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
-/** `--runtime` when given, else the runtime the last `up` recorded, else native. */
+/** `--runtime` when given, else PAYLAB_RUNTIME, else the runtime the last `up` recorded, else native. */
 function runtimeFor(kind: RuntimeKind | undefined): LabRuntime {
-  const config = loadConfig();
-  return runtimeOfKind(resolveRuntimeKind(kind, config), config);
+  return resolvedRuntime(kind, loadConfig());
 }
 
 async function main(command: LabCommand): Promise<number> {
@@ -51,11 +45,6 @@ async function main(command: LabCommand): Promise<number> {
       print(
         `lab is up (${formatElapsed(Date.now() - started)}) — \`npm run lab -- status\` shows every service`,
       );
-      const statuses = await runtime.status();
-      const missing = statuses.filter((s) => s.detail?.startsWith('missing'));
-      if (missing.length > 0 && !command.infraOnly) {
-        print(`note: ${missing.map((s) => s.service).join(', ')} not started (entry point not written yet)`);
-      }
       return 0;
     }
     case 'down':
@@ -63,9 +52,7 @@ async function main(command: LabCommand): Promise<number> {
       print(`lab is down (${formatElapsed(Date.now() - started)})`);
       return 0;
     case 'reset': {
-      const runtime = runtimeFor(command.runtime);
-      if (runtime instanceof NativeRuntime) await runtime.reset({ onProgress: print });
-      else await runtime.down({ onProgress: print });
+      await runtimeFor(command.runtime).reset({ onProgress: print });
       print('lab state wiped; `npm run lab -- up` starts from scratch (tools and secrets were kept)');
       return 0;
     }

@@ -11,16 +11,18 @@ function scratchConfig() {
 }
 
 describe('runtimeFor and the recorded runtime', () => {
-  it('an explicit --runtime wins, then what `lab up` recorded, then native', () => {
+  it('an explicit --runtime wins, then PAYLAB_RUNTIME, then what `lab up` recorded, then native', () => {
     const { dir, config } = scratchConfig();
+    const env = {};
     expect(recordedRuntime(config)).toBeUndefined();
-    expect(resolveRuntimeKind(undefined, config)).toBe('native');
+    expect(resolveRuntimeKind(undefined, config, env)).toBe('native');
     recordRuntime(config, 'docker');
     expect(recordedRuntime(config)).toBe('docker');
-    expect(resolveRuntimeKind(undefined, config)).toBe('docker');
-    expect(resolveRuntimeKind('native', config)).toBe('native');
+    expect(resolveRuntimeKind(undefined, config, env)).toBe('docker');
+    expect(resolveRuntimeKind(undefined, config, { PAYLAB_RUNTIME: 'native' })).toBe('native');
+    expect(resolveRuntimeKind('native', config, env)).toBe('native');
     fs.writeFileSync(path.join(config.paths.runDir, 'runtime'), 'kubernetes\n');
-    expect(resolveRuntimeKind(undefined, config)).toBe('native');
+    expect(resolveRuntimeKind(undefined, config, env)).toBe('native');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -28,6 +30,10 @@ describe('runtimeFor and the recorded runtime', () => {
     const { dir, config } = scratchConfig();
     expect(runtimeFor('docker', config).kind).toBe('docker');
     expect(runtimeFor('native', config).kind).toBe('native');
+    recordRuntime(config, 'docker');
+    expect(runtimeFor(undefined, config).kind).toBe(
+      process.env.PAYLAB_RUNTIME === 'native' ? 'native' : 'docker',
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

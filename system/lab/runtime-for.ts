@@ -1,22 +1,15 @@
 /**
- * Which runtime a command drives. `lab up --runtime docker` records its choice in the lab folder,
- * so a later `scenario`, `status` or `down` without `--runtime` drives the same stack instead of
- * starting a native one beside a running compose project (they share ports). An explicit
- * `--runtime` always wins; with neither, native.
+ * Which runtime a command drives when it is not told. `lab up --runtime docker` records its
+ * choice in the lab folder, so a later `scenario`, `status` or `down` without `--runtime` drives
+ * the same stack instead of starting a native one beside a running compose project (they share
+ * ports). Order: an explicit `--runtime`, then PAYLAB_RUNTIME, then the recorded runtime, then
+ * native. The runtime itself comes from createRuntime() (create-runtime.ts), the one factory.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, type LabConfig } from '../src/config.ts';
-import { DockerRuntime } from './docker/runtime.ts';
-import { NativeRuntime } from './native/runtime.ts';
+import type { LabConfig } from '../src/config.ts';
+import { createRuntime, RUNTIME_KINDS, runtimeKindFromEnv, type RuntimeKind } from './create-runtime.ts';
 import type { LabRuntime } from './runtime.ts';
-
-export const RUNTIME_KINDS = ['native', 'docker'] as const;
-export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
-
-export function isRuntimeKind(value: string | undefined): value is RuntimeKind {
-  return (RUNTIME_KINDS as readonly string[]).includes(value ?? '');
-}
 
 function recordFile(config: LabConfig): string {
   return path.join(config.paths.runDir, 'runtime');
@@ -26,7 +19,7 @@ function recordFile(config: LabConfig): string {
 export function recordedRuntime(config: LabConfig): RuntimeKind | undefined {
   try {
     const kind = fs.readFileSync(recordFile(config), 'utf8').trim();
-    return isRuntimeKind(kind) ? kind : undefined;
+    return (RUNTIME_KINDS as readonly string[]).includes(kind) ? (kind as RuntimeKind) : undefined;
   } catch {
     return undefined;
   }
@@ -37,12 +30,17 @@ export function recordRuntime(config: LabConfig, kind: RuntimeKind): void {
   fs.writeFileSync(recordFile(config), `${kind}\n`);
 }
 
-/** `--runtime` when given, else what `lab up` recorded, else native. */
-export function resolveRuntimeKind(flag: RuntimeKind | undefined, config: LabConfig): RuntimeKind {
-  return flag ?? recordedRuntime(config) ?? 'native';
+export function resolveRuntimeKind(
+  flag: RuntimeKind | undefined,
+  config: LabConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): RuntimeKind {
+  if (flag) return flag;
+  if (env.PAYLAB_RUNTIME) return runtimeKindFromEnv(env);
+  return recordedRuntime(config) ?? 'native';
 }
 
-/** The one place that maps a runtime kind to its implementation. */
-export function runtimeFor(kind: RuntimeKind, config: LabConfig = loadConfig()): LabRuntime {
-  return kind === 'docker' ? new DockerRuntime(config) : new NativeRuntime(config);
+/** The runtime a command drives: what the scenario runner should call with its `--runtime` flag. */
+export function runtimeFor(flag: RuntimeKind | undefined, config: LabConfig): LabRuntime {
+  return createRuntime(resolveRuntimeKind(flag, config), config);
 }

@@ -1,7 +1,8 @@
 /**
  * What the rest of the lab (scenario runner, chaos engine, tests) may ask of a runtime.
  * The native runtime (system/lab/native/) runs every service as a local process; the docker
- * runtime delegates to docker compose. Process faults go through this interface only.
+ * runtime delegates to docker compose. Process faults go through this interface only, and callers
+ * get a runtime from createRuntime() (system/lab/create-runtime.ts), never from a class.
  */
 import type { AppService, InfraService, StrategyKnobs } from '../src/config.ts';
 
@@ -36,13 +37,23 @@ export interface UpOptions {
   onProgress?: (line: string) => void;
 }
 
+/** An error a user can act on (a port in use, a service that would not start): one message, no stack. */
+export class LabError extends Error {
+  override name = 'LabError';
+}
+
 export interface LabRuntime {
   readonly kind: 'native' | 'docker';
   /** Idempotent: installs what is missing, starts what is not running, waits for health. */
   up(options?: UpOptions): Promise<void>;
   /** Stops everything this lab started, and only that. */
   down(options?: { onProgress?: (line: string) => void }): Promise<void>;
+  /** One row per service instance; a running one carries its pid (the runner compares pids before
+   *  and after a run to see restarts nobody asked for). */
   status(): Promise<ServiceStatus[]>;
+  /** down, then wipes the lab's state (DB, Kafka, Prometheus data, the PG's ledger); tools and
+   *  secrets stay. */
+  reset(options?: { onProgress?: (line: string) => void }): Promise<void>;
   /** Process faults. kill = SIGKILL, stop = graceful (SIGTERM, then SIGKILL after a grace period). */
   kill(ref: ServiceRef): Promise<void>;
   stop(ref: ServiceRef): Promise<void>;
@@ -52,4 +63,6 @@ export interface LabRuntime {
   resume(ref: ServiceRef): Promise<void>;
   /** Path of a service's log file. */
   logFile(ref: ServiceRef): string;
+  /** The k6 executable the scenario runner starts on this machine. */
+  k6Path(): string;
 }

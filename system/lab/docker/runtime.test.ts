@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type LabConfig } from '../../src/config.ts';
 import { secretsFile } from '../../src/secrets.ts';
-import { LabError } from '../native/runtime.ts';
+import { LabError } from '../runtime.ts';
 import { DockerRuntime, labServiceOf, parseComposePs, statusesFromPs } from './runtime.ts';
 
 interface Call {

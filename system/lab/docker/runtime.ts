@@ -22,14 +22,15 @@ import {
 } from '../../src/config.ts';
 import { loadSecrets } from '../../src/secrets.ts';
 import { run } from '../native/exec.ts';
-import { LabError } from '../native/runtime.ts';
-import type {
-  LabRuntime,
-  ServiceName,
-  ServiceRef,
-  ServiceState,
-  ServiceStatus,
-  UpOptions,
+import { toolPaths } from '../native/tools.ts';
+import {
+  LabError,
+  type LabRuntime,
+  type ServiceName,
+  type ServiceRef,
+  type ServiceState,
+  type ServiceStatus,
+  type UpOptions,
 } from '../runtime.ts';
 
 export const COMPOSE_PROJECT = 'paylab';
@@ -303,6 +304,13 @@ export class DockerRuntime implements LabRuntime {
     await this.compose(['down', '--remove-orphans'], options.onProgress);
   }
 
+  /** Removes the containers and the compose volumes (DB, Kafka, Prometheus data), and the PG's
+   *  ledger, which the pg-mock container journals into the mounted repository's lab folder. */
+  async reset(options: { onProgress?: (line: string) => void } = {}): Promise<void> {
+    await this.compose(['down', '--volumes', '--remove-orphans'], options.onProgress);
+    fs.rmSync(path.join(this.config.paths.stateDir, 'pg-mock'), { recursive: true, force: true });
+  }
+
   async status(): Promise<ServiceStatus[]> {
     return statusesFromPs(parseComposePs(await this.compose(['ps', '--all', '--format', 'json'])));
   }
@@ -328,5 +336,9 @@ export class DockerRuntime implements LabRuntime {
   }
   logFile(ref: ServiceRef): string {
     return `docker compose -p ${COMPOSE_PROJECT} logs ${composeService(ref)}`;
+  }
+  /** The runner starts k6 on the host (host network, loopback ports) with the natively built binary. */
+  k6Path(): string {
+    return toolPaths(this.config).k6;
   }
 }

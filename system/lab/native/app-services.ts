@@ -1,5 +1,4 @@
 /** The payment stack's processes: `node --import tsx system/src/bin/<name>.ts`, one process each. */
-import fs from 'node:fs';
 import path from 'node:path';
 import { knobEnvOf, strategyEnv, type AppService, type LabConfig } from '../../src/config.ts';
 import { httpOk } from './probes.ts';
@@ -51,12 +50,6 @@ export function appService(service: AppService, instance: number): ServiceDef {
     label: multi ? `${service}-${instance}` : service,
     address: (config) => `${config.services.api.host}:${appPort(config, service, instance)}`,
     tools: [],
-    missing: (ctx) => {
-      const entry = appEntry(ctx.config, service);
-      return fs.existsSync(entry)
-        ? undefined
-        : `missing entry ${path.relative(ctx.config.paths.repoRoot, entry)}`;
-    },
     launch: (ctx) => ({
       cmd: process.execPath,
       args: ['--import', 'tsx', appEntry(ctx.config, service)],

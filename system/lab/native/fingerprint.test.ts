@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, ROBUST_STRATEGY, type StrategyKnobs } from '../../src/config.ts';
 import { appService } from './app-services.ts';
-import { fingerprint } from './runtime.ts';
+import { fingerprint } from './start-service.ts';
 import type { LabContext } from './service-def.ts';
 import { toolPaths } from './tools.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelOf, parseLabel } from './runtime.ts';
+import { labelOf, parseLabel } from './labels.ts';
 
 describe('service labels (pid and log file names)', () => {
   it('round-trip for multi-instance and single services', () => {

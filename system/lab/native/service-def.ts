@@ -34,8 +34,6 @@ export interface ServiceDef {
   /** Where it listens, for status. */
   address: (config: LabConfig) => string;
   tools: readonly ToolName[];
-  /** Why it cannot be started at all (e.g. its entry file does not exist yet), or undefined. */
-  missing?: (ctx: LabContext) => string | undefined;
   /** Idempotent: writes configs, creates data directories, formats storage. */
   prepare?: (ctx: LabContext) => Promise<void>;
   launch: (ctx: LabContext) => Launch;
