@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, ROBUST_STRATEGY, type LabConfig, type StrategyKnobs } from '../../system/src/config.ts';
 import { loadSecrets } from '../../system/src/secrets.ts';
 import { METRICS, SCRAPE_JOBS } from '../../system/src/metric-names.ts';
-import { NativeRuntime } from '../../system/lab/native/runtime.ts';
-import { toolPaths } from '../../system/lab/native/tools.ts';
+import { createRuntime } from '../../system/lab/create-runtime.ts';
+import type { LabRuntime } from '../../system/lab/runtime.ts';
 import { SLIS, type SliId } from '../../dashboards/sli.ts';
 import type { LiveView } from '../../dashboards/terminal/live-events.ts';
 import { ALL_CHECKS } from '../../chaos/checker/checks.ts';
@@ -99,7 +99,7 @@ async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 type PidMap = Map<string, number | undefined>;
 
-async function pidSnapshot(runtime: NativeRuntime): Promise<PidMap> {
+async function pidSnapshot(runtime: LabRuntime): Promise<PidMap> {
   const status = await runtime.status();
   return new Map(
     status.map((st) => [`${st.service}-${st.instance}`, st.state === 'running' ? st.pid : undefined]),
@@ -220,7 +220,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       if (e.event === 'error') log(`fault ${e.faultId}: ${e.detail ?? 'error'}`);
     },
   });
-  const runtime = new NativeRuntime(config);
+  const runtime = createRuntime(undefined, config);
   const pool = observerPool(config);
   const pg = pgAdmin(config, secrets.pgMockAdminToken);
   const engine = new ChaosEngine({
@@ -282,7 +282,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 
     phase('load');
     const k6 = startK6({
-      k6Path: toolPaths(config).k6,
+      k6Path: runtime.k6Path(),
       config,
       load: scenario.load,
       maxDroppedIterations: Math.floor((scenario.expect.slo.droppedIterationsRatio ?? 1) * planned),

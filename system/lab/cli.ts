@@ -6,7 +6,15 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { parseLabArgs, USAGE, UsageError, type LabCommand } from './args.ts';
+import {
+  commandUsage,
+  LAB_COMMANDS,
+  parseLabArgs,
+  USAGE,
+  UsageError,
+  type LabCommand,
+  type LabCommandName,
+} from './args.ts';
 import { formatElapsed } from './native/progress.ts';
 import { toolPaths, ToolInstallError } from './native/tools.ts';
 import { CommandError } from './native/exec.ts';
@@ -31,7 +39,7 @@ async function main(command: LabCommand): Promise<number> {
   const started = Date.now();
   switch (command.command) {
     case 'help':
-      print(USAGE);
+      print(command.topic ? commandUsage(command.topic) : USAGE);
       return 0;
     case 'up': {
       const runtime = runtimeFor(command.runtime);
@@ -94,13 +102,21 @@ function showLogs(target: string, follow: boolean, lines: number): Promise<numbe
   return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 0)));
 }
 
+const argv = process.argv.slice(2);
 try {
-  process.exitCode = await main(parseLabArgs(process.argv.slice(2)));
+  process.exitCode = await main(parseLabArgs(argv));
 } catch (error) {
   const known = [UsageError, ConfigError, LabError, ToolInstallError, CommandError];
   if (known.some((kind) => error instanceof kind)) {
     process.stderr.write(`paylab lab: ${(error as Error).message}\n`);
-    if (error instanceof UsageError) process.stderr.write(`\n${USAGE}`);
+    if (error instanceof UsageError) {
+      const topic = (LAB_COMMANDS as readonly string[]).includes(argv[0] ?? '')
+        ? commandUsage(argv[0] as LabCommandName)
+        : USAGE;
+      process.stderr.write(`\n${topic}`);
+      // 2: the command line was wrong (as `paylab scenario`); 1: the lab failed.
+      process.exitCode = 2;
+    }
   } else {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`paylab lab: ${message}\n(set PAYLAB_DEBUG=1 for the stack trace)\n`);
