@@ -1,7 +1,7 @@
 // The app containers' Docker healthcheck: GET the service's health endpoint on its own port.
 // Plain JavaScript on purpose — it runs every 2 s with `node` alone (no tsx, no node_modules), in
 // an image without curl or wget. The ports are config.ts defaults (the compose file uses those);
-// system/lab/docker/compose-spec.int.test.ts keeps them equal to config.ts.
+// system/lab/docker/compose-spec.test.ts keeps them equal to config.ts.
 /* global fetch, AbortSignal */
 import process from 'node:process';
 

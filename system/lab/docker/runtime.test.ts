@@ -11,7 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type LabConfig } from '../../src/config.ts';
 import { secretsFile } from '../../src/secrets.ts';
 import { LabError } from '../runtime.ts';
-import { DockerRuntime, labServiceOf, parseComposePs, statusesFromPs } from './runtime.ts';
+import { execFileSync } from 'node:child_process';
+import { DockerRuntime, K6_COMPOSE_SCRIPT, labServiceOf, parseComposePs, statusesFromPs } from './runtime.ts';
 
 interface Call {
   args: string[];
@@ -124,5 +125,46 @@ describe('DockerRuntime', () => {
     const moved = loadConfig({ PAYLAB_LAB_DIR: path.join(dir, '.lab'), PAYLAB_PORT_OFFSET: '50' });
     await expect(new DockerRuntime(moved).up({ stack: true })).rejects.toThrow(LabError);
     await expect(new DockerRuntime(moved).up({ stack: true })).rejects.toThrow(/PAYLAB_PORT_OFFSET/);
+  });
+  it('k6 without a host-built k6: the compose k6 service, host paths as /work paths, variables by name only', () => {
+    const runtime = new DockerRuntime({
+      ...config,
+      paths: { ...config.paths, toolsDir: path.join(dir, 'no-tools') },
+    });
+    const script = runtime.k6Path();
+    expect(script).toBe(path.join(config.paths.repoRoot, K6_COMPOSE_SCRIPT));
+    fs.writeFileSync(
+      path.join(dir, 'bin', 'docker'),
+      `#!/bin/sh\nprintf '%s\\n' "$*" > "${dir}/k6-args"\nprintf '%s\\n' "$PAYLAB_SUMMARY_FILE" > "${dir}/k6-summary-env"\n`,
+      { mode: 0o755 },
+    );
+    const repo = config.paths.repoRoot;
+    const secret = 'sk_test_never_on_a_command_line';
+    execFileSync(
+      script,
+      ['run', '--console-output', `${repo}/reports/r1/k6-console.log`, `${repo}/scenarios/k6/payments.ts`],
+      {
+        env: {
+          PATH: process.env.PATH,
+          PAYLAB_API_KEY: secret,
+          PAYLAB_SUMMARY_FILE: `${repo}/reports/r1/k6-summary.json`,
+          PAYLAB_LOAD: '{}',
+        },
+      },
+    );
+    const args = fs.readFileSync(path.join(dir, 'k6-args'), 'utf8').trim();
+    expect(args).toContain('--profile load run --rm --no-deps -T');
+    expect(args).toContain('-e PAYLAB_LOAD -e PAYLAB_API_KEY -e PAYLAB_SUMMARY_FILE k6 run');
+    expect(args).toContain('--console-output /work/reports/r1/k6-console.log /work/scenarios/k6/payments.ts');
+    expect(args).not.toContain(secret);
+    expect(fs.readFileSync(path.join(dir, 'k6-summary-env'), 'utf8').trim()).toBe(
+      '/work/reports/r1/k6-summary.json',
+    );
+    // Every variable the runner gives k6 is one the script passes on.
+    const runnerEnv = fs.readFileSync(path.join(repo, 'scenarios', 'runner', 'k6-process.ts'), 'utf8');
+    const names = [...runnerEnv.matchAll(/^\s+((?:PAYLAB|K6)_[A-Z_]+):/gm)].map((m) => m[1]);
+    expect(names.length).toBeGreaterThan(5);
+    const passed = fs.readFileSync(script, 'utf8');
+    for (const name of names) expect(passed, name).toContain(name);
   });
 });

@@ -9,7 +9,7 @@
  * their own PAYLAB_INSTANCE, hence their own metrics port on the host network).
  *
  * These machines have no Docker engine: the commands this runtime builds are checked by tests
- * that load the same files through compose-go (compose-spec.int.test.ts); running them is not.
+ * that load the same files through compose-go (compose-spec.test.ts); running them is not.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -40,6 +40,7 @@ export const COMPOSE_FILE = 'docker-compose.yml';
 export const COMPOSE_INFRA = ['db', 'redis', 'kafka', 'toxiproxy', 'prometheus', 'grafana'] as const;
 export const COMPOSE_APPS = ['pg-mock', 'api', 'relay', 'worker'] as const;
 export const COMPOSE_ONE_SHOT = 'create-topics';
+export const K6_COMPOSE_SCRIPT = 'system/lab/docker/k6-compose.sh';
 
 export interface Instances {
   relay: number;
@@ -138,38 +139,6 @@ export function containerPath(config: LabConfig, hostPath: string): string {
       `${hostPath} is outside the repository; the docker runtime mounts only the repository`,
     );
   return path.posix.join('/work', ...relative.split(path.sep));
-}
-
-/**
- * How to run k6 under the docker runtime: `docker compose run` of the `k6` service (profile
- * `load`), with the given k6 arguments (host paths in them already translated by containerPath)
- * and the named variables passed through from the caller's environment (`-e NAME`, no value:
- * the merchant key never appears on a command line).
- */
-export function dockerK6Invocation(
-  config: LabConfig,
-  k6Args: readonly string[],
-  envNames: readonly string[],
-): { cmd: string; args: string[] } {
-  return {
-    cmd: 'docker',
-    args: [
-      'compose',
-      '-f',
-      path.join(config.paths.repoRoot, COMPOSE_FILE),
-      '-p',
-      COMPOSE_PROJECT,
-      '--profile',
-      'load',
-      'run',
-      '--rm',
-      '--no-deps',
-      '-T',
-      ...envNames.flatMap((name) => ['-e', name]),
-      'k6',
-      ...k6Args,
-    ],
-  };
 }
 
 /** The compose file uses config.ts's default ports; a lab with moved ports cannot be the docker one. */
@@ -337,8 +306,10 @@ export class DockerRuntime implements LabRuntime {
   logFile(ref: ServiceRef): string {
     return `docker compose -p ${COMPOSE_PROJECT} logs ${composeService(ref)}`;
   }
-  /** The runner starts k6 on the host (host network, loopback ports) with the natively built binary. */
+  /** k6 on the host when the lab built one (host network: it reaches the same loopback ports);
+   *  else k6-compose.sh, which runs the compose file's k6 service with the same arguments. */
   k6Path(): string {
-    return toolPaths(this.config).k6;
+    const native = toolPaths(this.config).k6;
+    return fs.existsSync(native) ? native : path.join(this.config.paths.repoRoot, K6_COMPOSE_SCRIPT);
   }
 }
