@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { APP_SERVICES, KNOBS, KNOB_NAMES, ROBUST_STRATEGY } from '../../src/config.ts';
+import { APP_SERVICES, KNOBS, KNOB_NAMES, ROBUST_STRATEGY, loadConfig } from '../../src/config.ts';
 import { readLoad } from '../../../scenarios/k6/lib/load-options.ts';
 import { appPort } from '../native/app-services.ts';
 import { defaultConfig } from './generated-configs.ts';
@@ -33,7 +33,9 @@ import {
 } from './runtime.ts';
 import { APP_HEALTH } from './healthcheck.mjs';
 
-const config = defaultConfig();
+// Ports and topics: config.ts defaults (what the compose file mirrors); paths, the tools folder
+// included: this environment's, so compose-check is built once per tools folder.
+const config = { ...defaultConfig(), paths: loadConfig().paths };
 const root = config.paths.repoRoot;
 let plain: ComposeModel;
 let withLoad: ComposeModel;
