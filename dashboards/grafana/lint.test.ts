@@ -29,9 +29,11 @@ describe('dashboard lint', () => {
     const dashboard = (await committed('outbox.json')) as {
       annotations: { list: unknown[] };
       panels: Record<string, unknown>[];
+      templating?: { list: unknown[] };
     };
     const broken = structuredClone(dashboard);
     broken.annotations.list = [];
+    broken.templating = { list: [] };
     const [row, first, second] = broken.panels;
     if (!row || !first || !second) throw new Error('outbox dashboard lost its panels');
     second.id = first.id;
@@ -49,7 +51,8 @@ describe('dashboard lint', () => {
     expect(problems).toMatch(/fault annotations \(tags paylab, fault\)/);
     expect(problems).toMatch(/duplicate id/);
     expect(problems).toMatch(/no title/);
-    expect(problems).toMatch(/datasource is not paylab-prometheus/);
+    expect(problems).toMatch(/datasource is not \$datasource/);
+    expect(problems).toMatch(/no \$datasource variable/);
     expect(problems).toMatch(/metric paylab_outbox_publishd_total is not exported/);
     expect(problems).toMatch(/range \[5m\] should be \[\$__rate_interval\]/);
   });

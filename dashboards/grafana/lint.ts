@@ -9,7 +9,7 @@ import { METRICS } from '../../system/src/metric-names.ts';
 import { isKnownMetric, SAME_VALUE_GAUGES } from '../known-metrics.ts';
 import { readPromql } from '../promql.ts';
 import { FAULT_ANNOTATION_TAGS } from './annotations.ts';
-import { DATASOURCE_UID } from './src/kit.ts';
+import { DATASOURCE_UID, DATASOURCE_VARIABLE } from './src/kit.ts';
 
 type Json = Record<string, unknown>;
 
@@ -25,8 +25,24 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** Panels query through the `$datasource` variable (whose default is the provisioned datasource). */
 function usesProvisionedDatasource(value: unknown): boolean {
-  return isObject(value) && value.uid === DATASOURCE_UID && value.type === 'prometheus';
+  return isObject(value) && value.uid === `\${${DATASOURCE_VARIABLE}}` && value.type === 'prometheus';
+}
+
+/** The `datasource` variable: type datasource, Prometheus only, defaulting to the provisioned uid. */
+export function datasourceVariableProblems(dashboard: Json): string[] {
+  const variables = list(isObject(dashboard.templating) ? dashboard.templating.list : undefined);
+  const variable = variables.find((v) => isObject(v) && v.name === DATASOURCE_VARIABLE);
+  if (!isObject(variable)) return [`no $${DATASOURCE_VARIABLE} variable`];
+  const problems: string[] = [];
+  if (variable.type !== 'datasource') problems.push(`$${DATASOURCE_VARIABLE} is not a datasource variable`);
+  if (variable.query !== 'prometheus')
+    problems.push(`$${DATASOURCE_VARIABLE} does not list Prometheus datasources`);
+  const current = isObject(variable.current) ? variable.current : {};
+  if (current.value !== DATASOURCE_UID)
+    problems.push(`$${DATASOURCE_VARIABLE} does not default to ${DATASOURCE_UID}`);
+  return problems;
 }
 
 /**
@@ -83,7 +99,7 @@ function lintPanel(panel: Json, where: string): string[] {
   if (!text(panel.title).trim()) problems.push(`${where}: no title`);
   if (!text(panel.description).trim()) problems.push(`${where}: no description`);
   if (!usesProvisionedDatasource(panel.datasource))
-    problems.push(`${where}: datasource is not ${DATASOURCE_UID}`);
+    problems.push(`${where}: datasource is not $${DATASOURCE_VARIABLE}`);
   const grid = isObject(panel.gridPos) ? panel.gridPos : {};
   const x = typeof grid.x === 'number' ? grid.x : -1;
   const w = typeof grid.w === 'number' ? grid.w : 0;
@@ -101,7 +117,7 @@ function lintPanel(panel: Json, where: string): string[] {
     if (!refId || refIds.has(refId)) problems.push(`${at}: missing or duplicate refId "${refId}"`);
     refIds.add(refId);
     if (!usesProvisionedDatasource(target.datasource))
-      problems.push(`${at}: datasource is not ${DATASOURCE_UID}`);
+      problems.push(`${at}: datasource is not $${DATASOURCE_VARIABLE}`);
     for (const p of lintTargetExpr(text(target.expr), text(target.legendFormat)))
       problems.push(`${at}: ${p}`);
   });
@@ -137,6 +153,7 @@ export function lintDashboard(dashboard: unknown): string[] {
   if (!text(dashboard.title)) problems.push('no title');
   if (!list(dashboard.tags).includes('paylab')) problems.push('not tagged paylab');
   problems.push(...lintAnnotations(dashboard));
+  problems.push(...datasourceVariableProblems(dashboard));
   const ids = new Set<number>();
   for (const panel of list(dashboard.panels)) {
     if (!isObject(panel)) {

@@ -7,19 +7,28 @@ import { loadConfig } from '../../system/src/config.ts';
 import { prometheusUrl } from '../../observability/prometheus/client.ts';
 import { startLiveView } from './live-view.tsx';
 
-const { values } = parseArgs({
-  options: {
-    prometheus: { type: 'string' },
-    title: { type: 'string', default: 'live' },
-    plain: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
+const USAGE = 'usage: npm run dashboard -- [--prometheus http://127.0.0.1:19090] [--title text] [--plain]\n';
 
+function flags() {
+  try {
+    return parseArgs({
+      options: {
+        prometheus: { type: 'string' },
+        title: { type: 'string', default: 'live' },
+        plain: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (error) {
+    // A wrong flag is a usage error: its name and the usage, never a stack trace.
+    process.stderr.write(`dashboard: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = flags();
 if (values.help) {
-  process.stdout.write(
-    'usage: npm run dashboard -- [--prometheus http://127.0.0.1:19090] [--title text] [--plain]\n',
-  );
+  process.stdout.write(USAGE);
   process.exit(0);
 }
 

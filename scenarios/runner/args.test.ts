@@ -30,4 +30,13 @@ describe('scenario CLI flags', () => {
     );
     expect(() => parseArgs(['--list'], { npm_config_cache: '/root/.npm' })).not.toThrow();
   });
+  it('takes --runtime native|docker and refuses anything else', () => {
+    expect(parseArgs(['smoke', '--runtime', 'docker'], {}).runtime).toBe('docker');
+    expect(parseArgs(['smoke', '--runtime=native'], {}).runtime).toBe('native');
+    expect(parseArgs(['smoke'], {}).runtime).toBeUndefined();
+    expect(() => parseArgs(['smoke', '--runtime', 'podman'], {})).toThrow(
+      /--runtime expects native or docker, got "podman"/,
+    );
+    expect(() => parseArgs(['smoke'], { npm_config_runtime: 'docker' })).toThrow(/-- --runtime=docker/);
+  });
 });

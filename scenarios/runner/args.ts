@@ -7,6 +7,8 @@ export interface CliArgs {
   help: boolean;
   plain: boolean;
   seed?: number;
+  /** Which stack to drive; unset: PAYLAB_RUNTIME, else the runtime `lab up` recorded, else native. */
+  runtime?: 'native' | 'docker';
   overrides: Overrides;
 }
 
@@ -24,6 +26,7 @@ flags:
   --drain <s>       drain deadline after the load, in seconds
   --seed <n>        seed of the fault schedule and the PG's randomness (default: the scenario's
                     own seed if it has one, else PAYLAB_SEED or 42)
+  --runtime <kind>  native or docker (default: the runtime \`lab up\` recorded, else native)
   --plain           plain progress lines even on a terminal
   --list            list the scenarios, one line each`;
 
@@ -38,6 +41,7 @@ const NUMERIC: Record<string, { key: keyof Overrides | 'seed'; min: number; max:
   };
 
 const BOOLEAN_FLAGS = ['--list', '--help', '--plain'];
+const STRING_FLAGS = ['--runtime'];
 
 /**
  * `npm run scenario smoke --rate=50` (no `--` before the flags) hands --rate to npm, which keeps it
@@ -45,7 +49,7 @@ const BOOLEAN_FLAGS = ['--list', '--help', '--plain'];
  * asked for. Such a flag is refused with the command to type instead.
  */
 function refuseFlagsNpmAte(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): void {
-  for (const flag of [...Object.keys(NUMERIC), ...BOOLEAN_FLAGS]) {
+  for (const flag of [...Object.keys(NUMERIC), ...BOOLEAN_FLAGS, ...STRING_FLAGS]) {
     const value = env[`npm_config_${flag.slice(2)}`];
     if (value === undefined) continue;
     const typed = value === 'true' || value === '' ? flag : `${flag}=${value}`;
@@ -71,7 +75,14 @@ export function parseArgs(
     if (flag === '--list') args.list = true;
     else if (flag === '--help' || flag === '-h') args.help = true;
     else if (flag === '--plain') args.plain = true;
-    else if (flag in NUMERIC) {
+    else if (flag === '--runtime') {
+      const value = inlineValue ?? argv[++i];
+      if (value !== 'native' && value !== 'docker')
+        throw new UsageError(
+          `--runtime expects native or docker, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+        );
+      args.runtime = value;
+    } else if (flag in NUMERIC) {
       const spec = NUMERIC[flag]!;
       const value = inlineValue ?? argv[++i];
       const n = Number(value);

@@ -4,6 +4,7 @@
  * Exit codes: 0 passed, 1 a verdict failed, 2 usage or scenario error, 130 interrupted.
  */
 import { loadConfig } from '../../system/src/config.ts';
+import { resolveRuntimeKind } from '../../system/lab/runtime-for.ts';
 import { startLiveView } from '../../dashboards/terminal/live-view.tsx';
 import { loadCatalogue, loadScenario, UnknownScenarioError } from '../lib/catalogue.ts';
 import { ScenarioError, loadDurationSeconds } from '../lib/define.ts';
@@ -25,6 +26,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (args.name === undefined) throw new UsageError(USAGE);
   const config = loadConfig();
+  // The runner's createRuntime() reads PAYLAB_RUNTIME: --runtime, else PAYLAB_RUNTIME, else the
+  // runtime `lab up` recorded (a compose stack is driven, not fought by a native one), else native.
+  process.env.PAYLAB_RUNTIME = resolveRuntimeKind(args.runtime, config);
   const scenario = applyOverrides(await loadScenario(args.name), args.overrides);
   // A scenario may carry its seed (the explorer's finds do, so they replay the run that failed).
   const seed = args.seed ?? scenario.seed ?? config.seed;

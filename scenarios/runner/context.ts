@@ -196,7 +196,8 @@ export async function openRun(scenario: Scenario, options: RunOptions): Promise<
   if (!merchant) throw new Error('no merchant credentials in the lab secrets');
 
   const metrics = await startLabMetrics(config);
-  const grafana = await grafanaAnnotator(config, runId);
+  // A refused annotation (Grafana's anonymous role without Editor) is said, not dropped.
+  const grafana = await grafanaAnnotator(config, runId, log);
   const timelineFile = path.join(runDir, 'timeline.jsonl');
   fs.writeFileSync(timelineFile, '');
   const timeline = new TimelineRecorder(timelineFile, metrics, timelineAnnotator(view, log, grafana));

@@ -12,18 +12,18 @@ describe('parseLabArgs', () => {
         workers: 3,
       },
     );
-    expect(parseLabArgs(['up'])).toEqual({ command: 'up', infraOnly: false, runtime: 'native' });
+    expect(parseLabArgs(['up'])).toEqual({ command: 'up', infraOnly: false });
   });
   it('parses status, logs, down and reset', () => {
-    expect(parseLabArgs(['status', '--json'])).toEqual({ command: 'status', json: true, runtime: 'native' });
+    expect(parseLabArgs(['status', '--json'])).toEqual({ command: 'status', json: true });
     expect(parseLabArgs(['logs', 'worker-1', '-f', '-n', '500'])).toEqual({
       command: 'logs',
       target: 'worker-1',
       follow: true,
       lines: 500,
     });
-    expect(parseLabArgs(['down'])).toEqual({ command: 'down', runtime: 'native' });
-    expect(parseLabArgs(['reset'])).toEqual({ command: 'reset', runtime: 'native' });
+    expect(parseLabArgs(['down'])).toEqual({ command: 'down' });
+    expect(parseLabArgs(['reset'])).toEqual({ command: 'reset' });
     expect(parseLabArgs([])).toEqual({ command: 'help' });
   });
   it('names the problem in every usage error', () => {

@@ -1,29 +1,51 @@
 /** Parsing the lab CLI's arguments: pure, so every error message is unit-tested. */
 
 export type LabCommand =
-  | { command: 'up'; infraOnly: boolean; runtime: 'native' | 'docker'; relays?: number; workers?: number }
-  | { command: 'down'; runtime: 'native' | 'docker' }
-  | { command: 'status'; json: boolean; runtime: 'native' | 'docker' }
+  | { command: 'up'; infraOnly: boolean; runtime?: 'native' | 'docker'; relays?: number; workers?: number }
+  | { command: 'down'; runtime?: 'native' | 'docker' }
+  | { command: 'status'; json: boolean; runtime?: 'native' | 'docker' }
   | { command: 'logs'; target: string; follow: boolean; lines: number }
-  | { command: 'reset'; runtime: 'native' | 'docker' }
+  | { command: 'reset'; runtime?: 'native' | 'docker' }
   | { command: 'tools' }
-  | { command: 'help' };
+  /** `topic`: one command's help (`up --help`); none: the whole list. */
+  | { command: 'help'; topic?: LabCommandName };
+
+export const LAB_COMMANDS = ['up', 'down', 'status', 'logs', 'reset', 'tools'] as const;
+export type LabCommandName = (typeof LAB_COMMANDS)[number];
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** One usage block per command: `<command> --help` prints its own, the bare CLI all of them. */
+export const COMMAND_USAGE: Record<LabCommandName, string> = {
+  up: `  up [--infra] [--runtime native|docker] [--relays N] [--workers N]
+                      start the lab (idempotent); --infra: db, redis, kafka, toxiproxy, prometheus only;
+                      --runtime docker: the docker compose stack (recorded: later commands use it too)`,
+  down: `  down [--runtime native|docker]
+                      stop everything the lab started, and only that`,
+  status: `  status [--json] [--runtime native|docker]
+                      one line per service: state, pid, address; exit 1 if anything is unhealthy`,
+  logs: `  logs <service> [-f] [-n LINES]
+                      print a service's log (api, relay-0, worker-1, kafka, db, install…)`,
+  reset: `  reset [--runtime native|docker]
+                      down, then wipe the lab's state, logs and pid files (tools and secrets stay)`,
+  tools: `  tools               print where the installed tools (k6, toxiproxy, kafka jars) live`,
+};
+
 export const USAGE = `usage: npm run lab -- <command>   (or: paylab <command>)
 
-  up [--infra] [--runtime native|docker] [--relays N] [--workers N]
-                      start the lab (idempotent); --infra: db, redis, kafka, toxiproxy, prometheus only
-  down                stop everything the lab started, and only that
-  status [--json]     one line per service: state, pid, address
-  logs <service> [-f] [-n LINES]
-                      print a service's log (api, relay-0, worker-1, kafka, db, install…)
-  reset               down, then wipe the lab's state, logs and pid files (tools and secrets stay)
-  tools               print where the installed tools (k6, toxiproxy, kafka jars) live
+${LAB_COMMANDS.map((c) => COMMAND_USAGE[c]).join('\n')}
 `;
+
+export function commandUsage(command: LabCommandName): string {
+  return `usage: paylab ${command} …   (or: npm run lab -- ${command} …)
+
+${COMMAND_USAGE[command]}
+`;
+}
+
+const HELP_FLAGS = ['--help', '-h'];
 
 function count(flag: string, raw: string | undefined): number {
   if (raw === undefined || !/^\d+$/.test(raw))
@@ -40,7 +62,8 @@ function runtimeOf(raw: string | undefined): 'native' | 'docker' {
 
 export function parseLabArgs(argv: readonly string[]): LabCommand {
   const [command, ...rest] = argv;
-  let runtime: 'native' | 'docker' = 'native';
+  // Unset: the runtime the last `up` recorded (system/lab/runtime-for.ts), else native.
+  let runtime: 'native' | 'docker' | undefined;
   const unknown = (arg: string): never => {
     throw new UsageError(`unknown option ${arg} for ${command}`);
   };
@@ -50,8 +73,12 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
     case '--help':
     case '-h':
       return { command: 'help' };
+  }
+  if ((LAB_COMMANDS as readonly string[]).includes(command) && rest.some((a) => HELP_FLAGS.includes(a)))
+    return { command: 'help', topic: command as LabCommandName };
+  switch (command) {
     case 'up': {
-      const result: LabCommand = { command: 'up', infraOnly: false, runtime };
+      const result: LabCommand = { command: 'up', infraOnly: false };
       for (let i = 0; i < rest.length; i++) {
         const arg = rest[i];
         if (arg === '--infra') result.infraOnly = true;

@@ -6,13 +6,22 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { parseLabArgs, USAGE, UsageError, type LabCommand } from './args.ts';
-import { createRuntime } from './create-runtime.ts';
+import {
+  commandUsage,
+  LAB_COMMANDS,
+  parseLabArgs,
+  USAGE,
+  UsageError,
+  type LabCommand,
+  type LabCommandName,
+} from './args.ts';
 import { formatElapsed } from './native/progress.ts';
 import { toolPaths, ToolInstallError } from './native/tools.ts';
 import { CommandError } from './native/exec.ts';
 import { silenceKafkajsTimerWarning } from './native/warnings.ts';
 import { formatStatusTable } from './status-table.ts';
+import type { RuntimeKind } from './create-runtime.ts';
+import { recordRuntime, runtimeFor as resolvedRuntime } from './runtime-for.ts';
 import { LabError, type LabRuntime } from './runtime.ts';
 
 silenceKafkajsTimerWarning();
@@ -21,15 +30,16 @@ const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
-function runtimeFor(kind: 'native' | 'docker'): LabRuntime {
-  return createRuntime(kind, loadConfig());
+/** `--runtime` when given, else PAYLAB_RUNTIME, else the runtime the last `up` recorded, else native. */
+function runtimeFor(kind: RuntimeKind | undefined): LabRuntime {
+  return resolvedRuntime(kind, loadConfig());
 }
 
 async function main(command: LabCommand): Promise<number> {
   const started = Date.now();
   switch (command.command) {
     case 'help':
-      print(USAGE);
+      print(command.topic ? commandUsage(command.topic) : USAGE);
       return 0;
     case 'up': {
       const runtime = runtimeFor(command.runtime);
@@ -38,6 +48,8 @@ async function main(command: LabCommand): Promise<number> {
         ...(command.workers !== undefined ? { worker: command.workers } : {}),
       };
       await runtime.up({ stack: !command.infraOnly, instances, onProgress: print });
+      // Later commands without --runtime (scenario, status, down) drive this same stack.
+      recordRuntime(loadConfig(), runtime.kind);
       print(
         `lab is up (${formatElapsed(Date.now() - started)}) — \`npm run lab -- status\` shows every service`,
       );
@@ -90,13 +102,21 @@ function showLogs(target: string, follow: boolean, lines: number): Promise<numbe
   return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 0)));
 }
 
+const argv = process.argv.slice(2);
 try {
-  process.exitCode = await main(parseLabArgs(process.argv.slice(2)));
+  process.exitCode = await main(parseLabArgs(argv));
 } catch (error) {
   const known = [UsageError, ConfigError, LabError, ToolInstallError, CommandError];
   if (known.some((kind) => error instanceof kind)) {
     process.stderr.write(`paylab lab: ${(error as Error).message}\n`);
-    if (error instanceof UsageError) process.stderr.write(`\n${USAGE}`);
+    if (error instanceof UsageError) {
+      const topic = (LAB_COMMANDS as readonly string[]).includes(argv[0] ?? '')
+        ? commandUsage(argv[0] as LabCommandName)
+        : USAGE;
+      process.stderr.write(`\n${topic}`);
+      // 2: the command line was wrong (as `paylab scenario`); 1: the lab failed.
+      process.exitCode = 2;
+    }
   } else {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`paylab lab: ${message}\n(set PAYLAB_DEBUG=1 for the stack trace)\n`);

@@ -7,7 +7,9 @@
  * from docker-compose.yml through testcontainers instead. The project's own CI has no Docker
  * engine and never exercises that path.
  */
+import fs from 'node:fs';
 import { loadConfig } from '../src/config.ts';
+import { loadSecrets } from '../src/secrets.ts';
 import { dockerEngineAnswers } from '../lab/docker/runtime.ts';
 import { waitUntil } from '../lab/native/backoff.ts';
 import { applyMigrations } from '../lab/native/db.ts';
@@ -60,8 +62,15 @@ async function dockerSetup(): Promise<() => Promise<void>> {
   const config = loadConfig();
   const { DockerComposeEnvironment } = await import('testcontainers');
   log('a Docker engine answers: starting docker-compose.yml through testcontainers');
+  // As the docker runtime does: secrets made on the host as this user, containers run with its ids.
+  loadSecrets(config);
+  fs.mkdirSync(config.paths.reportsDir, { recursive: true });
   const environment = await new DockerComposeEnvironment(config.paths.repoRoot, 'docker-compose.yml')
     .withProjectName('paylab-test')
+    .withEnvironment({
+      PAYLAB_UID: String(process.getuid?.() ?? 1000),
+      PAYLAB_GID: String(process.getgid?.() ?? 1000),
+    })
     .up();
   await waitUntil(
     'db through the proxy',

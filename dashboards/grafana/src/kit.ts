@@ -11,6 +11,7 @@ import {
   RowBuilder,
   ThresholdsConfigBuilder,
   ThresholdsMode,
+  DatasourceVariableBuilder,
   type Dashboard,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
@@ -21,7 +22,10 @@ import { FAULT_ANNOTATION_TAGS } from '../annotations.ts';
 
 /** The uid the provisioned datasource carries (provisioning/datasources/prometheus.yml). */
 export const DATASOURCE_UID = 'paylab-prometheus';
-export const DATASOURCE: common.DataSourceRef = { type: 'prometheus', uid: DATASOURCE_UID };
+/** The dashboard variable every panel queries through: defaults to the provisioned datasource, and
+ *  a user who imports a dashboard into another Grafana picks their own Prometheus in one place. */
+export const DATASOURCE_VARIABLE = 'datasource';
+export const DATASOURCE: common.DataSourceRef = { type: 'prometheus', uid: `\${${DATASOURCE_VARIABLE}}` };
 const GRAFANA_DATASOURCE: common.DataSourceRef = { type: 'grafana', uid: '-- Grafana --' };
 
 export interface Query {
@@ -214,7 +218,13 @@ export function buildDashboard(spec: DashboardSpec): Dashboard {
     .time({ from: 'now-30m', to: 'now' })
     .refresh('5s')
     .timezone('browser')
-    .annotations(faultAnnotations());
+    .annotations(faultAnnotations())
+    .withVariable(
+      new DatasourceVariableBuilder(DATASOURCE_VARIABLE)
+        .label('Prometheus')
+        .type('prometheus')
+        .current({ text: 'Prometheus', value: DATASOURCE_UID }),
+    );
   let id = 1;
   for (const row of spec.rows) {
     builder.withRow(new RowBuilder(row.title).id(id++));

@@ -61,14 +61,24 @@ async function dltReplay(): Promise<void> {
   }
 }
 
+const HELP = ['--help', '-h'];
+
+/** node:util parseArgs names a wrong flag with one of these codes: a usage error, not a failure. */
+function isUsageError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
 try {
-  if (command === 'outbox-requeue') await outboxRequeue();
+  if (command === undefined || HELP.includes(command) || rest.some((a) => HELP.includes(a))) say(USAGE);
+  else if (command === 'outbox-requeue') await outboxRequeue();
   else if (command === 'dlt-replay') await dltReplay();
   else {
-    say(USAGE);
-    process.exitCode = command === undefined || command === '--help' ? 0 : 2;
+    process.stderr.write(`ops: unknown command ${command}\n${USAGE}\n`);
+    process.exitCode = 2;
   }
 } catch (error) {
   process.stderr.write(`ops ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
+  if (isUsageError(error)) process.stderr.write(`${USAGE}\n`);
+  process.exitCode = isUsageError(error) ? 2 : 1;
 }
