@@ -7,15 +7,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../config.ts';
+import { loadConfig, REPO_ROOT } from '../config.ts';
 import { METRICS } from '../metric-names.ts';
 import { startTestStack, type TestStack, waitFor } from './testing/stack.ts';
 
 let stack: TestStack;
 const children: ChildProcess[] = [];
-// Away from the lab's own relay/worker ports (18100+, 18200+), so a running lab is not disturbed.
-const RELAY_PORT_BASE = 18150;
-const WORKER_PORT_BASE = 18250;
+// Inside this lab's own port set (it follows PAYLAB_PORT_OFFSET) but away from its relay and worker
+// instances (base + instance), so neither this lab nor a neighbour at another offset is disturbed.
+const TEST_INSTANCE_GAP = 25;
+const RELAY_PORT_BASE = loadConfig().services.relayMetricsBase + TEST_INSTANCE_GAP;
+const WORKER_PORT_BASE = loadConfig().services.workerMetricsBase + TEST_INSTANCE_GAP;
 
 function start(bin: 'relay' | 'worker', instance: number): ChildProcess {
   const env = {
