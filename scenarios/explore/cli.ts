@@ -5,6 +5,7 @@
  * interrupted.
  */
 import { loadConfig, ROBUST_STRATEGY } from '../../system/src/config.ts';
+import { silenceKafkajsTimerWarning } from '../../system/src/kafkajs-timer-warning.ts';
 import { createRuntime } from '../../system/lab/create-runtime.ts';
 import { startLiveView } from '../../dashboards/terminal/live-view.tsx';
 import { loadDurationSeconds } from '../lib/define.ts';
@@ -19,6 +20,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(EXPLORE_USAGE);
     return 0;
   }
+  silenceKafkajsTimerWarning();
   const config = loadConfig();
   const abort = new AbortController();
   let interrupts = 0;

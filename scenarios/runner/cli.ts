@@ -4,6 +4,7 @@
  * Exit codes: 0 passed, 1 a verdict failed, 2 usage or scenario error, 130 interrupted.
  */
 import { loadConfig } from '../../system/src/config.ts';
+import { silenceKafkajsTimerWarning } from '../../system/src/kafkajs-timer-warning.ts';
 import { resolveRuntimeKind } from '../../system/lab/runtime-for.ts';
 import { startLiveView } from '../../dashboards/terminal/live-view.tsx';
 import { loadCatalogue, loadScenario, UnknownScenarioError } from '../lib/catalogue.ts';
@@ -25,6 +26,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (args.name === undefined) throw new UsageError(USAGE);
+  silenceKafkajsTimerWarning();
   const config = loadConfig();
   // The runner's createRuntime() reads PAYLAB_RUNTIME: --runtime, else PAYLAB_RUNTIME, else the
   // runtime `lab up` recorded (a compose stack is driven, not fought by a native one), else native.

@@ -18,7 +18,7 @@ import {
 import { formatElapsed } from './native/progress.ts';
 import { toolPaths, ToolInstallError } from './native/tools.ts';
 import { CommandError } from './native/exec.ts';
-import { silenceKafkajsTimerWarning } from './native/warnings.ts';
+import { silenceKafkajsTimerWarning } from '../src/kafkajs-timer-warning.ts';
 import { formatStatusTable } from './status-table.ts';
 import type { RuntimeKind } from './create-runtime.ts';
 import { recordRuntime, runtimeFor as resolvedRuntime } from './runtime-for.ts';

@@ -1,7 +1,7 @@
 /** `create-topics.sh` on a machine with Node: the lab topics from config.ts, created through the proxy. */
 import { loadConfig } from '../src/config.ts';
 import { ensureTopics } from './native/infra-services.ts';
-import { silenceKafkajsTimerWarning } from './native/warnings.ts';
+import { silenceKafkajsTimerWarning } from '../src/kafkajs-timer-warning.ts';
 
 silenceKafkajsTimerWarning();
 

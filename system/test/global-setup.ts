@@ -15,7 +15,7 @@ import { waitUntil } from '../lab/native/backoff.ts';
 import { applyMigrations } from '../lab/native/db.ts';
 import { ensureTopics } from '../lab/native/infra-services.ts';
 import { NativeRuntime } from '../lab/native/runtime.ts';
-import { silenceKafkajsTimerWarning } from '../lab/native/warnings.ts';
+import { silenceKafkajsTimerWarning } from '../src/kafkajs-timer-warning.ts';
 import { redisPing, sqlSelectOne, kafkaBrokerAddresses, httpOk } from '../lab/native/probes.ts';
 import { databaseUrl, kafkaBrokers } from '../src/config.ts';
 import type { ServiceStatus } from '../lab/runtime.ts';
