@@ -226,6 +226,25 @@ describe('overrides and the seeded schedule', () => {
     expect(Math.max(...(s.load.stages ?? []).map((st) => st.target))).toBe(60);
     expect((s.load.stages ?? []).reduce((a, st) => a + st.durationSeconds, 0)).toBe(60);
   });
+  it('when a process fault names an instance the scenario does not run, then validation refuses it', () => {
+    const crash = (instance: number): ScenarioInput => ({
+      ...base,
+      faults: [
+        {
+          fault: { kind: 'process', target: 'worker', action: 'kill', instance },
+          atSeconds: 30,
+          durationSeconds: 5,
+        },
+      ],
+    });
+    expect(message(() => defineScenario(crash(1)))).toBe('no error');
+    // worker-2 of two workers (0 and 1): the kill would do nothing and the restart scale out a third.
+    expect(message(() => defineScenario(crash(2)))).toContain('faults[0]: worker-2 is not running');
+    // The same through an override: --workers 1 leaves worker-1 out.
+    expect(message(() => applyOverrides(defineScenario(crash(1)), { workers: 1 }))).toContain(
+      'worker-1 is not running',
+    );
+  });
   it('when an override breaks the scenario, then validation says which field', () => {
     expect(message(() => applyOverrides(defineScenario(base), { workers: 0 }))).toContain('instances.worker');
   });

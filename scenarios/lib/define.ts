@@ -7,7 +7,7 @@ import { KNOB_NAMES, KNOBS, type StrategyKnobs } from '../../system/src/config.t
 import { CHECK_NAMES, type CheckName } from '../../chaos/checker/result.ts';
 import type { TimedFault } from '../../chaos/faults/spec.ts';
 import { FaultSpecError } from '../../chaos/faults/kinds/check.ts';
-import { exercisedByFaults, parseFault } from '../../chaos/faults/kinds/registry.ts';
+import { exercisedByFaults, faultRestarts, parseFault } from '../../chaos/faults/kinds/registry.ts';
 import {
   DEFAULT_EXERCISED,
   UNEXPECTED_CREATE_STATUSES,
@@ -296,6 +296,19 @@ export function validateScenario(s: unknown): Scenario {
   if (!isRecord(s.instances)) fail('instances', 'an object { relay, worker }', s.instances);
   num('instances.relay', s.instances.relay, 1, 9, true);
   num('instances.worker', s.instances.worker, 1, 9, true);
+  const instances = s.instances as Scenario['instances'];
+  (s.faults as TimedFault[]).forEach((f, i) => {
+    for (const instance of faultRestarts(f.fault)) {
+      // "worker-2": a fault on an instance the run does not start would hit nothing, and its
+      // restart would scale out an instance nobody asked for.
+      const [, service, n] = /^(relay|worker)-(\d+)$/.exec(instance) ?? [];
+      const running = service === 'relay' || service === 'worker' ? instances[service] : undefined;
+      if (running !== undefined && Number(n) >= running)
+        throw new ScenarioError(
+          `faults[${i}]: ${instance} is not running (the scenario runs ${running} ${service} instance${running === 1 ? '' : 's'}, 0–${running - 1})`,
+        );
+    }
+  });
   num('drainDeadlineSeconds', s.drainDeadlineSeconds, 5, 3600, true);
   if (!isRecord(s.expect)) fail('expect', 'an object', s.expect);
   const hold = checkList('expect.hold', s.expect.hold);
