@@ -66,16 +66,25 @@ export function readBaseline(file: string): Baseline {
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`cannot read the bench baseline ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `cannot read the bench baseline ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (!isBaseline(parsed))
-    throw new Error(`${file} is not a bench baseline: expected { mode, recordedAt, note, ratios: { name: number } }`);
+    throw new Error(
+      `${file} is not a bench baseline: expected { mode, recordedAt, note, ratios: { name: number } }`,
+    );
   return parsed;
 }
 
 /** A baseline from a run's ratios, for `--write-baseline`. */
-export function baselineFrom(results: readonly TargetResult[], mode: Baseline['mode'], note: string): Baseline {
+export function baselineFrom(
+  results: readonly TargetResult[],
+  mode: Baseline['mode'],
+  note: string,
+): Baseline {
   const ratios: Record<string, number> = {};
-  for (const r of results) if (r.unit === 'ratio' && r.value !== null) ratios[r.name] = Number(r.value.toFixed(4));
+  for (const r of results)
+    if (r.unit === 'ratio' && r.value !== null) ratios[r.name] = Number(r.value.toFixed(4));
   return { mode, recordedAt: new Date().toISOString(), note, ratios };
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { baselineFrom, compareToBaseline, readBaseline, type GateFinding } from './baseline.ts';
 import { openLab } from './lab.ts';
-import { FULL_PLAN, QUICK_PLAN, type BenchPlan } from './plan.ts';
+import { FULL_PLAN, QUICK_PLAN, STAGE_NAMES, type BenchPlan, type StageName } from './plan.ts';
 import { renderTargetsTable, weakestStage } from './report.ts';
 import { writeReport } from './report.ts';
 import { runBench } from './run.ts';
@@ -23,6 +23,7 @@ export interface BenchArgs {
   baseline: string;
   writeBaseline: boolean;
   seed: number;
+  stages?: StageName[];
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
@@ -33,7 +34,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     return v;
   };
   const whole = (text: string, flag: string, min: number): number => {
-    if (!/^\d+$/.test(text) || Number(text) < min) throw new Error(`${flag} must be a whole number ≥ ${min}, got "${text}"`);
+    if (!/^\d+$/.test(text) || Number(text) < min)
+      throw new Error(`${flag} must be a whole number ≥ ${min}, got "${text}"`);
     return Number(text);
   };
   for (let i = 0; i < argv.length; i++) {
@@ -54,11 +56,22 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         args.baseline = path.resolve(value(i, arg));
         i++;
         break;
+      case '--stages': {
+        const names = value(i, arg).split(',');
+        const unknown = names.filter((n) => !(STAGE_NAMES as readonly string[]).includes(n));
+        if (unknown.length > 0)
+          throw new Error(`unknown stage(s) ${unknown.join(', ')}; stages: ${STAGE_NAMES.join(', ')}`);
+        args.stages = names as StageName[];
+        i++;
+        break;
+      }
       case '--write-baseline':
         args.writeBaseline = true;
         break;
       default:
-        throw new Error(`unknown argument "${arg}"; use --quick, --reps N, --seed N, --baseline FILE, --write-baseline`);
+        throw new Error(
+          `unknown argument "${arg}"; use --quick, --reps N, --stages a,b, --seed N, --baseline FILE, --write-baseline`,
+        );
     }
   }
   return args;
@@ -77,12 +90,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const base = args.quick ? QUICK_PLAN : FULL_PLAN;
-  const plan: BenchPlan = { ...base, repetitions: args.reps ?? base.repetitions };
+  const plan: BenchPlan = {
+    ...base,
+    repetitions: args.reps ?? base.repetitions,
+    stages: args.stages ?? base.stages,
+  };
   const started = Date.now();
   const log = (line: string) => console.log(`[bench +${Math.round((Date.now() - started) / 1000)}s] ${line}`);
   const lab = openLab(log);
   const dir = path.join(lab.config.paths.reportsDir, `${stamp(new Date())}-bench`);
-  const command = `npm run bench${args.quick ? ' -- --quick' : ''}${args.reps ? ` --reps ${args.reps}` : ''}`;
+  const flags = [
+    ...(args.quick ? ['--quick'] : []),
+    ...(args.reps ? ['--reps', String(args.reps)] : []),
+    ...(args.stages ? ['--stages', args.stages.join(',')] : []),
+  ];
+  const command = `npm run bench${flags.length > 0 ? ` -- ${flags.join(' ')}` : ''}`;
   try {
     log(`${plan.mode} bench, ${plan.repetitions} repetition(s); report in ${dir}`);
     log('bringing the lab up');
@@ -92,7 +114,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     let gate: GateFinding[] | undefined;
     if (fs.existsSync(args.baseline)) {
       const baseline = readBaseline(args.baseline);
-      if (baseline.mode === plan.mode) gate = compareToBaseline(result.targets, baseline);
+      // A partial run (--stages) leaves targets unmeasured on purpose: it is not gated.
+      if (args.stages) log('a run of some stages only is not gated');
+      else if (baseline.mode === plan.mode) gate = compareToBaseline(result.targets, baseline);
       else log(`baseline ${args.baseline} is a ${baseline.mode} one; a ${plan.mode} run is not gated`);
     }
     writeReport(dir, result, gate, command);
@@ -106,7 +130,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(renderTargetsTable(result.targets));
     const weakest = weakestStage(result.targets);
     if (weakest) console.log(`\nstage furthest from its limit: ${weakest.name}`);
-    for (const c of result.capacity) if (c.wall) console.log(`first process to saturate at capacity: ${c.wall.process}`);
+    for (const c of result.capacity)
+      if (c.wall) console.log(`first process to saturate at capacity: ${c.wall.process}`);
     console.log(`\nreport: ${path.join(dir, 'bench.md')}`);
     if (result.errors.length > 0) console.log(`stages that failed: ${result.errors.length} (see the report)`);
     const regressed = (gate ?? []).filter((g) => g.regressed);

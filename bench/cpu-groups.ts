@@ -48,7 +48,11 @@ export function wallOf(usage: CpuUsage, instances: Readonly<Record<string, numbe
     .filter((c) => SINGLE_THREADED.has(c.name) && c.cores / (instances[c.name] ?? 1) >= 0.85)
     .sort((a, b) => b.cores - a.cores)[0];
   if (saturated)
-    return { process: saturated.name, cores: saturated.cores, why: 'a single-threaded process at ≥ 85 % of a core' };
+    return {
+      process: saturated.name,
+      cores: saturated.cores,
+      why: 'a single-threaded process at ≥ 85 % of a core',
+    };
   const busy = usage.machineCapacitySeconds > 0 ? usage.machineBusySeconds / usage.machineCapacitySeconds : 0;
   if (busy >= 0.9) {
     const top = cores.sort((a, b) => b.cores - a.cores)[0];

@@ -71,5 +71,11 @@ export async function closedLoad(options: {
   }
   await Promise.all(Array.from({ length: options.connections }, lane));
   agent.destroy();
-  return { connections: options.connections, seconds: (performance.now() - started) / 1000, accepted, failed, latenciesMs };
+  return {
+    connections: options.connections,
+    seconds: (performance.now() - started) / 1000,
+    accepted,
+    failed,
+    latenciesMs,
+  };
 }

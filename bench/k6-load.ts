@@ -49,7 +49,8 @@ export async function startConstantLoad(
     started,
     async finish() {
       const code = await k6.exited;
-      if (!fs.existsSync(files.summary)) throw new Error(`k6 left no summary (exit code ${code}); see ${files.log}`);
+      if (!fs.existsSync(files.summary))
+        throw new Error(`k6 left no summary (exit code ${code}); see ${files.log}`);
       return readK6Summary(JSON.parse(fs.readFileSync(files.summary, 'utf8')));
     },
   };

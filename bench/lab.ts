@@ -30,7 +30,11 @@ export interface BenchLab {
 }
 
 export function openLab(log: Log, config: LabConfig = loadConfig()): BenchLab {
-  const pool = new pg.Pool({ connectionString: databaseUrl(config), max: 4, application_name: 'paylab-bench' });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl(config),
+    max: 4,
+    application_name: 'paylab-bench',
+  });
   pool.on('error', () => {});
   let admin: Promise<Admin> | undefined;
   return {
@@ -84,7 +88,8 @@ export async function waitFor<T>(
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
     await sleep(everyMs);
   }
 }

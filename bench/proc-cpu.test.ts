@@ -52,7 +52,12 @@ describe('cpuUsage', () => {
       1200,
       700,
     );
-    const usage = cpuUsage(before, after, { byPid: new Map([[50, 'k6']]), roots: new Map([[10, 'db']]) }, 100);
+    const usage = cpuUsage(
+      before,
+      after,
+      { byPid: new Map([[50, 'k6']]), roots: new Map([[10, 'db']]) },
+      100,
+    );
     expect(usage.seconds).toEqual({ k6: 0.2, db: 0.45 });
     expect(usage.wallSeconds).toBe(1);
     expect(usage.machineBusySeconds).toBe(1);
@@ -65,7 +70,14 @@ describe('cpuUsage', () => {
     const usage = cpuUsage(
       before,
       after,
-      { byPid: new Map([[20, 'runner']]), roots: new Map([[10, 'db']]), reapedTo: new Map([[10, 'db'], [20, 'k6']]) },
+      {
+        byPid: new Map([[20, 'runner']]),
+        roots: new Map([[10, 'db']]),
+        reapedTo: new Map([
+          [10, 'db'],
+          [20, 'k6'],
+        ]),
+      },
       100,
     );
     expect(usage.seconds).toEqual({ runner: 0, db: 0.4, k6: 3 });

@@ -24,7 +24,10 @@ export function parseProcCpu(content: string): ProcCpu | undefined {
   if (open < 0 || close < open) return undefined;
   const pid = Number(content.slice(0, open).trim());
   // rest[0] is field 3 (state): ppid is field 4, pgrp 5, utime 14, stime 15, cutime 16, cstime 17.
-  const rest = content.slice(close + 1).trim().split(/\s+/);
+  const rest = content
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   const [ppid, pgrp, utime, stime, cutime, cstime] = [1, 2, 11, 12, 13, 14].map((i) => Number(rest[i]));
   const fields = [pid, ppid, pgrp, utime, stime, cutime, cstime];
   if (!fields.every((f) => f !== undefined && Number.isFinite(f)) || !Number.isInteger(pid)) return undefined;
@@ -105,7 +108,11 @@ export interface ProcessGroups {
   reapedTo?: ReadonlyMap<number, string>;
 }
 
-export function groupOf(proc: ProcCpu, groups: ProcessGroups, procs: ReadonlyMap<number, ProcCpu>): string | undefined {
+export function groupOf(
+  proc: ProcCpu,
+  groups: ProcessGroups,
+  procs: ReadonlyMap<number, ProcCpu>,
+): string | undefined {
   const own = groups.byPid.get(proc.pid);
   if (own !== undefined) return own;
   let current: ProcCpu | undefined = proc;

@@ -34,7 +34,11 @@ export function renderTargetsTable(targets: readonly TargetResult[]): string {
   return ['| target | value | target | verdict |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-export function renderMarkdown(result: BenchResult, gate: GateFinding[] | undefined, command: string): string {
+export function renderMarkdown(
+  result: BenchResult,
+  gate: GateFinding[] | undefined,
+  command: string,
+): string {
   const lines: string[] = [];
   lines.push(`# paylab bench (${result.mode})`, '');
   lines.push(
@@ -56,32 +60,57 @@ export function renderMarkdown(result: BenchResult, gate: GateFinding[] | undefi
   lines.push('## The wall', '');
   const weakest = weakestStage(result.targets);
   if (weakest)
-    lines.push(`- Stage furthest from its limit: **${weakest.name}** (${num(weakest.value)} of ≥ ${weakest.target}).`);
+    lines.push(
+      `- Stage furthest from its limit: **${weakest.name}** (${num(weakest.value)} of ≥ ${weakest.target}).`,
+    );
   const walls = result.capacity.map((c) => c.wall).filter((w) => w !== null);
   if (walls.length > 0)
-    for (const w of walls) lines.push(`- At capacity the first process to saturate: **${w.process}** (${num(w.cores)} cores; ${w.why}).`);
-  else lines.push('- At capacity no process ran out of CPU: the limit was a wait (fsync, a lock, a round trip) or the search stopped first.');
+    for (const w of walls)
+      lines.push(
+        `- At capacity the first process to saturate: **${w.process}** (${num(w.cores)} cores; ${w.why}).`,
+      );
+  else
+    lines.push(
+      '- At capacity no process ran out of CPU: the limit was a wait (fsync, a lock, a round trip) or the search stopped first.',
+    );
   lines.push('');
 
   if (gate) {
     lines.push('## Against the baseline', '');
     lines.push('| ratio | baseline | now | now / baseline | |', '| --- | --- | --- | --- | --- |');
     for (const g of gate)
-      lines.push(`| ${g.name} | ${num(g.baseline)} | ${num(g.value)} | ${num(g.relative)} | ${g.regressed ? '**REGRESSED** (> 25 % worse)' : 'ok'} |`);
+      lines.push(
+        `| ${g.name} | ${num(g.baseline)} | ${num(g.value)} | ${num(g.relative)} | ${g.regressed ? '**REGRESSED** (> 25 % worse)' : 'ok'} |`,
+      );
     lines.push('');
   }
 
-  lines.push('## Figures (min / median / max)', '', '| figure | min | median | max | n |', '| --- | --- | --- | --- | --- |');
+  lines.push(
+    '## Figures (min / median / max)',
+    '',
+    '| figure | min | median | max | n |',
+    '| --- | --- | --- | --- | --- |',
+  );
   for (const [name, s] of Object.entries(result.figures).sort(([a], [b]) => a.localeCompare(b)))
     lines.push(`| ${name} | ${num(s.min)} | ${num(s.median)} | ${num(s.max)} | ${s.n} |`);
   lines.push('');
 
   lines.push('## Capacity steps', '');
   result.capacity.forEach((c, i) => {
-    lines.push(`Repetition ${i + 1}: capacity ${num(c.capacityPerSec)}/s, lab overhead ${num(c.labOverheadShare * 100)} % of the machine.`, '');
-    lines.push('| rate | accepted/s | p95 ms | outbox lag s | consumer lag | busy | held | top CPU (cores) |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+    lines.push(
+      `Repetition ${i + 1}: capacity ${num(c.capacityPerSec)}/s, lab overhead ${num(c.labOverheadShare * 100)} % of the machine.`,
+      '',
+    );
+    lines.push(
+      '| rate | accepted/s | p95 ms | outbox lag s | consumer lag | busy | held | top CPU (cores) |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
     for (const s of c.steps) {
-      const wall = s.cpu && Object.entries(s.cpu).sort((a, b) => b[1] - a[1]).slice(0, 3);
+      const wall =
+        s.cpu &&
+        Object.entries(s.cpu)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 3);
       const seconds = result.plan.capacity.stepSeconds;
       lines.push(
         `| ${s.rate} | ${num(s.acceptedPerSec)} | ${num(s.p95Ms)} | ${num(s.maxOutboxLagSeconds)} | ${s.consumerLag} | ${num(s.machineBusyShare * 100)} % | ${s.held ? 'yes' : 'no'} | ${(wall ?? []).map(([n, v]) => `${n} ${num(v / seconds)}`).join(', ')} |`,
@@ -98,8 +127,16 @@ export function renderMarkdown(result: BenchResult, gate: GateFinding[] | undefi
   return lines.join('\n');
 }
 
-export function writeReport(dir: string, result: BenchResult, gate: GateFinding[] | undefined, command: string): void {
+export function writeReport(
+  dir: string,
+  result: BenchResult,
+  gate: GateFinding[] | undefined,
+  command: string,
+): void {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'bench.json'), `${JSON.stringify({ ...result, gate: gate ?? null }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(dir, 'bench.json'),
+    `${JSON.stringify({ ...result, gate: gate ?? null }, null, 2)}\n`,
+  );
   fs.writeFileSync(path.join(dir, 'bench.md'), renderMarkdown(result, gate, command));
 }

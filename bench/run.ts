@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { toxiproxyLinks } from '../chaos/faults/clients.ts';
 import { setStack, waitSettled, type BenchLab } from './lab.ts';
-import type { BenchPlan } from './plan.ts';
+import type { BenchPlan, StageName } from './plan.ts';
 import { summarize, type Summary } from './stats.ts';
 import { measureApiAlone } from './stages/api-alone.ts';
 import { measureCpuPerPayment } from './stages/cpu-per-payment.ts';
@@ -35,7 +35,12 @@ export interface BenchResult {
   errors: string[];
 }
 
-export async function runBench(lab: BenchLab, plan: BenchPlan, dir: string, seed: number): Promise<BenchResult> {
+export async function runBench(
+  lab: BenchLab,
+  plan: BenchPlan,
+  dir: string,
+  seed: number,
+): Promise<BenchResult> {
   const startedAt = new Date().toISOString();
   const loadAverageAtStart = os.loadavg();
   const samples: Record<string, number[]> = {};
@@ -44,7 +49,13 @@ export async function runBench(lab: BenchLab, plan: BenchPlan, dir: string, seed
   const errors: string[] = [];
   const record = (name: string, value: number) => (samples[name] ??= []).push(value);
 
-  async function stage<T>(rep: number, name: string, work: () => Promise<T>): Promise<T | undefined> {
+  async function stage<T>(
+    rep: number,
+    name: string,
+    work: () => Promise<T>,
+    which?: StageName,
+  ): Promise<T | undefined> {
+    if (which !== undefined && !plan.stages.includes(which)) return undefined;
     lab.log(`rep ${rep + 1}/${plan.repetitions}: ${name}`);
     try {
       return await work();
@@ -66,36 +77,63 @@ export async function runBench(lab: BenchLab, plan: BenchPlan, dir: string, seed
         await waitSettled(lab, 300_000);
         await setStack(lab, { relay: 0, worker: 0 });
       });
-      const sql = await stage(rep, 'SQL limits (pgbench)', () =>
-        measureSqlLimits(lab, { seconds: plan.sql.seconds, clients: plan.sql.clients, dir: path.join(repDir, 'pgbench') }),
+      const sql = await stage(
+        rep,
+        'SQL limits (pgbench)',
+        () =>
+          measureSqlLimits(lab, {
+            seconds: plan.sql.seconds,
+            clients: plan.sql.clients,
+            dir: path.join(repDir, 'pgbench'),
+          }),
+        'limits',
       );
       if (sql) for (const [k, v] of Object.entries(sql)) record(`limit.${k}`, v);
-      const kafka = await stage(rep, 'Kafka limits (raw kafkajs)', () => measureKafkaLimits(lab, plan.kafkaSeconds));
+      const kafka = await stage(
+        rep,
+        'Kafka limits (raw kafkajs)',
+        () => measureKafkaLimits(lab, plan.kafkaSeconds),
+        'limits',
+      );
       if (kafka) for (const [k, v] of Object.entries(kafka)) record(`limit.${k}`, v);
 
-      const api = await stage(rep, 'API alone', () =>
-        measureApiAlone(lab, { connections: plan.api.connections, seconds: plan.api.seconds, seed }),
+      const api = await stage(
+        rep,
+        'API alone',
+        () => measureApiAlone(lab, { connections: plan.api.connections, seconds: plan.api.seconds, seed }),
+        'api',
       );
       if (api) {
         record('api.acceptedPerSec', api.acceptedPerSec);
         record('api.p95Ms', api.p95Ms);
         detail.api = api.levels;
       }
-      const relay = await stage(rep, 'relay alone', () => measureRelayAlone(lab, plan.backlog));
+      const relay = await stage(rep, 'relay alone', () => measureRelayAlone(lab, plan.backlog), 'relay');
       if (relay) record('relay.rowsPerSec', relay.rowsPerSec);
-      const workers = await stage(rep, 'workers alone', () => measureWorkersAlone(lab, plan.workers));
+      const workers = await stage(
+        rep,
+        'workers alone',
+        () => measureWorkersAlone(lab, plan.workers),
+        'workers',
+      );
       if (workers) record('workers.paymentsPerSec', workers.paymentsPerSec);
 
-      const e2e = await stage(rep, 'end to end (capacity search)', () =>
-        measureEndToEnd(lab, { ...plan.capacity, dir: repDir, seed, workers: plan.workers }),
+      const e2e = await stage(
+        rep,
+        'end to end (capacity search)',
+        () => measureEndToEnd(lab, { ...plan.capacity, dir: repDir, seed, workers: plan.workers }),
+        'e2e',
       );
       if (e2e) {
         record('e2e.capacityPerSec', e2e.capacityPerSec);
         record('e2e.labOverheadShare', e2e.labOverheadShare);
         capacity.push(e2e);
       }
-      const cpu = await stage(rep, 'CPU per payment', () =>
-        measureCpuPerPayment(lab, { ...plan.cpu, dir: repDir, seed, workers: plan.workers }),
+      const cpu = await stage(
+        rep,
+        'CPU per payment',
+        () => measureCpuPerPayment(lab, { ...plan.cpu, dir: repDir, seed, workers: plan.workers }),
+        'cpu',
       );
       if (cpu) {
         record('cpu.stackMsPerPayment', cpu.stackMsPerPayment);
@@ -103,17 +141,23 @@ export async function runBench(lab: BenchLab, plan: BenchPlan, dir: string, seed
         for (const [name, ms] of Object.entries(cpu.msPerPayment)) record(`cpu.msPerPayment.${name}`, ms);
         detail.cpu = cpu;
       }
-      const drain = await stage(rep, 'backlog drain after a Kafka outage', () =>
-        measureOutageDrain(lab, { ...plan.outage, dir: repDir, seed, workers: plan.workers }),
+      const drain = await stage(
+        rep,
+        'backlog drain after a Kafka outage',
+        () => measureOutageDrain(lab, { ...plan.outage, dir: repDir, seed, workers: plan.workers }),
+        'drain',
       );
       if (drain) {
         record('drain.ratePerSec', drain.ratePerSec);
         record('drain.arrivalPerSec', drain.arrivalPerSec);
+        record('drain.restartSeconds', drain.restartSeconds);
         detail.drain = drain;
       }
     }
   } finally {
-    await toxiproxyLinks(lab.config).resetAll().catch(() => undefined);
+    await toxiproxyLinks(lab.config)
+      .resetAll()
+      .catch(() => undefined);
     await deleteBenchTopic(lab).catch(() => undefined);
     await setStack(lab, { relay: lab.config.instances.relay, worker: lab.config.instances.worker }).catch(
       (error: unknown) => errors.push(`restoring the stack: ${String(error)}`),
@@ -134,7 +178,11 @@ export async function runBench(lab: BenchLab, plan: BenchPlan, dir: string, seed
     figures,
     samples,
     targets: evaluateTargets(figures),
-    ratios: REPORTED_RATIOS.map((r) => ({ name: r.name, description: r.description, value: r.value(figures) ?? null })),
+    ratios: REPORTED_RATIOS.map((r) => ({
+      name: r.name,
+      description: r.description,
+      value: r.value(figures) ?? null,
+    })),
     details,
     capacity,
     errors,

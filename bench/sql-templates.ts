@@ -169,7 +169,8 @@ export function bindStatement(statement: Statement, bindings: Readonly<Record<nu
     const n = Number(digits);
     const bound = bindings[n];
     if (bound !== undefined) return `(${bound})`;
-    if (n < 1 || n > statement.values.length) throw new Error(`statement uses $${n} but has ${statement.values.length} values`);
+    if (n < 1 || n > statement.values.length)
+      throw new Error(`statement uses $${n} but has ${statement.values.length} values`);
     return sqlLiteral(statement.values[n - 1]);
   });
   return text
@@ -219,7 +220,8 @@ export async function pgbenchScripts(claimLimit: number): Promise<PgbenchScripts
   const fresh = `SELECT gen_random_uuid() AS pid, gen_random_uuid() AS eid \\gset`;
   const queued =
     `SELECT id AS pid, gen_random_uuid() AS eid FROM payments\n` +
-    ` WHERE merchant_id = '${BENCH_MERCHANT}' AND idempotency_key = 'q-' || nextval('${QUEUE_SEQUENCE}') \\gset`;
+    // A scalar subquery, so nextval runs once per transaction (in the WHERE it would run per row scanned).
+    ` WHERE merchant_id = '${BENCH_MERCHANT}' AND idempotency_key = (SELECT 'q-' || nextval('${QUEUE_SEQUENCE}')) \\gset`;
 
   return {
     claimLimit,

@@ -14,7 +14,9 @@ export function summarize(samples: readonly number[]): Summary | undefined {
   if (values.length === 0) return undefined;
   const mid = Math.floor(values.length / 2);
   const median =
-    values.length % 2 === 1 ? (values[mid] as number) : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+    values.length % 2 === 1
+      ? (values[mid] as number)
+      : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
   return { min: values[0] as number, median, max: values[values.length - 1] as number, n: values.length };
 }
 

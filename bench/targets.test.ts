@@ -65,7 +65,10 @@ describe('compareToBaseline', () => {
   });
 
   it('passes a ratio within 25 % of its baseline and fails one that dropped further', () => {
-    const findings = compareToBaseline(results, baseline({ 'api-vs-create-limit': 0.9, 'relay-vs-limit': 0.7 }));
+    const findings = compareToBaseline(
+      results,
+      baseline({ 'api-vs-create-limit': 0.9, 'relay-vs-limit': 0.7 }),
+    );
     expect(findings.find((f) => f.name === 'api-vs-create-limit')).toMatchObject({ regressed: false });
     expect(findings.find((f) => f.name === 'relay-vs-limit')).toMatchObject({ regressed: true });
   });
@@ -83,6 +86,8 @@ describe('compareToBaseline', () => {
       evaluateTargets(rest),
       baseline({ 'stack-cpu-per-payment': 1, 'drain-vs-arrival': 5 }),
     );
-    expect(findings).toEqual([{ name: 'drain-vs-arrival', baseline: 5, value: null, relative: null, regressed: true }]);
+    expect(findings).toEqual([
+      { name: 'drain-vs-arrival', baseline: 5, value: null, relative: null, regressed: true },
+    ]);
   });
 });

@@ -116,7 +116,8 @@ export const TARGETS: readonly TargetDef[] = [
 export const REPORTED_RATIOS: readonly Omit<TargetDef, 'target' | 'better'>[] = [
   {
     name: 'e2e-vs-full-payment-limit',
-    description: 'end-to-end capacity / pgbench limit of all the SQL one payment costs (create, claim + mark, worker)',
+    description:
+      'end-to-end capacity / pgbench limit of all the SQL one payment costs (create, claim + mark, worker)',
     unit: 'ratio',
     value: (f) => ratio(median(f, 'e2e.capacityPerSec'), median(f, 'limit.fullPaymentTps')),
   },

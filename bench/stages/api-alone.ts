@@ -24,7 +24,10 @@ export interface ApiAlone {
 }
 
 /** The best level within the latency limit; a level with failures does not count. */
-export function bestApiLevel(levels: readonly ApiLevel[], p95LimitMs = API_P95_LIMIT_MS): ApiLevel | undefined {
+export function bestApiLevel(
+  levels: readonly ApiLevel[],
+  p95LimitMs = API_P95_LIMIT_MS,
+): ApiLevel | undefined {
   return levels
     .filter((l) => l.p95Ms <= p95LimitMs && l.failed === 0)
     .sort((a, b) => b.acceptedPerSec - a.acceptedPerSec)[0];
@@ -39,7 +42,13 @@ export async function measureApiAlone(
   if (!merchant) throw new Error('no merchant credentials in the lab secrets');
   const { host, port } = lab.config.services.api;
   // Warm the API's pool and JIT before the first measured level.
-  await closedLoad({ url: `http://${host}:${port}`, apiKey: merchant.apiKey, connections: 4, seconds: 1, seed: options.seed });
+  await closedLoad({
+    url: `http://${host}:${port}`,
+    apiKey: merchant.apiKey,
+    connections: 4,
+    seconds: 1,
+    seed: options.seed,
+  });
   const levels: ApiLevel[] = [];
   for (const connections of options.connections) {
     const run = await closedLoad({

@@ -56,7 +56,8 @@ export async function measureCpuPerPayment(
     msPerPayment,
     stackMsPerPayment: per(sumOf(usage, STACK_PROCESSES)),
     labOverheadMsPerPayment: per(sumOf(usage, LAB_OVERHEAD_PROCESSES)),
-    machineBusyShare: usage.machineCapacitySeconds > 0 ? usage.machineBusySeconds / usage.machineCapacitySeconds : 0,
+    machineBusyShare:
+      usage.machineCapacitySeconds > 0 ? usage.machineBusySeconds / usage.machineCapacitySeconds : 0,
   };
   lab.log(
     `  cpu per payment at ${options.rate}/s (${payments} payments): stack ${result.stackMsPerPayment.toFixed(2)} ms — ` +

@@ -15,7 +15,12 @@ import { startConstantLoad } from '../k6-load.ts';
 import { labProcessGroups, setStack, sleep, waitSettled, type BenchLab } from '../lab.ts';
 import { cpuUsage, sampleCpu, type CpuUsage } from '../proc-cpu.ts';
 
-export const CAPACITY_LIMITS = { maxP95Ms: 500, maxOutboxLagSeconds: 2, maxConsumerLag: 200, minDelivered: 0.95 };
+export const CAPACITY_LIMITS = {
+  maxP95Ms: 500,
+  maxOutboxLagSeconds: 2,
+  maxConsumerLag: 200,
+  minDelivered: 0.95,
+};
 
 export interface CapacityStep {
   rate: number;
@@ -40,7 +45,9 @@ export interface EndToEnd {
   wall: Wall | null;
 }
 
-export function stepHolds(step: Omit<CapacityStep, 'held' | 'cpu' | 'machineBusyShare' | 'labOverheadShare' | 'wall'>): boolean {
+export function stepHolds(
+  step: Omit<CapacityStep, 'held' | 'cpu' | 'machineBusyShare' | 'labOverheadShare' | 'wall'>,
+): boolean {
   return (
     step.p95Ms !== null &&
     step.p95Ms <= CAPACITY_LIMITS.maxP95Ms &&
@@ -52,7 +59,15 @@ export function stepHolds(step: Omit<CapacityStep, 'held' | 'cpu' | 'machineBusy
 
 export async function measureEndToEnd(
   lab: BenchLab,
-  options: { startRate: number; factor: number; maxSteps: number; stepSeconds: number; dir: string; seed: number; workers: number },
+  options: {
+    startRate: number;
+    factor: number;
+    maxSteps: number;
+    stepSeconds: number;
+    dir: string;
+    seed: number;
+    workers: number;
+  },
 ): Promise<EndToEnd> {
   await setStack(lab, { relay: 1, worker: options.workers });
   await waitSettled(lab, 120_000);
@@ -80,7 +95,8 @@ export async function measureEndToEnd(
       const halfway = Date.now() + (options.stepSeconds * 1000) / 2;
       while (!ended) {
         await sleep(1000);
-        if (Date.now() >= halfway) maxLag = Math.max(maxLag, (await readOutboxStats(lab.pool)).oldestPendingAgeSeconds);
+        if (Date.now() >= halfway)
+          maxLag = Math.max(maxLag, (await readOutboxStats(lab.pool)).oldestPendingAgeSeconds);
       }
       const after = sampleCpu();
       const numbers = await load.finish();
@@ -103,8 +119,12 @@ export async function measureEndToEnd(
         ...measured,
         held: stepHolds(measured),
         cpu: usage.seconds,
-        machineBusyShare: usage.machineCapacitySeconds > 0 ? usage.machineBusySeconds / usage.machineCapacitySeconds : 0,
-        labOverheadShare: usage.machineCapacitySeconds > 0 ? sumOf(usage, LAB_OVERHEAD_PROCESSES) / usage.machineCapacitySeconds : 0,
+        machineBusyShare:
+          usage.machineCapacitySeconds > 0 ? usage.machineBusySeconds / usage.machineCapacitySeconds : 0,
+        labOverheadShare:
+          usage.machineCapacitySeconds > 0
+            ? sumOf(usage, LAB_OVERHEAD_PROCESSES) / usage.machineCapacitySeconds
+            : 0,
         wall: wallOf(usage, { worker: options.workers }) ?? null,
       };
       steps.push(step);

@@ -52,7 +52,13 @@ export async function measureKafkaLimits(lab: BenchLab, seconds: number): Promis
     if (!topics.includes(BENCH_TOPIC)) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: [{ topic: BENCH_TOPIC, numPartitions: lab.config.topics.paymentEvents.partitions, replicationFactor: 1 }],
+        topics: [
+          {
+            topic: BENCH_TOPIC,
+            numPartitions: lab.config.topics.paymentEvents.partitions,
+            replicationFactor: 1,
+          },
+        ],
       });
     }
     // A topic just created may not have its leaders known to every metadata answer yet.
@@ -91,7 +97,8 @@ export async function measureKafkaLimits(lab: BenchLab, seconds: number): Promis
 
     lab.log('  limits: raw kafkajs consumer (fresh group, no processing)');
     const after = await offsets();
-    const total = after.reduce((sum, p) => sum + Number(p.high), 0) - before.reduce((sum, p) => sum + Number(p.low), 0);
+    const total =
+      after.reduce((sum, p) => sum + Number(p.high), 0) - before.reduce((sum, p) => sum + Number(p.low), 0);
     const groupId = `paylab-bench-${randomUUID()}`;
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
     let consumed = 0;

@@ -39,12 +39,31 @@ export function pgbenchPath(lab: BenchLab): string {
   return fs.existsSync(local) ? local : 'pgbench';
 }
 
-async function pgbench(lab: BenchLab, script: string, options: SqlLimitOptions, name: string): Promise<number> {
+async function pgbench(
+  lab: BenchLab,
+  script: string,
+  options: SqlLimitOptions,
+  name: string,
+): Promise<number> {
   const file = path.join(options.dir, `${name}.pgbench.sql`);
   fs.writeFileSync(file, script);
-  const args = ['-n', '-M', 'prepared', '-c', String(options.clients), '-j', '2', '-T', String(options.seconds), '-f', file];
+  const args = [
+    '-n',
+    '-M',
+    'prepared',
+    '-c',
+    String(options.clients),
+    '-j',
+    '2',
+    '-T',
+    String(options.seconds),
+    '-f',
+    file,
+  ];
   const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(pgbenchPath(lab), [...args, databaseUrl(lab.config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(pgbenchPath(lab), [...args, databaseUrl(lab.config)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let text = '';
     child.stdout.on('data', (d: Buffer) => (text += d.toString()));
     child.stderr.on('data', (d: Buffer) => (text += d.toString()));
@@ -97,13 +116,21 @@ export async function measureSqlLimits(lab: BenchLab, options: SqlLimitOptions):
     // Enough backlog that a claim always finds a full batch: twice what the limit could drain.
     const pending = await scalar(lab, `SELECT count(*) AS v FROM outbox WHERE status = 'pending'`);
     await prefillOutbox(lab, Math.max(0, 12_000 * options.seconds - pending));
+    // Statistics for the grown table, as autovacuum would give them: without them the planner
+    // believes the outbox is small and the claim's anti-joins go quadratic (seen: 242 s per claim).
+    await lab.pool.query('ANALYZE outbox');
     const startedAt = new Date();
     await pgbench(lab, scripts.relay, options, 'relay');
-    const sent = await scalar(lab, `SELECT count(*) AS v FROM outbox WHERE status = 'sent' AND sent_at >= $1`, [startedAt]);
+    const sent = await scalar(
+      lab,
+      `SELECT count(*) AS v FROM outbox WHERE status = 'sent' AND sent_at >= $1`,
+      [startedAt],
+    );
     const relayRowsPerSec = sent / options.seconds;
 
     lab.log('  limits: pgbench worker load + start + settle');
     await prefillQueue(lab, Math.ceil(4_000 * options.seconds));
+    await lab.pool.query('ANALYZE payments');
     const workerPaymentsPerSec = await pgbench(lab, scripts.worker, options, 'worker');
 
     lab.log('  limits: pgbench all the SQL of one payment');

@@ -14,7 +14,9 @@ export interface RelayAlone {
 export async function measureRelayAlone(lab: BenchLab, backlog: number): Promise<RelayAlone> {
   await setStack(lab, { relay: 0, worker: 0 });
   const pending = await pendingOutbox(lab);
-  lab.log(`  relay alone: pre-filling ${Math.max(0, backlog - pending)} payments (${pending} already pending)`);
+  lab.log(
+    `  relay alone: pre-filling ${Math.max(0, backlog - pending)} payments (${pending} already pending)`,
+  );
   await prefillPayments(lab, backlog - pending);
   const total = await pendingOutbox(lab);
   const startedAt = new Date();

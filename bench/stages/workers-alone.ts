@@ -18,9 +18,12 @@ export async function measureWorkersAlone(lab: BenchLab, workers: number): Promi
   const startedAt = new Date();
   await setStack(lab, { relay: 0, worker: workers });
   // Started: the backlog is in the topic (the relay stage published it) and the lag says so.
-  await waitFor('the workers to start consuming', async () => ((await consumerLag(lab)) > 0 ? true : undefined), 30_000, 250).catch(
-    () => undefined,
-  );
+  await waitFor(
+    'the workers to start consuming',
+    async () => ((await consumerLag(lab)) > 0 ? true : undefined),
+    30_000,
+    250,
+  ).catch(() => undefined);
   await waitFor(
     `${workers} workers to drain the topic (${open} open payments)`,
     async () => ((await consumerLag(lab)) === 0 ? true : undefined),
@@ -35,6 +38,8 @@ export async function measureWorkersAlone(lab: BenchLab, workers: number): Promi
   const settled = Number(rows[0]?.n ?? 0);
   const span = rows[0]?.span ?? 0;
   const paymentsPerSec = span > 0 ? (settled - 1) / span : Number.NaN;
-  lab.log(`  workers alone: ${settled} payments in ${span.toFixed(2)} s → ${paymentsPerSec.toFixed(0)} payments/s`);
+  lab.log(
+    `  workers alone: ${settled} payments in ${span.toFixed(2)} s → ${paymentsPerSec.toFixed(0)} payments/s`,
+  );
   return { paymentsPerSec, payments: settled, workers };
 }
