@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { baselineFrom, compareToBaseline, readBaseline, type GateFinding } from './baseline.ts';
+import { silenceKafkajsTimerWarning } from '../system/lab/native/warnings.ts';
 import { openLab } from './lab.ts';
 import { FULL_PLAN, QUICK_PLAN, STAGE_NAMES, type BenchPlan, type StageName } from './plan.ts';
 import { renderTargetsTable, weakestStage } from './report.ts';
@@ -89,6 +90,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
     return 2;
   }
+  silenceKafkajsTimerWarning();
   const base = args.quick ? QUICK_PLAN : FULL_PLAN;
   const plan: BenchPlan = {
     ...base,

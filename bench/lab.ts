@@ -118,6 +118,16 @@ export async function waitSettled(lab: BenchLab, timeoutMs: number): Promise<voi
   );
 }
 
+/**
+ * Vacuums and analyzes the tables the bench filled and emptied, so that autovacuum does not start
+ * on them inside a CPU window (its workers' CPU lands in the db's account) and plans see real sizes.
+ */
+export async function maintainTables(lab: BenchLab): Promise<void> {
+  await lab.pool.query(
+    'VACUUM (ANALYZE) outbox, payments, payment_items, payment_history, processed_events, idempotency_records',
+  );
+}
+
 /** Deletes everything the SQL limits wrote (their merchant, their outbox keys, their sequence). */
 export async function deleteLimitRows(lab: BenchLab): Promise<void> {
   await lab.pool.query(

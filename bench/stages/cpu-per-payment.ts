@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { benchGroups, LAB_OVERHEAD_PROCESSES, STACK_PROCESSES, sumOf } from '../cpu-groups.ts';
 import { startConstantLoad } from '../k6-load.ts';
-import { labProcessGroups, scalar, setStack, waitSettled, type BenchLab } from '../lab.ts';
+import { labProcessGroups, maintainTables, scalar, setStack, waitSettled, type BenchLab } from '../lab.ts';
 import { cpuUsage, sampleCpu } from '../proc-cpu.ts';
 
 export interface CpuPerPayment {
@@ -27,6 +27,7 @@ export async function measureCpuPerPayment(
 ): Promise<CpuPerPayment> {
   await setStack(lab, { relay: 1, worker: options.workers });
   await waitSettled(lab, 120_000);
+  await maintainTables(lab);
   const load = await startConstantLoad(lab, {
     rate: options.rate,
     seconds: options.seconds,

@@ -12,7 +12,7 @@ import { readConsumerLag } from '../../system/src/worker/consumer-lag.ts';
 import { readOutboxStats } from '../../system/src/relay/sql/outbox-stats.ts';
 import { benchGroups, LAB_OVERHEAD_PROCESSES, sumOf, wallOf, type Wall } from '../cpu-groups.ts';
 import { startConstantLoad } from '../k6-load.ts';
-import { labProcessGroups, setStack, sleep, waitSettled, type BenchLab } from '../lab.ts';
+import { labProcessGroups, maintainTables, setStack, sleep, waitSettled, type BenchLab } from '../lab.ts';
 import { cpuUsage, sampleCpu, type CpuUsage } from '../proc-cpu.ts';
 
 export const CAPACITY_LIMITS = {
@@ -71,6 +71,7 @@ export async function measureEndToEnd(
 ): Promise<EndToEnd> {
   await setStack(lab, { relay: 1, worker: options.workers });
   await waitSettled(lab, 120_000);
+  await maintainTables(lab);
   const kafka = createKafka(lab.config, 'bench-lag', () => {});
   const admin = kafka.admin();
   await admin.connect();
