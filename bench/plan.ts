@@ -41,7 +41,7 @@ export const QUICK_PLAN: BenchPlan = {
   sql: { seconds: 4, clients: 16 },
   kafkaSeconds: 3,
   api: { connections: [2, 4, 8], seconds: 3 },
-  backlog: 4_000,
+  backlog: 2_000,
   workers: 2,
   capacity: { startRate: 20, factor: 1.6, maxSteps: 4, stepSeconds: 8 },
   cpu: { rate: 30, seconds: 8 },

@@ -106,6 +106,7 @@ export async function runBench(
       if (api) {
         record('api.acceptedPerSec', api.acceptedPerSec);
         record('api.p95Ms', api.p95Ms);
+        record('api.latencyBoundMet', api.latencyBoundMet ? 1 : 0);
         detail.api = api.levels;
       }
       const relay = await stage(rep, 'relay alone', () => measureRelayAlone(lab, plan.backlog), 'relay');

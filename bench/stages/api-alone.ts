@@ -17,9 +17,11 @@ export interface ApiLevel {
 }
 
 export interface ApiAlone {
-  /** NaN when no level kept p95 within the limit. */
   acceptedPerSec: number;
   p95Ms: number;
+  /** False when no level kept p95 within the limit (a machine too busy): the figure is then the
+   *  rate of the level with the lowest p95, and the report says so. */
+  latencyBoundMet: boolean;
   levels: ApiLevel[];
 }
 
@@ -70,5 +72,13 @@ export async function measureApiAlone(
     );
   }
   const best = bestApiLevel(levels);
-  return { acceptedPerSec: best?.acceptedPerSec ?? Number.NaN, p95Ms: best?.p95Ms ?? Number.NaN, levels };
+  if (best) return { acceptedPerSec: best.acceptedPerSec, p95Ms: best.p95Ms, latencyBoundMet: true, levels };
+  const fastest = [...levels].filter((l) => l.failed === 0).sort((a, b) => a.p95Ms - b.p95Ms)[0];
+  lab.log(`  api alone: no level kept p95 ≤ ${API_P95_LIMIT_MS} ms; taking the level with the lowest p95`);
+  return {
+    acceptedPerSec: fastest?.acceptedPerSec ?? Number.NaN,
+    p95Ms: fastest?.p95Ms ?? Number.NaN,
+    latencyBoundMet: false,
+    levels,
+  };
 }
