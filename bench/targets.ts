@@ -123,7 +123,8 @@ export const REPORTED_RATIOS: readonly Omit<TargetDef, 'target' | 'better'>[] = 
   },
   {
     name: 'full-payment-vs-create-limit',
-    description: 'full-payment SQL limit / create-statement limit: the share of the DB one create leaves',
+    description:
+      "full-payment SQL limit / create-statement limit: one over how many creates' worth of DB a whole payment costs",
     unit: 'ratio',
     value: (f) => ratio(median(f, 'limit.fullPaymentTps'), median(f, 'limit.createTps')),
   },
