@@ -1,21 +1,24 @@
 /**
- * The process contract the lab runtime relies on: `node --import tsx system/src/bin/relay.ts` and
- * `worker.ts`, PAYLAB_INSTANCE=<i>, answer GET /health (200 once connected) and GET /metrics, move
- * a payment end to end, and exit 0 soon after SIGTERM. Run as real child processes on this file's
- * own database, topics, consumer group and metrics ports.
+ * The process contract the lab runtime relies on: `node system/src/bin/relay.ts` and `worker.ts`
+ * (Node strips the types itself, as the lab launches them), PAYLAB_INSTANCE=<i>, answer GET /health
+ * (200 once connected) and GET /metrics, move a payment end to end, and exit 0 soon after SIGTERM.
+ * Run as real child processes on this file's own database, topics, consumer group and metrics ports.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../config.ts';
+import { loadConfig, REPO_ROOT } from '../config.ts';
 import { METRICS } from '../metric-names.ts';
 import { startTestStack, type TestStack, waitFor } from './testing/stack.ts';
 
 let stack: TestStack;
 const children: ChildProcess[] = [];
 // Away from the lab's own relay/worker ports (18100+, 18200+), so a running lab is not disturbed.
-const RELAY_PORT_BASE = 18150;
-const WORKER_PORT_BASE = 18250;
+// Twenty above this lab's own bases: clear of its relays and workers, and — unlike fixed ports —
+// clear of a second lab's on the same machine (PAYLAB_PORT_OFFSET moves the bases; 18150/18250 were
+// the relay-0 and worker-0 ports of a lab at offset 50, so this test's worker-1 met that lab's).
+const RELAY_PORT_BASE = loadConfig().services.relayMetricsBase + 20;
+const WORKER_PORT_BASE = loadConfig().services.workerMetricsBase + 20;
 
 function start(bin: 'relay' | 'worker', instance: number): ChildProcess {
   const env = {
@@ -29,15 +32,11 @@ function start(bin: 'relay' | 'worker', instance: number): ChildProcess {
     PAYLAB_RELAY_METRICS_PORT: String(RELAY_PORT_BASE),
     PAYLAB_WORKER_METRICS_PORT: String(WORKER_PORT_BASE),
   };
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(REPO_ROOT, 'system', 'src', 'bin', `${bin}.ts`)],
-    {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'system', 'src', 'bin', `${bin}.ts`)], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   return child;
 }
