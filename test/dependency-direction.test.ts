@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-type Area = 'system' | 'observability' | 'chaos' | 'dashboards' | 'scenarios' | 'test';
+type Area = 'system' | 'observability' | 'chaos' | 'dashboards' | 'scenarios' | 'bench' | 'test';
 
 /** Where a file belongs: the longest matching prefix of its repository path wins. */
 const AREAS: readonly { prefix: string; area: Area }[] = [
@@ -25,6 +25,7 @@ const AREAS: readonly { prefix: string; area: Area }[] = [
   { prefix: 'chaos/', area: 'chaos' },
   { prefix: 'dashboards/', area: 'dashboards' },
   { prefix: 'scenarios/', area: 'scenarios' },
+  { prefix: 'bench/', area: 'bench' },
   { prefix: 'test/', area: 'test' },
 ];
 
@@ -40,6 +41,8 @@ const ALLOWED: Record<Area, readonly Area[]> = {
   chaos: ['observability', 'system'],
   dashboards: ['chaos', 'observability', 'system'],
   scenarios: ['dashboards', 'chaos', 'observability', 'system'],
+  // The bench measures the native lab's processes through /proc: it may reach the native runtime.
+  bench: ['scenarios', 'dashboards', 'chaos', 'observability', 'system'],
   test: [],
 };
 

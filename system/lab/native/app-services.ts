@@ -1,4 +1,9 @@
-/** The payment stack's processes: `node --import tsx system/src/bin/<name>.ts`, one process each. */
+/**
+ * The payment stack's processes: `node system/src/bin/<name>.ts`, one process each. Node (≥ 22.18,
+ * the engines floor is 22.22) strips the types itself — the code base is erasable-syntax only
+ * (tsconfig `erasableSyntaxOnly`, `.ts` import specifiers) — so no transpiler (tsx) sits in the
+ * services' start-up or memory, and nothing is compiled at run time.
+ */
 import path from 'node:path';
 import { knobEnvOf, strategyEnv, type AppService, type LabConfig } from '../../src/config.ts';
 import { httpOk } from './probes.ts';
@@ -52,7 +57,7 @@ export function appService(service: AppService, instance: number): ServiceDef {
     tools: [],
     launch: (ctx) => ({
       cmd: process.execPath,
-      args: ['--import', 'tsx', appEntry(ctx.config, service)],
+      args: [appEntry(ctx.config, service)],
       env: {
         ...process.env,
         ...strategyEnv(ctx.strategy),

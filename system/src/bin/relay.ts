@@ -1,5 +1,5 @@
 /**
- * The outbox relay process: `node --import tsx system/src/bin/relay.ts`, PAYLAB_INSTANCE=<i>,
+ * The outbox relay process: `node system/src/bin/relay.ts`, PAYLAB_INSTANCE=<i>,
  * strategy from PAYLAB_RELAY_ACK / PAYLAB_RELAY_ORDER. SIGTERM finishes the round in flight.
  */
 import { loadConfig } from '../config.ts';

@@ -117,6 +117,7 @@ export async function startWorkerService(
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
     maxWaitTimeInMs: 500,
+    maxBytesPerPartition: tunables.maxBytesPerPartition,
   });
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     joined = true;

@@ -1,5 +1,5 @@
 /**
- * The worker process: `node --import tsx system/src/bin/worker.ts`, PAYLAB_INSTANCE=<i>, strategy
+ * The worker process: `node system/src/bin/worker.ts`, PAYLAB_INSTANCE=<i>, strategy
  * from PAYLAB_WORKER_PG_RETRY / PAYLAB_WORKER_GUARD. SIGTERM finishes in-flight messages, commits
  * their offsets and leaves the group.
  */

@@ -1,8 +1,8 @@
 /**
- * The process contract the lab runtime relies on: `node --import tsx system/src/bin/relay.ts` and
- * `worker.ts`, PAYLAB_INSTANCE=<i>, answer GET /health (200 once connected) and GET /metrics, move
- * a payment end to end, and exit 0 soon after SIGTERM. Run as real child processes on this file's
- * own database, topics, consumer group and metrics ports.
+ * The process contract the lab runtime relies on: `node system/src/bin/relay.ts` and `worker.ts`
+ * (Node strips the types itself, as the lab launches them), PAYLAB_INSTANCE=<i>, answer GET /health
+ * (200 once connected) and GET /metrics, move a payment end to end, and exit 0 soon after SIGTERM.
+ * Run as real child processes on this file's own database, topics, consumer group and metrics ports.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -31,15 +31,11 @@ function start(bin: 'relay' | 'worker', instance: number): ChildProcess {
     PAYLAB_RELAY_METRICS_PORT: String(RELAY_PORT_BASE),
     PAYLAB_WORKER_METRICS_PORT: String(WORKER_PORT_BASE),
   };
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(REPO_ROOT, 'system', 'src', 'bin', `${bin}.ts`)],
-    {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'system', 'src', 'bin', `${bin}.ts`)], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   return child;
 }

@@ -4,8 +4,13 @@ import type { BackoffPolicy } from '../relay/backoff.ts';
 export interface WorkerTunables {
   /** Partitions processed at once by one worker (each partition stays sequential). Default 6. */
   partitionsConsumedConcurrently: number;
-  /** Payments (message keys) processed at once within one partition's batch; each key stays in order. Default 4. */
+  /** Payments (message keys) processed at once within one partition's batch; each key stays in order. Default 8. */
   keysConcurrentlyPerPartition: number;
+  /** Bytes fetched per partition per batch. Default 64 KiB (~200 events). A batch is handled to its
+   *  end before the worker can rejoin a rebalancing group and before its offsets are committed:
+   *  kafkajs' 1 MiB default (~3,000 events, tens of seconds at a backlog) outlived the rebalance, so
+   *  the member was expelled, its commits refused and the batch redelivered (bench: workers alone). */
+  maxBytesPerPartition: number;
   /** Retries through the retry topic before the dead-letter topic. Default 12: with the backoff
    *  below about 2 minutes, so a PG outage of that length still ends in settled payments. */
   maxAttempts: number;
@@ -18,7 +23,8 @@ export interface WorkerTunables {
 
 export const WORKER_DEFAULTS: WorkerTunables = {
   partitionsConsumedConcurrently: 6,
-  keysConcurrentlyPerPartition: 4,
+  keysConcurrentlyPerPartition: 8,
+  maxBytesPerPartition: 64 * 1024,
   maxAttempts: 12,
   backoff: { baseMs: 500, maxMs: 15_000 },
   pgTimeoutMs: 3_000,

@@ -1,0 +1,49 @@
+/** How much each stage measures: the full bench (issue 11's sizes) and the quick one CI runs (≤ 3 min). */
+
+/** The stages, in the order a repetition runs them (workers drain what the relay stage published). */
+export const STAGE_NAMES = ['limits', 'api', 'relay', 'workers', 'e2e', 'cpu', 'drain'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+export interface BenchPlan {
+  /** Stages to run (all by default; a subset for working on one of them). */
+  stages: readonly StageName[];
+  mode: 'quick' | 'full';
+  repetitions: number;
+  sql: { seconds: number; clients: number };
+  kafkaSeconds: number;
+  api: { connections: number[]; seconds: number };
+  /** Outbox rows the relay drains, then events the workers drain. */
+  backlog: number;
+  workers: number;
+  capacity: { startRate: number; factor: number; maxSteps: number; stepSeconds: number };
+  cpu: { rate: number; seconds: number };
+  outage: { rate: number; outageSeconds: number; warmSeconds: number; maxDrainSeconds: number };
+}
+
+export const FULL_PLAN: BenchPlan = {
+  mode: 'full',
+  stages: STAGE_NAMES,
+  repetitions: 3,
+  sql: { seconds: 10, clients: 16 },
+  kafkaSeconds: 5,
+  api: { connections: [2, 4, 8, 16, 32], seconds: 8 },
+  backlog: 100_000,
+  workers: 2,
+  capacity: { startRate: 80, factor: 1.25, maxSteps: 8, stepSeconds: 15 },
+  cpu: { rate: 100, seconds: 20 },
+  outage: { rate: 50, outageSeconds: 30, warmSeconds: 5, maxDrainSeconds: 120 },
+};
+
+export const QUICK_PLAN: BenchPlan = {
+  mode: 'quick',
+  stages: STAGE_NAMES,
+  repetitions: 1,
+  sql: { seconds: 4, clients: 16 },
+  kafkaSeconds: 3,
+  api: { connections: [2, 4, 8], seconds: 3 },
+  backlog: 2_000,
+  workers: 2,
+  capacity: { startRate: 20, factor: 1.6, maxSteps: 4, stepSeconds: 8 },
+  cpu: { rate: 30, seconds: 8 },
+  outage: { rate: 20, outageSeconds: 10, warmSeconds: 3, maxDrainSeconds: 40 },
+};

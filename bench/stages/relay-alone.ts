@@ -1,0 +1,44 @@
+/**
+ * One relay alone draining a pre-filled outbox backlog (workers stopped, so the topic fills for the
+ * worker stage). The rate comes from the DB: rows marked sent per second between the first and the
+ * last mark (the relay's start-up is not throughput; the first batch is left out of the count).
+ */
+import { prefillPayments } from '../backlog.ts';
+import { pendingOutbox, setStack, waitFor, type BenchLab } from '../lab.ts';
+
+export interface RelayAlone {
+  rowsPerSec: number;
+  rows: number;
+}
+
+export async function measureRelayAlone(lab: BenchLab, backlog: number): Promise<RelayAlone> {
+  await setStack(lab, { relay: 0, worker: 0 });
+  const pending = await pendingOutbox(lab);
+  lab.log(
+    `  relay alone: pre-filling ${Math.max(0, backlog - pending)} payments (${pending} already pending)`,
+  );
+  await prefillPayments(lab, backlog - pending);
+  const total = await pendingOutbox(lab);
+  const startedAt = new Date();
+  await setStack(lab, { relay: 1, worker: 0 });
+  await waitFor(
+    `the relay to drain ${total} outbox rows`,
+    async () => ((await pendingOutbox(lab)) === 0 ? true : undefined),
+    60_000 + total * 5,
+    200,
+  );
+  const { rows } = await lab.pool.query<{ rows: string; first: string; span: number | null }>(
+    `WITH s AS (SELECT sent_at FROM outbox WHERE status = 'sent' AND sent_at >= $1)
+     SELECT count(*) AS rows,
+            count(*) FILTER (WHERE sent_at = (SELECT min(sent_at) FROM s)) AS first,
+            extract(epoch FROM max(sent_at) - min(sent_at))::float8 AS span
+       FROM s`,
+    [startedAt],
+  );
+  const row = rows[0];
+  const sent = Number(row?.rows ?? 0);
+  const span = row?.span ?? 0;
+  const rowsPerSec = span > 0 ? (sent - Number(row?.first ?? 0)) / span : Number.NaN;
+  lab.log(`  relay alone: ${sent} rows in ${span.toFixed(2)} s → ${rowsPerSec.toFixed(0)} rows/s`);
+  return { rowsPerSec, rows: sent };
+}
