@@ -116,27 +116,39 @@ export interface MessageInjector {
   close(): Promise<void>;
 }
 
-export function kafkaInjector(config: LabConfig, pool: pg.Pool, runId: string): MessageInjector {
-  const kafka = new Kafka({
-    clientId: `${config.kafka.clientId}-chaos`,
-    brokers: kafkaBrokers(config),
-    logLevel: logLevel.NOTHING,
-  });
-  let producer: Producer | null = null;
-  async function connected(): Promise<Producer> {
+/** What the injector needs of a Kafka producer (a port, so key allocation is testable). */
+export type InjectorProducer = Pick<Producer, 'connect' | 'send' | 'disconnect'>;
+
+export function kafkaInjector(
+  config: LabConfig,
+  pool: pg.Pool,
+  runId: string,
+  newProducer: () => InjectorProducer = () =>
+    new Kafka({
+      clientId: `${config.kafka.clientId}-chaos`,
+      brokers: kafkaBrokers(config),
+      logLevel: logLevel.NOTHING,
+    }).producer({ allowAutoTopicCreation: false }),
+): MessageInjector {
+  let producer: InjectorProducer | null = null;
+  async function connected(): Promise<InjectorProducer> {
     if (!producer) {
-      producer = kafka.producer({ allowAutoTopicCreation: false });
+      producer = newProducer();
       await producer.connect();
     }
     return producer;
   }
+  // Poison keys are unique within the run, across injections: the checker counts them by key.
+  let poisoned = 0;
   const topic = config.topics.paymentEvents.name;
   return {
     async poison(count) {
       const p = await connected();
+      const first = poisoned;
+      poisoned += count;
       const messages = Array.from({ length: count }, (_, i) => ({
-        key: `${poisonKeyPrefix(runId)}${i}`,
-        value: `{"not":"a payment event" ${i}`,
+        key: `${poisonKeyPrefix(runId)}${first + i}`,
+        value: `{"not":"a payment event" ${first + i}`,
       }));
       await p.send({ topic, acks: -1, messages });
       return count;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RUNS, parseDuration, parseExploreArgs } from './args.ts';
 
-const message = (argv: string[]) => {
+const message = (argv: string[], env: Record<string, string> = {}) => {
   try {
-    parseExploreArgs(argv);
+    parseExploreArgs(argv, env);
   } catch (error) {
     return (error as Error).message;
   }
@@ -12,19 +12,27 @@ const message = (argv: string[]) => {
 
 describe('explore flags', () => {
   it('when nothing is given, then it plays the default runs from seed 1 on the robust stack', () => {
-    expect(parseExploreArgs([])).toMatchObject({ runs: DEFAULT_RUNS, budgetMs: null, seed: 1, strategy: {} });
+    expect(parseExploreArgs([], {})).toMatchObject({
+      runs: DEFAULT_RUNS,
+      budgetMs: null,
+      seed: 1,
+      strategy: {},
+    });
   });
   it('reads knobs, the fault filter, a budget and the seed', () => {
-    const a = parseExploreArgs([
-      '--budget',
-      '30m',
-      '--seed=7',
-      '--set',
-      'workerPgRetry=naive',
-      '--set=relayAck=fire-and-forget',
-      '--faults',
-      'pg,link:kafka',
-    ]);
+    const a = parseExploreArgs(
+      [
+        '--budget',
+        '30m',
+        '--seed=7',
+        '--set',
+        'workerPgRetry=naive',
+        '--set=relayAck=fire-and-forget',
+        '--faults',
+        'pg,link:kafka',
+      ],
+      {},
+    );
     expect(a.budgetMs).toBe(30 * 60_000);
     expect(a.runs).toBeNull();
     expect(a.seed).toBe(7);
@@ -42,6 +50,9 @@ describe('explore flags', () => {
     [['--colour'], 'unknown flag --colour'],
   ])('when given %j, then it names the problem', (argv, expected) => {
     expect(message(argv)).toContain(expected);
+  });
+  it('when npm took a flag for itself (no -- before it), then it says what to type', () => {
+    expect(message([], { npm_config_runs: '3' })).toContain('type npm run explore -- --runs=3');
   });
   it('reads durations in seconds, minutes and hours', () => {
     expect(parseDuration('--budget', '90s')).toBe(90_000);

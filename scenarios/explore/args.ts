@@ -72,7 +72,26 @@ function knob(value: string | undefined): [KnobName, string] {
   return [name as KnobName, mode];
 }
 
-export function parseExploreArgs(argv: readonly string[]): ExploreArgs {
+const FLAGS = ['--runs', '--budget', '--seed', '--set', '--faults', '--shrink-runs', '--plain', '--help'];
+
+/** `npm run explore --runs 3` (no `--`) hands --runs to npm, which keeps it as npm_config_runs and
+ *  runs the default exploration instead: refused, with the command to type. */
+function refuseFlagsNpmAte(env: Readonly<Record<string, string | undefined>>): void {
+  for (const flag of FLAGS) {
+    const value = env[`npm_config_${flag.slice(2).replace(/-/g, '_')}`];
+    if (value === undefined) continue;
+    const typed = value === 'true' || value === '' ? flag : `${flag}=${value}`;
+    throw new ExploreUsageError(
+      `npm took ${typed} as its own option, so the exploration would run without it: type npm run explore -- ${typed}`,
+    );
+  }
+}
+
+export function parseExploreArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ExploreArgs {
+  refuseFlagsNpmAte(env);
   const args: ExploreArgs = {
     help: false,
     plain: false,

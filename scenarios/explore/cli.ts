@@ -53,7 +53,7 @@ async function main(argv: readonly string[]): Promise<number> {
         command,
       },
       {
-        async play(scenario, seed, title) {
+        async play(scenario, seed, title, schedule) {
           const view = startLiveView({
             prometheusUrl: `http://${config.services.prometheus.host}:${config.services.prometheus.port}`,
             title,
@@ -61,6 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
             plain: args.plain,
             onQuit: () => abort.abort(),
           });
+          for (const line of schedule) view.push({ type: 'message', text: `schedule: ${line}` });
           try {
             // Runs share one strategy: the robust one is put back once, at the end, not after each run.
             return await runScenario(scenario, {

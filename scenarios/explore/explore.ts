@@ -36,7 +36,8 @@ export interface PlayResult {
 }
 
 export interface ExploreDeps {
-  play(scenario: Scenario, seed: number, title: string): Promise<PlayResult>;
+  /** Plays one run; `schedule` is the case in words, for the live view. */
+  play(scenario: Scenario, seed: number, title: string, schedule: readonly string[]): Promise<PlayResult>;
   progress(line: string): void;
   now(): number;
   signal: AbortSignal;
@@ -149,7 +150,7 @@ export async function explore(settings: ExploreSettings, deps: ExploreDeps): Pro
     const name = `explore-${c.seed}${phase === 'explore' ? '' : `-${phase}`}`;
     const scenario = toScenario(c, name, `explore run, seed ${c.seed}`);
     const t0 = deps.now();
-    const { report, runDir } = await deps.play(scenario, c.seed, title);
+    const { report, runDir } = await deps.play(scenario, c.seed, title, describeCase(c));
     const run: PlayedRun = {
       phase,
       index: runs.length + 1,

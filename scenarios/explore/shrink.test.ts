@@ -85,6 +85,26 @@ describe('the shrinker', () => {
     expect(tried.filter((n) => n === 0)).toHaveLength(1);
   });
 
+  it('tries a step that did not reproduce again only after the untried ones', async () => {
+    const c = drawCase(3, { strategy: {} });
+    c.faults = [
+      { fault: { kind: 'poison', count: 5 }, atSeconds: 20, durationSeconds: 0 },
+      { fault: { kind: 'poison', count: 7 }, atSeconds: 25, durationSeconds: 0 },
+    ];
+    c.load.rate = 16;
+    const steps: string[] = [];
+    // The failure needs both faults; any load reproduces it.
+    await shrink(
+      c,
+      async (candidate, step) => {
+        steps.push(step);
+        return { fails: candidate.faults.length === 2, detail: '' };
+      },
+      { maxRuns: 4, label: (_, i) => `f${i + 1}` },
+    );
+    expect(steps).toEqual(['drop f1', 'drop f2', 'rate 16 → 8/s', 'rate 8 → 4/s']);
+  });
+
   it('never spends more runs than its budget, and says the result may not be minimal', async () => {
     let runs = 0;
     const result = await shrink(

@@ -167,9 +167,17 @@ export async function shrink(
   // A schedule without faults that held once is not tried again at a smaller load: the faults
   // are what the search is about, and the retry would cost a run per kept step.
   let faultlessHeld = false;
+  // Steps that did not reproduce are tried again only after the others (a smaller load can make
+  // the difference, so they are not dropped, but they are the unlikely ones).
+  const rejected = new Set<string>();
   for (;;) {
     let improved = false;
-    for (const candidate of shrinkCandidates(current, (i) => options.label(current, i), blame)) {
+    const candidates = shrinkCandidates(current, (i) => options.label(current, i), blame);
+    const ordered = [
+      ...candidates.filter((c) => !rejected.has(c.step)),
+      ...candidates.filter((c) => rejected.has(c.step)),
+    ];
+    for (const candidate of ordered) {
       if (candidate.case.faults.length === 0 && faultlessHeld) continue;
       if (runs >= options.maxRuns || options.signal?.aborted)
         return { case: current, runs, steps, minimal: false };
@@ -177,6 +185,7 @@ export async function shrink(
       const verdict = await stillFails(candidate.case, candidate.step);
       steps.push({ step: candidate.step, kept: verdict.fails, detail: verdict.detail });
       if (!verdict.fails && candidate.case.faults.length === 0) faultlessHeld = true;
+      if (!verdict.fails) rejected.add(candidate.step);
       if (verdict.fails) {
         current = candidate.case;
         blame = verdict.blame ?? [];
