@@ -1,7 +1,14 @@
 /** Parsing the lab CLI's arguments: pure, so every error message is unit-tested. */
 
 export type LabCommand =
-  | { command: 'up'; infraOnly: boolean; runtime: 'native' | 'docker'; relays?: number; workers?: number }
+  | {
+      command: 'up';
+      infraOnly: boolean;
+      runtime: 'native' | 'docker';
+      relays?: number;
+      workers?: number;
+      brokers?: 1 | 3;
+    }
   | { command: 'down'; runtime: 'native' | 'docker' }
   | { command: 'status'; json: boolean; runtime: 'native' | 'docker' }
   | { command: 'logs'; target: string; follow: boolean; lines: number }
@@ -15,8 +22,9 @@ export class UsageError extends Error {
 
 export const USAGE = `usage: npm run lab -- <command>   (or: paylab <command>)
 
-  up [--infra] [--runtime native|docker] [--relays N] [--workers N]
-                      start the lab (idempotent); --infra: db, redis, kafka, toxiproxy, prometheus only
+  up [--infra] [--runtime native|docker] [--relays N] [--workers N] [--brokers 1|3]
+                      start the lab (idempotent); --infra: db, redis, kafka, toxiproxy, prometheus only;
+                      --brokers 3: Kafka as a 3-broker KRaft cluster (default 1)
   down                stop everything the lab started, and only that
   status [--json]     one line per service: state, pid, address
   logs <service> [-f] [-n LINES]
@@ -31,6 +39,12 @@ function count(flag: string, raw: string | undefined): number {
   const value = Number(raw);
   if (value > 9) throw new UsageError(`${flag} must be between 0 and 9, got ${value}`);
   return value;
+}
+
+export function brokerCount(raw: string | undefined): 1 | 3 {
+  if (raw === '1') return 1;
+  if (raw === '3') return 3;
+  throw new UsageError(`--brokers must be 1 (one broker) or 3 (the KRaft cluster), got ${raw ?? 'nothing'}`);
 }
 
 function runtimeOf(raw: string | undefined): 'native' | 'docker' {
@@ -58,6 +72,7 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
         else if (arg === '--runtime') result.runtime = runtimeOf(rest[++i]);
         else if (arg === '--relays') result.relays = count('--relays', rest[++i]);
         else if (arg === '--workers') result.workers = count('--workers', rest[++i]);
+        else if (arg === '--brokers') result.brokers = brokerCount(rest[++i]);
         else unknown(arg ?? '');
       }
       return result;

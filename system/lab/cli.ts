@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError, loadConfig, withBrokers, type KafkaBrokerCount } from '../src/config.ts';
 import { parseLabArgs, USAGE, UsageError, type LabCommand } from './args.ts';
 import { DockerRuntime } from './docker/runtime.ts';
 import { formatElapsed } from './native/progress.ts';
@@ -22,8 +22,10 @@ const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
-function runtimeFor(kind: 'native' | 'docker'): LabRuntime {
-  return kind === 'docker' ? new DockerRuntime(loadConfig()) : new NativeRuntime(loadConfig());
+function runtimeFor(kind: 'native' | 'docker', brokers?: KafkaBrokerCount): LabRuntime {
+  const base = loadConfig();
+  const config = brokers === undefined ? base : withBrokers(base, brokers);
+  return kind === 'docker' ? new DockerRuntime(config) : new NativeRuntime(config);
 }
 
 async function main(command: LabCommand): Promise<number> {
@@ -33,7 +35,7 @@ async function main(command: LabCommand): Promise<number> {
       print(USAGE);
       return 0;
     case 'up': {
-      const runtime = runtimeFor(command.runtime);
+      const runtime = runtimeFor(command.runtime, command.brokers);
       const instances = {
         ...(command.relays !== undefined ? { relay: command.relays } : {}),
         ...(command.workers !== undefined ? { worker: command.workers } : {}),

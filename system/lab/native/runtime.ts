@@ -17,13 +17,16 @@ import { appMarker, appService } from './app-services.ts';
 import { WaitTimeoutError, waitUntil } from './backoff.ts';
 import { applyMigrations, dbDataDir, dbService, removeDbData } from './db.ts';
 import {
+  kafkaDefs,
   kafkaService,
+  ensureTopics,
   prometheusService,
   redisService,
   PROMETHEUS_RELOAD_SIGNAL,
   toxiproxyService,
   writePrometheusConfig,
 } from './infra-services.ts';
+import { kafkaNodeService } from './kafka-cluster.ts';
 import { withLabLock } from './lock.ts';
 import { carriesMarker, type PidRecord } from './proc-info.ts';
 import { step, type ProgressSink } from './progress.ts';
@@ -33,8 +36,8 @@ import { findMarked, isAlive, launch, observe, signalGroup, terminate, track } f
 import { ensureTools, toolPaths, type ToolName } from './tools.ts';
 
 /** Start order: the proxy first (clients and the Kafka health check go through it). */
-export function infraDefs(): ServiceDef[] {
-  return [toxiproxyService(), dbService(), redisService(), kafkaService(), prometheusService()];
+export function infraDefs(config: LabConfig): ServiceDef[] {
+  return [toxiproxyService(), dbService(), redisService(), ...kafkaDefs(config), prometheusService()];
 }
 
 export function appDefs(instances: { relay: number; worker: number }): ServiceDef[] {
@@ -132,7 +135,10 @@ export class NativeRuntime implements LabRuntime {
   private defFor(ref: ServiceRef): ServiceDef {
     const instance = ref.instance ?? 0;
     if (isApp(ref.service)) return appService(ref.service, instance);
-    const def = infraDefs().find((d) => d.service === ref.service);
+    // kafka-1…3 are the cluster's nodes whatever mode this config is in (down must find them).
+    if (ref.service === 'kafka')
+      return instance === 0 ? kafkaService() : kafkaNodeService(instance, ensureTopics);
+    const def = infraDefs(this.config).find((d) => d.service === ref.service);
     if (!def) throw new LabError(`unknown service ${ref.service}`);
     return def;
   }
@@ -258,9 +264,10 @@ export class NativeRuntime implements LabRuntime {
       };
       if (!options.stack) state.instances = previous.instances;
       const needed = new Set<ToolName>(['k6']);
-      for (const def of infraDefs()) def.tools.forEach((t) => needed.add(t));
+      for (const def of infraDefs(this.config)) def.tools.forEach((t) => needed.add(t));
       const ctx = await step(sink, 'checking tools', () => this.context(sink, state, [...needed]));
-      for (const def of infraDefs()) {
+      await this.stopOtherKafkaMode(sink);
+      for (const def of infraDefs(this.config)) {
         await step(sink, `${def.label} on ${def.address(this.config)}`, () =>
           this.startService(ctx, def, keep),
         );
@@ -277,6 +284,17 @@ export class NativeRuntime implements LabRuntime {
       }
       if (await writePrometheusConfig(ctx)) this.reloadPrometheus();
     });
+  }
+
+  /** Switching between one broker and the cluster: the brokers of the other mode stop first. */
+  private async stopOtherKafkaMode(sink: ProgressSink): Promise<void> {
+    const wanted = new Set(kafkaDefs(this.config).map((d) => d.label));
+    for (const ref of this.trackedRefs()) {
+      if (ref.service !== 'kafka' || wanted.has(labelOf(ref))) continue;
+      await step(sink, `stopping ${labelOf(ref)} (switching to ${this.config.kafka.brokers} broker(s))`, () =>
+        this.stop(ref),
+      );
+    }
   }
 
   /** Relays/workers beyond the requested count (from an earlier `up --workers 3`). */
@@ -363,7 +381,7 @@ export class NativeRuntime implements LabRuntime {
   async status(): Promise<ServiceStatus[]> {
     const state = this.readStackState();
     const ctx = await this.context(() => undefined, state, []);
-    const defs = [...infraDefs(), ...appDefs(state.instances)];
+    const defs = [...infraDefs(this.config), ...appDefs(state.instances)];
     for (const ref of this.trackedRefs()) {
       if (!defs.some((d) => d.label === labelOf(ref))) defs.push(this.defFor(ref));
     }
@@ -496,6 +514,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 export function labelOf(ref: ServiceRef): string {
+  if (ref.service === 'kafka' && (ref.instance ?? 0) > 0) return `kafka-${ref.instance}`;
   return ref.service === 'relay' || ref.service === 'worker'
     ? `${ref.service}-${ref.instance ?? 0}`
     : ref.service;
@@ -514,6 +533,8 @@ const ALL_SERVICES: readonly ServiceName[] = [
 export function parseLabel(label: string): ServiceRef | undefined {
   const match = /^(relay|worker)-(\d+)$/.exec(label);
   if (match) return { service: match[1] as 'relay' | 'worker', instance: Number(match[2]) };
+  const broker = /^kafka-([1-9])$/.exec(label);
+  if (broker) return { service: 'kafka', instance: Number(broker[1]) };
   return (ALL_SERVICES as readonly string[]).includes(label)
     ? { service: label as ServiceName, instance: 0 }
     : undefined;
