@@ -6,7 +6,7 @@ import type { LabRuntime, ServiceRef } from '../../system/lab/runtime.ts';
 import { TimelineRecorder, windowsOf } from '../timeline.ts';
 import type { LinkControl, MessageInjector, PgAdmin } from './clients.ts';
 import { ChaosEngine } from './engine.ts';
-import type { ScheduledFault } from '../../scenarios/lib/overrides.ts';
+import type { ScheduledFault } from './spec.ts';
 
 function fakes() {
   const calls: string[] = [];

@@ -6,16 +6,10 @@
  */
 import type { LabRuntime, ServiceRef } from '../../system/lab/runtime.ts';
 import type { LinkControl, MessageInjector, PgAdmin } from './clients.ts';
-import {
-  faultKind,
-  faultLabel,
-  faultTarget,
-  type FaultSpec,
-  type ToxicAttributes,
-  type ToxicKind,
-} from './spec.ts';
+import type { FaultContext } from './kinds/fault-kind.ts';
+import { faultKindLabel, faultLabel, faultTarget, kindOf, type FaultSpec } from './kinds/registry.ts';
+import type { ScheduledFault } from './spec.ts';
 import type { TimelineRecorder } from '../timeline.ts';
-import type { ScheduledFault } from '../../scenarios/lib/overrides.ts';
 
 export interface ChaosDeps {
   links: LinkControl;
@@ -26,17 +20,6 @@ export interface ChaosDeps {
   seed: number;
   log: (line: string) => void;
 }
-
-/** Toxiproxy's attribute defaults are not always useful (latency 0); these make a bare toxic bite. */
-const TOXIC_DEFAULTS: { [K in Exclude<ToxicKind, 'down'>]: ToxicAttributes[K] } = {
-  latency: { latency: 1000, jitter: 0 },
-  bandwidth: { rate: 10 },
-  timeout: { timeout: 0 },
-  reset_peer: { timeout: 0 },
-  slow_close: { delay: 1000 },
-  slicer: { average_size: 64, size_variation: 32, delay: 10 },
-  limit_data: { bytes: 1024 },
-};
 
 export interface InjectionCounts {
   poison: number;
@@ -62,12 +45,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function processRef(spec: Extract<FaultSpec, { kind: 'process' }>): ServiceRef {
-  return spec.instance === undefined
-    ? { service: spec.target }
-    : { service: spec.target, instance: spec.instance };
-}
-
 export class ChaosEngine {
   readonly injected: InjectionCounts = { poison: 0, redelivered: 0 };
   private readonly deps: ChaosDeps;
@@ -80,72 +57,27 @@ export class ChaosEngine {
   }
 
   private meta(id: string, spec: FaultSpec) {
-    return { faultId: id, target: faultTarget(spec), kind: faultKind(spec), label: faultLabel(spec) };
+    return { faultId: id, target: faultTarget(spec), kind: faultKindLabel(spec), label: faultLabel(spec) };
   }
 
-  /** Starts one fault; returns the action that removes it. */
-  private async begin(id: string, spec: FaultSpec): Promise<() => Promise<void>> {
-    const { links, pg, runtime, injector } = this.deps;
-    const toxicName = `paylab-${id}`;
-    switch (spec.kind) {
-      case 'link': {
-        if (spec.toxic === 'down') {
-          await links.setEnabled(spec.target, false);
-          return () => links.setEnabled(spec.target, true);
-        }
-        const attributes = { ...TOXIC_DEFAULTS[spec.toxic], ...spec.attributes } as Record<string, number>;
-        await links.addToxic(spec.target, {
-          name: toxicName,
-          type: spec.toxic,
-          stream: spec.stream ?? 'downstream',
-          toxicity: spec.toxicity ?? 1,
-          attributes,
-        });
-        return () => links.removeToxic(spec.target, toxicName);
-      }
-      case 'process': {
-        const ref = processRef(spec);
-        const key = faultTarget(spec);
-        switch (spec.action) {
-          case 'kill':
-          case 'stop':
-            this.touched.set(key, { ref, paused: false });
-            await (spec.action === 'kill' ? runtime.kill(ref) : runtime.stop(ref));
-            return async () => {
-              await runtime.start(ref);
-              this.touched.delete(key);
-            };
-          case 'pause':
-            this.touched.set(key, { ref, paused: true });
-            await runtime.pause(ref);
-            return async () => {
-              await runtime.resume(ref);
-              this.touched.delete(key);
-            };
-          case 'restart':
-            this.touched.set(key, { ref, paused: false });
-            await runtime.restart(ref);
-            this.touched.delete(key);
-            return async () => undefined;
-        }
-        break;
-      }
-      case 'pg':
-        await pg.setFaults({ ...spec.settings, seed: this.deps.seed });
-        return () => pg.resetFaults();
-      case 'poison':
-        this.injected.poison += await injector.poison(spec.count);
-        return async () => undefined;
-      case 'redeliver': {
-        const n = await injector.redeliver(spec.count);
-        this.injected.redelivered += n;
-        if (n < spec.count)
-          this.deps.log(
-            `  redeliver: only ${n} processed events of this run were available (asked for ${spec.count})`,
-          );
-        return async () => undefined;
-      }
-    }
+  /** Starts one fault through its kind; returns the action that removes it. */
+  private begin(id: string, spec: FaultSpec): Promise<() => Promise<void>> {
+    const { links, pg, runtime, injector, seed, log } = this.deps;
+    const context: FaultContext = {
+      id,
+      links,
+      pg,
+      runtime,
+      injector,
+      seed,
+      log,
+      injected: this.injected,
+      processes: {
+        took: (key, ref, paused) => void this.touched.set(key, { ref, paused }),
+        released: (key) => void this.touched.delete(key),
+      },
+    };
+    return kindOf(spec).start(spec, context);
   }
 
   private async startFault(id: string, spec: FaultSpec): Promise<boolean> {

@@ -108,7 +108,38 @@ describe('scenario validation', () => {
       {
         faults: [{ fault: { kind: 'pg', settings: { declineRate: 2 } }, atSeconds: 30, durationSeconds: 5 }],
       },
-      'faults[0].fault.settings.declineRate: expected a number from 0 to 1',
+      // The PG's settings are checked by pg-mock's own rules, in its words.
+      'faults[0].fault.settings.declineRate: must be between 0 and 1, got 2',
+    ],
+    [
+      {
+        faults: [{ fault: { kind: 'pg', settings: { declinRate: 0.5 } }, atSeconds: 30, durationSeconds: 5 }],
+      },
+      'faults[0].fault.settings.declinRate: unknown field',
+    ],
+    [
+      {
+        faults: [
+          {
+            fault: { kind: 'pg', settings: { latencyMs: { min: 900, max: 100 } } },
+            atSeconds: 30,
+            durationSeconds: 5,
+          },
+        ],
+      },
+      'faults[0].fault.settings.latencyMs.min: must not exceed latencyMs.max (100)',
+    ],
+    [
+      {
+        faults: [
+          {
+            fault: { kind: 'link', target: 'db', toxic: 'latency', attributes: { delay: 100 } },
+            atSeconds: 30,
+            durationSeconds: 5,
+          },
+        ],
+      },
+      'faults[0].fault.attributes.delay: expected no such field (allowed: latency, jitter)',
     ],
     [
       { faults: [{ fault: { kind: 'meteor' }, atSeconds: 30, durationSeconds: 5 }] },

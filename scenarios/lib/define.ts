@@ -3,9 +3,11 @@
  * timeline, the strategy knobs, and what must be true afterwards. defineScenario() validates on
  * load and names the field and what was expected, so a typo in a file is one clear message.
  */
-import { KNOB_NAMES, KNOBS, LINK_NAMES, type StrategyKnobs } from '../../system/src/config.ts';
+import { KNOB_NAMES, KNOBS, type StrategyKnobs } from '../../system/src/config.ts';
 import { CHECK_NAMES, type CheckName } from '../../chaos/checker/result.ts';
-import { PROCESS_ACTIONS, PROCESS_TARGETS, TOXIC_KINDS, type TimedFault } from '../../chaos/faults/spec.ts';
+import type { TimedFault } from '../../chaos/faults/spec.ts';
+import { FaultSpecError } from '../../chaos/faults/kinds/check.ts';
+import { exercisedByFaults, parseFault } from '../../chaos/faults/kinds/registry.ts';
 import type { CreateStatusClass } from '../k6/lib/create-status.ts';
 import type { KeyReuse } from '../k6/lib/payment-requests.ts';
 
@@ -253,45 +255,15 @@ function validateFault(path: Path, timed: unknown, loadSeconds: number, warmUp: 
     );
   if (at + jitter + duration > loadSeconds)
     fail(`${path}.durationSeconds`, `a window that ends before the load does (${loadSeconds} s)`, duration);
-  const f = timed.fault;
-  const fp = `${path}.fault`;
-  if (!isRecord(f)) fail(fp, 'an object with kind link | process | pg | poison | redeliver', f);
-  switch (f.kind) {
-    case 'link':
-      noUnknownKeys(fp, f, ['kind', 'target', 'toxic', 'attributes', 'stream', 'toxicity']);
-      oneOf(`${fp}.target`, f.target, LINK_NAMES);
-      oneOf(`${fp}.toxic`, f.toxic, TOXIC_KINDS);
-      if (f.attributes !== undefined && !isRecord(f.attributes))
-        fail(`${fp}.attributes`, 'an object of toxic attributes', f.attributes);
-      for (const [k, v] of Object.entries(f.attributes ?? {})) num(`${fp}.attributes.${k}`, v, 0, 10_000_000);
-      if (f.stream !== undefined) oneOf(`${fp}.stream`, f.stream, ['upstream', 'downstream'] as const);
-      if (f.toxicity !== undefined) num(`${fp}.toxicity`, f.toxicity, 0.01, 1);
-      if (duration === 0) fail(`${path}.durationSeconds`, 'more than 0 for a link fault', duration);
-      break;
-    case 'process':
-      noUnknownKeys(fp, f, ['kind', 'target', 'action', 'instance']);
-      oneOf(`${fp}.target`, f.target, PROCESS_TARGETS);
-      oneOf(`${fp}.action`, f.action, PROCESS_ACTIONS);
-      if (f.instance !== undefined) num(`${fp}.instance`, f.instance, 0, 8, true);
-      break;
-    case 'pg':
-      noUnknownKeys(fp, f, ['kind', 'settings']);
-      if (!isRecord(f.settings) || Object.keys(f.settings).length === 0)
-        fail(`${fp}.settings`, 'a non-empty partial PG fault profile', f.settings);
-      for (const rate of ['declineRate', 'errorRate', 'unavailableRate', 'chargeThenTimeoutRate'] as const) {
-        if (f.settings[rate] !== undefined) num(`${fp}.settings.${rate}`, f.settings[rate], 0, 1);
-      }
-      if (f.settings.seed !== undefined)
-        fail(`${fp}.settings.seed`, 'nothing: the PG seed comes from the run seed', f.settings.seed);
-      if (duration === 0) fail(`${path}.durationSeconds`, 'more than 0 for a PG fault', duration);
-      break;
-    case 'poison':
-    case 'redeliver':
-      noUnknownKeys(fp, f, ['kind', 'count']);
-      num(`${fp}.count`, f.count, 1, 10_000, true);
-      break;
-    default:
-      fail(`${fp}.kind`, 'one of link, process, pg, poison, redeliver', f.kind);
+  // What the fault itself must look like is its kind's business (chaos/faults/kinds/).
+  try {
+    parseFault(timed.fault, `${path}.fault`, {
+      durationSeconds: duration,
+      durationPath: `${path}.durationSeconds`,
+    });
+  } catch (error) {
+    if (error instanceof FaultSpecError) throw new ScenarioError(error.message);
+    throw error;
   }
 }
 
@@ -387,7 +359,8 @@ export function validateScenario(s: unknown): Scenario {
 }
 
 /** Every check not caught or tolerated, except checks that can only be exercised by what this
- *  scenario does: duplicate-delivery needs forced redeliveries, one-per-key reused keys, reorder a
+ *  scenario does: duplicate-delivery needs forced redeliveries (the fault kinds say which checks
+ *  only they exercise), one-per-key reused keys, reorder a
  *  second event per payment (cancels). Listing them elsewhere would be a verdict over nothing. */
 function defaultHold(
   load: LoadProfile,
@@ -396,7 +369,7 @@ function defaultHold(
   tolerated: readonly CheckName[],
 ): CheckName[] {
   const exercisedBy: Partial<Record<CheckName, boolean>> = {
-    'duplicate-delivery': faults.some((f) => f.fault.kind === 'redeliver'),
+    ...exercisedByFaults(faults.map((f) => f.fault)),
     'one-per-key': load.keyReuse !== undefined && load.keyReuse.replayShare + load.keyReuse.raceShare > 0,
     reorder: load.cancelRatio > 0,
   };

@@ -4,7 +4,11 @@
  * windows) by the same factor, so the faults keep their place in the run.
  */
 import { loadDurationSeconds, validateScenario, type Scenario } from './define.ts';
-import type { TimedFault } from '../../chaos/faults/spec.ts';
+import type { ScheduledFault, TimedFault } from '../../chaos/faults/spec.ts';
+import { seededRandom } from '../../chaos/faults/kinds/random.ts';
+
+export { seededRandom };
+export type { ScheduledFault };
 
 export interface Overrides {
   rate?: number;
@@ -60,25 +64,6 @@ export function applyOverrides(scenario: Scenario, o: Overrides): Scenario {
   if (o.drainDeadlineSeconds !== undefined) s.drainDeadlineSeconds = o.drainDeadlineSeconds;
   // Overrides go through the same validation as files: a fault pushed past the load's end is named.
   return validateScenario(s);
-}
-
-/** mulberry32: a tiny, well-known 32-bit PRNG; the same seed always gives the same schedule. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export interface ScheduledFault extends TimedFault {
-  /** Stable id within the run: f<index>. */
-  id: string;
-  /** Start after applying the seeded jitter. */
-  startSeconds: number;
 }
 
 /** Fixes each fault's start from the seed, in timeline order. */

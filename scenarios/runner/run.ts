@@ -18,6 +18,7 @@ import { runChecks } from '../../chaos/checker/compose.ts';
 import type { RunHistory, TopicMessage } from '../../chaos/checker/history.ts';
 import { kafkaInjector, pgAdmin, toxiproxyLinks } from '../../chaos/faults/clients.ts';
 import { ChaosEngine } from '../../chaos/faults/engine.ts';
+import { faultRestarts } from '../../chaos/faults/spec.ts';
 import { startLabMetrics } from '../../chaos/lab-metrics.ts';
 import { grafanaAnnotator } from '../../chaos/grafana.ts';
 import { TimelineRecorder, windowsOf, type TimelineEvent } from '../../chaos/timeline.ts';
@@ -246,11 +247,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let pidsBefore: PidMap | null = null;
   let marks: TopicMarks | null = null;
   let disturbed: string[] | null = null;
-  const faulted = new Set(
-    scenario.faults.flatMap((f) =>
-      f.fault.kind === 'process' ? [`${f.fault.target}-${f.fault.instance ?? 0}`] : [],
-    ),
-  );
+  const faulted = new Set(scenario.faults.flatMap((f) => faultRestarts(f.fault)));
 
   try {
     phase('prepare');
