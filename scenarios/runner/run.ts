@@ -6,7 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { loadConfig, ROBUST_STRATEGY, type LabConfig, type StrategyKnobs } from '../../system/src/config.ts';
+import {
+  loadConfig,
+  ROBUST_STRATEGY,
+  withBrokers,
+  type LabConfig,
+  type StrategyKnobs,
+} from '../../system/src/config.ts';
 import { loadSecrets } from '../../system/src/secrets.ts';
 import { METRICS, SCRAPE_JOBS } from '../../system/src/metric-names.ts';
 import { NativeRuntime } from '../../system/lab/native/runtime.ts';
@@ -18,6 +24,7 @@ import { runChecks } from '../../chaos/checker/compose.ts';
 import type { RunHistory, TopicMessage } from '../../chaos/checker/history.ts';
 import { kafkaInjector, pgAdmin, toxiproxyLinks } from '../../chaos/faults/clients.ts';
 import { ChaosEngine } from '../../chaos/faults/engine.ts';
+import { kafkaClusterControl } from '../../chaos/faults/kafka-cluster.ts';
 import { faultRestarts } from '../../chaos/faults/spec.ts';
 import { startLabMetrics } from '../../chaos/lab-metrics.ts';
 import { grafanaAnnotator } from '../../chaos/grafana.ts';
@@ -182,7 +189,9 @@ async function readTopicsRetrying(
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunOutcome> {
-  const config = options.config ?? loadConfig();
+  // The scenario picks the Kafka topology; every client of the run (chaos, checker) follows it.
+  const config = withBrokers(options.config ?? loadConfig(), scenario.brokers);
+  const cluster = config.kafka.brokers > 1 ? kafkaClusterControl(config) : undefined;
   const { view, signal } = options;
   const log = (text: string) => view.push({ type: 'message', text });
   const phase = (name: string) => view.push({ type: 'phase', phase: name });
@@ -229,6 +238,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     pg,
     runtime,
     injector: kafkaInjector(config, pool, runId),
+    ...(cluster ? { cluster } : {}),
     timeline,
     seed: options.seed,
     log,
@@ -576,6 +586,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   await sleep(1500);
   await metrics.close();
   await pool.end().catch(() => undefined);
+  await cluster?.close();
   return { report, runDir };
 }
 

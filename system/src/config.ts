@@ -82,6 +82,13 @@ export const KNOBS = {
     meaning:
       'reconcile: a cancel makes sure no capture of the payment stays live, late ones included; trust-not-found: a not-found inquiry is final and a late capture is never refunded',
   },
+  relayProducer: {
+    env: 'PAYLAB_RELAY_PRODUCER',
+    service: 'relay',
+    modes: ['acks-all', 'acks-1'],
+    meaning:
+      'acks-all: the idempotent producer waits for every in-sync replica (min.insync.replicas=2 in the cluster); acks-1: no idempotence, the leader alone acknowledges, so a record it loses before a follower copied it was acknowledged all the same',
+  },
   workerPoison: {
     env: 'PAYLAB_WORKER_POISON',
     service: 'worker',
@@ -111,6 +118,7 @@ export type WorkerPgRetryMode = StrategyKnobs['workerPgRetry'];
 export type WorkerGuardMode = StrategyKnobs['workerGuard'];
 export type WorkerCancelMode = StrategyKnobs['workerCancel'];
 export type WorkerPoisonMode = StrategyKnobs['workerPoison'];
+export type RelayProducerMode = StrategyKnobs['relayProducer'];
 
 export const ROBUST_STRATEGY: StrategyKnobs = Object.fromEntries(
   KNOB_NAMES.map((k) => [k, KNOBS[k].modes[0]]),
@@ -401,7 +409,7 @@ export function loadConfig(env: Env = process.env): LabConfig {
       clientId: str(env, 'PAYLAB_KAFKA_CLIENT_ID', 'paylab'),
       consumerGroup: str(env, 'PAYLAB_KAFKA_GROUP', 'paylab-worker'),
       heapMb: int(env, 'PAYLAB_KAFKA_HEAP_MB', 512, 128, 8192),
-      clusterHeapMb: int(env, 'PAYLAB_KAFKA_CLUSTER_HEAP_MB', 384, 128, 8192),
+      clusterHeapMb: int(env, 'PAYLAB_KAFKA_CLUSTER_HEAP_MB', 256, 128, 8192),
       brokers: oneOf(env, 'PAYLAB_KAFKA_BROKERS', ['1', '3'] as const, '1') === '3' ? 3 : 1,
       sessionTimeoutMs: int(env, 'PAYLAB_KAFKA_SESSION_TIMEOUT_MS', 6_000, 6_000, 300_000),
       heartbeatIntervalMs: int(env, 'PAYLAB_KAFKA_HEARTBEAT_MS', 1_000, 100, 10_000),

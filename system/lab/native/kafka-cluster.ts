@@ -145,7 +145,7 @@ export function kafkaNodeService(
       const dir = kafkaNodeDir(ctx.config, id);
       return {
         cmd: ctx.tools.java,
-        args: [...kafkaJvmArgs(ctx, dir, ctx.config.kafka.clusterHeapMb), propsPath(ctx.config)],
+        args: [...kafkaJvmArgs(ctx, dir, ctx.config.kafka.clusterHeapMb, true), propsPath(ctx.config)],
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
         cwd: dir,
         marker: propsPath(ctx.config),
@@ -164,6 +164,8 @@ export function kafkaNodeService(
     },
     stopSignal: 'SIGTERM',
     graceMs: 20_000,
-    startTimeoutMs: 120_000,
+    // A broker restarted under load on a busy 2-core machine (log recovery after kill -9, catching
+    // up the metadata log) has been seen to take two minutes.
+    startTimeoutMs: 300_000,
   };
 }
