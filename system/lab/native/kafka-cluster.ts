@@ -58,6 +58,9 @@ export function kafkaNodeProperties(config: LabConfig, node: KafkaNode): string 
     'share.coordinator.state.topic.min.isr=2',
     'auto.create.topics.enable=false',
     'unclean.leader.election.enable=false',
+    // No preferred-leader election 5 min after a broker came back: a leader (and group
+    // coordinator) move the schedule did not ask for would land in the middle of the next run.
+    'auto.leader.rebalance.enable=false',
     'group.initial.rebalance.delay.ms=0',
     'broker.heartbeat.interval.ms=500',
     'broker.session.timeout.ms=3000',
