@@ -182,7 +182,7 @@ describe('KNOBS', () => {
     for (const k of KNOB_NAMES) expect(ROBUST_STRATEGY[k]).toBe(KNOBS[k].modes[0]);
   });
   it('tells each service which knobs it reads', () => {
-    expect(knobEnvOf('relay')).toEqual(['PAYLAB_RELAY_ACK', 'PAYLAB_RELAY_ORDER']);
+    expect(knobEnvOf('relay')).toEqual(['PAYLAB_RELAY_ACK', 'PAYLAB_RELAY_ORDER', 'PAYLAB_RELAY_PRODUCER']);
     expect(knobEnvOf('api')).toEqual(['PAYLAB_API_COMMIT']);
     expect(knobEnvOf('pg-mock')).toEqual([]);
   });
