@@ -5,6 +5,7 @@
  * the cluster itself (metadata through the proxies; the quorum through the controller port), never
  * assumed from the schedule.
  */
+import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Admin, type PartitionMetadata } from 'kafkajs';
 import { run } from '../../system/lab/native/exec.ts';
 import { toolPaths } from '../../system/lab/native/tools.ts';
@@ -41,6 +42,9 @@ export function partitionOfKey(topic: string, key: string, partitions: Partition
   const partitioner = Partitioners.DefaultPartitioner();
   return partitioner({ topic, partitionMetadata: partitions, message: { key, value: null } });
 }
+
+/** A single-file Java program (Kafka's Admin client, DescribeQuorum): kafkajs cannot ask the quorum. */
+const QUORUM_LEADER_PROGRAM = fileURLToPath(new URL('./QuorumLeader.java', import.meta.url));
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -100,16 +104,8 @@ export function kafkaClusterControl(config: LabConfig): KafkaClusterControl {
       const bootstrap = config.kafkaCluster.map((n) => `${n.controller.host}:${n.controller.port}`).join(',');
       const result = await run(
         tools.java,
-        [
-          '-cp',
-          `${tools.kafkaLibs}/*`,
-          'org.apache.kafka.tools.MetadataQuorumCommand',
-          '--bootstrap-controller',
-          bootstrap,
-          'describe',
-          '--status',
-        ],
-        { timeoutMs: 30_000 },
+        ['-cp', `${tools.kafkaLibs}/*`, QUORUM_LEADER_PROGRAM, bootstrap],
+        { timeoutMs: 60_000 },
       );
       const match = /LeaderId:\s+(\d+)/.exec(result.output);
       if (result.code !== 0 || !match)
