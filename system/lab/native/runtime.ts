@@ -266,7 +266,9 @@ export class NativeRuntime implements LabRuntime {
       const needed = new Set<ToolName>(['k6']);
       for (const def of infraDefs(this.config)) def.tools.forEach((t) => needed.add(t));
       const ctx = await step(sink, 'checking tools', () => this.context(sink, state, [...needed]));
-      await this.stopOtherKafkaMode(sink);
+      // After a switch every Kafka client must restart (its bootstrap list and cluster are gone),
+      // even in a shared lab that otherwise keeps running services as they are.
+      const switched = await this.stopOtherKafkaMode(sink);
       for (const def of infraDefs(this.config)) {
         await step(sink, `${def.label} on ${def.address(this.config)}`, () =>
           this.startService(ctx, def, keep),
@@ -277,8 +279,9 @@ export class NativeRuntime implements LabRuntime {
         fs.writeFileSync(this.stackStateFile(), `${JSON.stringify(state, null, 2)}\n`);
         if (!keep) await this.stopSurplus(ctx, state.instances);
         for (const def of appDefs(state.instances)) {
+          const kafkaClient = def.service === 'relay' || def.service === 'worker';
           await step(sink, `${def.label} on ${def.address(this.config)}`, () =>
-            this.startService(ctx, def, keep),
+            this.startService(ctx, def, keep && !(switched && kafkaClient)),
           );
         }
       }
@@ -287,14 +290,17 @@ export class NativeRuntime implements LabRuntime {
   }
 
   /** Switching between one broker and the cluster: the brokers of the other mode stop first. */
-  private async stopOtherKafkaMode(sink: ProgressSink): Promise<void> {
+  private async stopOtherKafkaMode(sink: ProgressSink): Promise<boolean> {
     const wanted = new Set(kafkaDefs(this.config).map((d) => d.label));
+    let switched = false;
     for (const ref of this.trackedRefs()) {
       if (ref.service !== 'kafka' || wanted.has(labelOf(ref))) continue;
+      switched = true;
       await step(sink, `stopping ${labelOf(ref)} (switching to ${this.config.kafka.brokers} broker(s))`, () =>
         this.stop(ref),
       );
     }
+    return switched;
   }
 
   /** Relays/workers beyond the requested count (from an earlier `up --workers 3`). */
