@@ -9,6 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 BOOTSTRAP="${KAFKA_BOOTSTRAP:-127.0.0.1:29092}"
+# The 3-broker cluster (docker-compose.cluster.yml) sets 3 and 2; one broker can only keep one copy.
+REPLICATION_FACTOR="${KAFKA_REPLICATION_FACTOR:-1}"
+MIN_INSYNC_REPLICAS="${KAFKA_MIN_INSYNC_REPLICAS:-1}"
 # name:partitions — mirrors the defaults of config.topics (checked by system/lab/docker/compose.test.ts).
 DEFAULT_TOPICS="paylab.payment-events:6 paylab.payment-events.retry:6 paylab.payment-events.dlt:1"
 
@@ -28,5 +31,6 @@ for spec in ${PAYLAB_TOPICS:-$DEFAULT_TOPICS}; do
   partitions="${spec##*:}"
   echo "topic $name ($partitions partitions)"
   "$KAFKA_TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists \
-    --topic "$name" --partitions "$partitions" --replication-factor 1
+    --topic "$name" --partitions "$partitions" --replication-factor "$REPLICATION_FACTOR" \
+    --config "min.insync.replicas=$MIN_INSYNC_REPLICAS"
 done

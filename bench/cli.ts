@@ -25,10 +25,27 @@ export interface BenchArgs {
   writeBaseline: boolean;
   seed: number;
   stages?: StageName[];
+  help: boolean;
 }
 
+export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--reps N] [--stages a,b] [--seed N] [--baseline FILE] [--write-baseline]
+                        (or: paylab bench …)
+  --quick           1 repetition, small backlogs (≤ 3 min); gated against the baseline (exit 1 if a
+                    ratio is more than 25 % worse)
+  --reps N          repetitions (default 3; quick 1)
+  --stages a,b      only these stages (never gated): ${STAGE_NAMES.join(', ')}
+  --seed N          seed of the load and the PG's randomness (default 42)
+  --baseline FILE   the baseline to gate against (default bench/baseline.json)
+  --write-baseline  record this run's ratios as the baseline`;
+
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { quick: false, baseline: DEFAULT_BASELINE, writeBaseline: false, seed: 42 };
+  const args: BenchArgs = {
+    quick: false,
+    baseline: DEFAULT_BASELINE,
+    writeBaseline: false,
+    seed: 42,
+    help: false,
+  };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
@@ -69,6 +86,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       case '--write-baseline':
         args.writeBaseline = true;
         break;
+      case '--help':
+      case '-h':
+        args.help = true;
+        break;
       default:
         throw new Error(
           `unknown argument "${arg}"; use --quick, --reps N, --stages a,b, --seed N, --baseline FILE, --write-baseline`,
@@ -87,8 +108,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     args = parseBenchArgs(argv);
   } catch (error) {
-    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n\n${BENCH_USAGE}`);
     return 2;
+  }
+  if (args.help) {
+    console.log(BENCH_USAGE);
+    return 0;
   }
   silenceKafkajsTimerWarning();
   const base = args.quick ? QUICK_PLAN : FULL_PLAN;

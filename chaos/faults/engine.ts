@@ -6,6 +6,7 @@
  */
 import type { LabRuntime, ServiceRef } from '../../system/lab/runtime.ts';
 import type { LinkControl, MessageInjector, PgAdmin } from './clients.ts';
+import type { KafkaClusterControl } from './kafka-cluster.ts';
 import type { FaultContext } from './kinds/fault-kind.ts';
 import { faultKindLabel, faultLabel, faultTarget, kindOf, type FaultSpec } from './kinds/registry.ts';
 import type { ScheduledFault } from './spec.ts';
@@ -19,6 +20,8 @@ export interface ChaosDeps {
   timeline: TimelineRecorder;
   seed: number;
   log: (line: string) => void;
+  /** Only with the 3-broker cluster: what the broker fault kinds look up at fault time. */
+  cluster?: KafkaClusterControl;
 }
 
 export interface InjectionCounts {
@@ -62,9 +65,10 @@ export class ChaosEngine {
 
   /** Starts one fault through its kind; returns the action that removes it. */
   private begin(id: string, spec: FaultSpec): Promise<() => Promise<void>> {
-    const { links, pg, runtime, injector, seed, log } = this.deps;
+    const { links, pg, runtime, injector, seed, log, cluster } = this.deps;
     const context: FaultContext = {
       id,
+      ...(cluster ? { cluster } : {}),
       links,
       pg,
       runtime,

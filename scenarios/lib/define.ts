@@ -3,11 +3,17 @@
  * timeline, the strategy knobs, and what must be true afterwards. defineScenario() validates on
  * load and names the field and what was expected, so a typo in a file is one clear message.
  */
-import { KNOB_NAMES, KNOBS, type StrategyKnobs } from '../../system/src/config.ts';
+import {
+  KAFKA_BROKER_COUNTS,
+  KNOB_NAMES,
+  KNOBS,
+  type KafkaBrokerCount,
+  type StrategyKnobs,
+} from '../../system/src/config.ts';
 import { CHECK_NAMES, type CheckName } from '../../chaos/checker/result.ts';
 import type { TimedFault } from '../../chaos/faults/spec.ts';
 import { FaultSpecError } from '../../chaos/faults/kinds/check.ts';
-import { exercisedByFaults, faultRestarts, parseFault } from '../../chaos/faults/kinds/registry.ts';
+import { exercisedByFaults, faultRestarts, findKind, parseFault } from '../../chaos/faults/kinds/registry.ts';
 import {
   DEFAULT_EXERCISED,
   UNEXPECTED_CREATE_STATUSES,
@@ -78,6 +84,8 @@ export interface Scenario {
   faults: TimedFault[];
   strategy: Partial<StrategyKnobs>;
   instances: { relay: number; worker: number };
+  /** Kafka brokers: 1 (default) or the 3-broker KRaft cluster, which the broker fault kinds need. */
+  brokers: KafkaBrokerCount;
   /** After the load ends, how long payments may take to become terminal and SLIs to recover. */
   drainDeadlineSeconds: number;
   expect: Expectations;
@@ -86,7 +94,8 @@ export interface Scenario {
   seed?: number;
 }
 
-export type ScenarioInput = Omit<Scenario, 'expect' | 'strategy' | 'instances' | 'faults'> & {
+export type ScenarioInput = Omit<Scenario, 'expect' | 'strategy' | 'instances' | 'faults' | 'brokers'> & {
+  brokers?: KafkaBrokerCount;
   faults?: TimedFault[];
   strategy?: Partial<StrategyKnobs>;
   instances?: Partial<Scenario['instances']>;
@@ -260,6 +269,7 @@ export function validateScenario(s: unknown): Scenario {
     'faults',
     'strategy',
     'instances',
+    'brokers',
     'drainDeadlineSeconds',
     'expect',
     'capacity',
@@ -296,6 +306,14 @@ export function validateScenario(s: unknown): Scenario {
   if (!isRecord(s.instances)) fail('instances', 'an object { relay, worker }', s.instances);
   num('instances.relay', s.instances.relay, 1, 9, true);
   num('instances.worker', s.instances.worker, 1, 9, true);
+  if (!(KAFKA_BROKER_COUNTS as readonly unknown[]).includes(s.brokers))
+    fail('brokers', `one of ${KAFKA_BROKER_COUNTS.join(', ')}`, s.brokers);
+  const clusterFaults = (s.faults as { fault?: { kind?: unknown } }[])
+    .map((f) => findKind(String(f.fault?.kind)))
+    .filter((k) => k?.needsCluster === true)
+    .map((k) => k?.kind);
+  if (clusterFaults.length > 0 && s.brokers === 1)
+    fail('brokers', `3 for the fault kinds ${[...new Set(clusterFaults)].join(', ')}`, s.brokers);
   const instances = s.instances as Scenario['instances'];
   (s.faults as TimedFault[]).forEach((f, i) => {
     for (const instance of faultRestarts(f.fault)) {
@@ -378,6 +396,7 @@ export function defineScenario(input: ScenarioInput): Scenario {
     faults: input.faults ?? [],
     strategy: input.strategy ?? {},
     instances: { relay: input.instances?.relay ?? 1, worker: input.instances?.worker ?? 2 },
+    brokers: input.brokers ?? 1,
     expect: {
       hold: input.expect?.hold ?? defaultHold(input.load, input.faults ?? [], caught, tolerated),
       catch: caught,

@@ -9,6 +9,8 @@ export interface Overrides {
   durationSeconds?: number;
   relays?: number;
   workers?: number;
+  /** 1 or 3 (validated with the scenario: 3 is required by the broker fault kinds). */
+  brokers?: number;
   drainDeadlineSeconds?: number;
 }
 
@@ -55,6 +57,7 @@ export function applyOverrides(scenario: Scenario, o: Overrides): Scenario {
   }
   if (o.relays !== undefined) s.instances.relay = o.relays;
   if (o.workers !== undefined) s.instances.worker = o.workers;
+  if (o.brokers !== undefined) s.brokers = o.brokers as Scenario['brokers'];
   if (o.drainDeadlineSeconds !== undefined) s.drainDeadlineSeconds = o.drainDeadlineSeconds;
   // Overrides go through the same validation as files: a fault pushed past the load's end is named.
   return validateScenario(s);

@@ -4,6 +4,7 @@
  * cause of what a run shows, not a saturated machine.
  */
 import type { CheckName } from '../../chaos/checker/result.ts';
+import type { TimedFault } from '../../chaos/faults/spec.ts';
 import type { LoadProfile } from './define.ts';
 
 export function steady(
@@ -53,3 +54,24 @@ export const CANCEL_IN_FLIGHT_LOAD = steady(10, 75, {
  * itself waits its turn behind its payment's retried request (reorder backoff): 25 s outlasts that.
  */
 export const SPLIT_PG_LATENCY = { latencyMs: { min: 0, max: 200, tailRate: 0.5, tailMs: 25000 } };
+
+/**
+ * Partition 0's leader (looked up at fault time) keeps taking writes while its followers cannot
+ * fetch from it (its replication proxy down), then is killed 5 s later — before the followers
+ * left the ISR (replica.lag.time.max.ms 8 s), so one of them is elected cleanly and the old
+ * leader's unreplicated tail is truncated when it comes back. kafka-leader-kill plays it with the
+ * robust producer (acks=all: those writes were never acknowledged, so the relay sends them again),
+ * naive-relay-acks-1 with acks=1 (acknowledged, then gone).
+ */
+export const LEADER_LOSS_FAULTS: TimedFault[] = [
+  {
+    fault: { kind: 'broker', action: 'cut-replication', broker: { leaderOf: { partition: 0 } } },
+    atSeconds: FAULT_AT,
+    durationSeconds: 6,
+  },
+  {
+    fault: { kind: 'broker', action: 'kill', broker: { leaderOf: { partition: 0 } } },
+    atSeconds: FAULT_AT + 5,
+    durationSeconds: 15,
+  },
+];

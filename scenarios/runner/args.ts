@@ -23,6 +23,7 @@ flags:
   --rate <n>        arrival rate per second (a ramp scales so its peak becomes n)
   --duration <s>    load duration in seconds (the fault timeline scales with it)
   --relays <n>      relay instances          --workers <n>   worker instances
+  --brokers <1|3>   Kafka brokers (3: the KRaft cluster; scenarios with broker faults ask for it)
   --drain <s>       drain deadline after the load, in seconds
   --seed <n>        seed of the fault schedule and the PG's randomness (default: the scenario's
                     own seed if it has one, else PAYLAB_SEED or 42)
@@ -36,6 +37,7 @@ const NUMERIC: Record<string, { key: keyof Overrides | 'seed'; min: number; max:
     '--duration': { key: 'durationSeconds', min: 5, max: 3600, integer: true },
     '--relays': { key: 'relays', min: 1, max: 9, integer: true },
     '--workers': { key: 'workers', min: 1, max: 9, integer: true },
+    '--brokers': { key: 'brokers', min: 1, max: 3, integer: true },
     '--drain': { key: 'drainDeadlineSeconds', min: 5, max: 3600, integer: true },
     '--seed': { key: 'seed', min: 0, max: 2 ** 31 - 1, integer: true },
   };

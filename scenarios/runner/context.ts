@@ -9,7 +9,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { loadConfig, ROBUST_STRATEGY, type LabConfig, type StrategyKnobs } from '../../system/src/config.ts';
+import {
+  loadConfig,
+  ROBUST_STRATEGY,
+  withBrokers,
+  type LabConfig,
+  type StrategyKnobs,
+} from '../../system/src/config.ts';
 import { loadSecrets } from '../../system/src/secrets.ts';
 import { createRuntime } from '../../system/lab/create-runtime.ts';
 import type { LabRuntime } from '../../system/lab/runtime.ts';
@@ -18,6 +24,7 @@ import type { LiveView } from '../../dashboards/terminal/live-events.ts';
 import type { CheckResult } from '../../chaos/checker/result.ts';
 import { kafkaInjector, pgAdmin, toxiproxyLinks, type PgAdmin } from '../../chaos/faults/clients.ts';
 import { ChaosEngine } from '../../chaos/faults/engine.ts';
+import { kafkaClusterControl, type KafkaClusterControl } from '../../chaos/faults/kafka-cluster.ts';
 import { faultRestarts } from '../../chaos/faults/spec.ts';
 import { startLabMetrics, type LabMetricsServer } from '../../chaos/lab-metrics.ts';
 import { grafanaAnnotator } from '../../chaos/grafana.ts';
@@ -103,6 +110,8 @@ export interface RunContext {
   readonly pg: PgAdmin;
   readonly timeline: TimelineRecorder;
   readonly engine: ChaosEngine;
+  /** Partition leaders, the controller, each broker's proxies: only in cluster mode. */
+  readonly cluster: KafkaClusterControl | undefined;
 
   readonly clocks: RunClocks;
   /** Offsets of every topic before the first create: the checker reads messages from here. */
@@ -178,8 +187,10 @@ function timelineAnnotator(
 /** Opens a run: its id and report folder (scenario.json written), the lab metrics endpoint, the
  *  timeline, the observer pool and the chaos engine. Touches no service of the stack. */
 export async function openRun(scenario: Scenario, options: RunOptions): Promise<RunContext> {
-  const config = options.config ?? loadConfig();
+  // The scenario picks the Kafka topology; every client of the run (chaos, checker) follows it.
+  const config = withBrokers(options.config ?? loadConfig(), scenario.brokers);
   const runtime = options.runtime ?? createRuntime(undefined, config);
+  const cluster = config.kafka.brokers > 1 ? kafkaClusterControl(config) : undefined;
   const { view, signal, seed } = options;
   const log = (text: string) => view.push({ type: 'message', text });
   const startedAt = Date.now();
@@ -208,6 +219,7 @@ export async function openRun(scenario: Scenario, options: RunOptions): Promise<
     pg: pgClient,
     runtime,
     injector: kafkaInjector(config, pool, runId),
+    ...(cluster ? { cluster } : {}),
     timeline,
     seed,
     log,
@@ -234,6 +246,7 @@ export async function openRun(scenario: Scenario, options: RunOptions): Promise<
     pg: pgClient,
     timeline,
     engine,
+    cluster,
     clocks: {
       startedAt,
       loadStart: null,

@@ -14,6 +14,14 @@ describe('parseLabArgs', () => {
     );
     expect(parseLabArgs(['up'])).toEqual({ command: 'up', infraOnly: false });
   });
+  it('parses --brokers 1|3 and names anything else', () => {
+    expect(parseLabArgs(['up', '--brokers', '3'])).toMatchObject({ command: 'up', brokers: 3 });
+    expect(parseLabArgs(['up', '--brokers', '1'])).toMatchObject({ command: 'up', brokers: 1 });
+    expect(() => parseLabArgs(['up', '--brokers', '2'])).toThrow(
+      new UsageError('--brokers must be 1 (one broker) or 3 (the KRaft cluster), got 2'),
+    );
+    expect(() => parseLabArgs(['up', '--brokers'])).toThrow(/got nothing/);
+  });
   it('parses status, logs, down and reset', () => {
     expect(parseLabArgs(['status', '--json'])).toEqual({ command: 'status', json: true });
     expect(parseLabArgs(['logs', 'worker-1', '-f', '-n', '500'])).toEqual({

@@ -1,7 +1,14 @@
 /** Parsing the lab CLI's arguments: pure, so every error message is unit-tested. */
 
 export type LabCommand =
-  | { command: 'up'; infraOnly: boolean; runtime?: 'native' | 'docker'; relays?: number; workers?: number }
+  | {
+      command: 'up';
+      infraOnly: boolean;
+      runtime?: 'native' | 'docker';
+      relays?: number;
+      workers?: number;
+      brokers?: 1 | 3;
+    }
   | { command: 'down'; runtime?: 'native' | 'docker' }
   | { command: 'status'; json: boolean; runtime?: 'native' | 'docker' }
   | { command: 'logs'; target: string; follow: boolean; lines: number }
@@ -19,9 +26,10 @@ export class UsageError extends Error {
 
 /** One usage block per command: `<command> --help` prints its own, the bare CLI all of them. */
 export const COMMAND_USAGE: Record<LabCommandName, string> = {
-  up: `  up [--infra] [--runtime native|docker] [--relays N] [--workers N]
+  up: `  up [--infra] [--runtime native|docker] [--relays N] [--workers N] [--brokers 1|3]
                       start the lab (idempotent); --infra: db, redis, kafka, toxiproxy, prometheus only;
-                      --runtime docker: the docker compose stack (recorded: later commands use it too)`,
+                      --runtime docker: the docker compose stack (recorded: later commands use it too);
+                      --brokers 3: Kafka as a 3-broker KRaft cluster (default 1)`,
   down: `  down [--runtime native|docker]
                       stop everything the lab started, and only that`,
   status: `  status [--json] [--runtime native|docker]
@@ -55,6 +63,12 @@ function count(flag: string, raw: string | undefined): number {
   return value;
 }
 
+export function brokerCount(raw: string | undefined): 1 | 3 {
+  if (raw === '1') return 1;
+  if (raw === '3') return 3;
+  throw new UsageError(`--brokers must be 1 (one broker) or 3 (the KRaft cluster), got ${raw ?? 'nothing'}`);
+}
+
 function runtimeOf(raw: string | undefined): 'native' | 'docker' {
   if (raw === 'native' || raw === 'docker') return raw;
   throw new UsageError(`--runtime must be native or docker, got ${raw ?? 'nothing'}`);
@@ -85,6 +99,7 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
         else if (arg === '--runtime') result.runtime = runtimeOf(rest[++i]);
         else if (arg === '--relays') result.relays = count('--relays', rest[++i]);
         else if (arg === '--workers') result.workers = count('--workers', rest[++i]);
+        else if (arg === '--brokers') result.brokers = brokerCount(rest[++i]);
         else unknown(arg ?? '');
       }
       return result;

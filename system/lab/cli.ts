@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError, loadConfig, withBrokers, type KafkaBrokerCount } from '../src/config.ts';
 import {
   commandUsage,
   LAB_COMMANDS,
@@ -30,9 +30,11 @@ const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
-/** `--runtime` when given, else PAYLAB_RUNTIME, else the runtime the last `up` recorded, else native. */
-function runtimeFor(kind: RuntimeKind | undefined): LabRuntime {
-  return resolvedRuntime(kind, loadConfig());
+/** `--runtime` when given, else PAYLAB_RUNTIME, else the runtime the last `up` recorded, else native;
+ *  `--brokers` picks the Kafka topology `up` brings (other commands find it from the stack state). */
+function runtimeFor(kind: RuntimeKind | undefined, brokers?: KafkaBrokerCount): LabRuntime {
+  const base = loadConfig();
+  return resolvedRuntime(kind, brokers === undefined ? base : withBrokers(base, brokers));
 }
 
 async function main(command: LabCommand): Promise<number> {
@@ -42,7 +44,7 @@ async function main(command: LabCommand): Promise<number> {
       print(command.topic ? commandUsage(command.topic) : USAGE);
       return 0;
     case 'up': {
-      const runtime = runtimeFor(command.runtime);
+      const runtime = runtimeFor(command.runtime, command.brokers);
       const instances = {
         ...(command.relays !== undefined ? { relay: command.relays } : {}),
         ...(command.workers !== undefined ? { worker: command.workers } : {}),

@@ -3,7 +3,9 @@ import type { ServiceStatus } from './runtime.ts';
 
 export function formatStatusTable(statuses: readonly ServiceStatus[]): string {
   const rows = statuses.map((s) => [
-    s.service === 'relay' || s.service === 'worker' ? `${s.service}-${s.instance}` : s.service,
+    s.service === 'relay' || s.service === 'worker' || (s.service === 'kafka' && s.instance > 0)
+      ? `${s.service}-${s.instance}`
+      : s.service,
     s.state,
     s.pid === undefined ? '-' : String(s.pid),
     s.address ?? '-',

@@ -35,10 +35,20 @@ function allPorts(config: ReturnType<typeof loadConfig>): number[] {
     ...Array.from({ length: 10 }, (_, i) => s.relayMetricsBase + i),
     ...Array.from({ length: 10 }, (_, i) => s.workerMetricsBase + i),
   ];
+  const clusterPorts = config.kafkaCluster.flatMap((n) => [
+    n.client.port,
+    n.controller.port,
+    n.internal.port,
+    n.link.listen.port,
+    n.internalLink.listen.port,
+  ]);
   return [
-    ...endpoints.map((e) => e.port),
-    ...instancePorts,
-    ...LINK_NAMES.map((l) => config.links[l].listen.port),
+    ...new Set([
+      ...endpoints.map((e) => e.port),
+      ...instancePorts,
+      ...LINK_NAMES.map((l) => config.links[l].listen.port),
+      ...clusterPorts,
+    ]),
   ];
 }
 
@@ -111,6 +121,33 @@ describe('loadConfig overrides', () => {
     expect(allPorts(shifted).filter((p) => base.has(p))).toEqual([]);
     expect(() => loadConfig({ PAYLAB_PORT_OFFSET: '-1' })).toThrow(/PAYLAB_PORT_OFFSET/);
   });
+  it('keeps the team’s labs (port offsets 0, 50, 200, 250, 400, 450, 600) off each other’s ports', () => {
+    // Offsets 100 apart are not safe: relay metrics 18100+i meet worker metrics 18200+i.
+    const seen = new Map<number, number>();
+    for (const offset of [0, 50, 200, 250, 400, 450, 600]) {
+      for (const p of allPorts(loadConfig({ PAYLAB_PORT_OFFSET: String(offset) }))) {
+        expect(seen.get(p), `port ${p} of the lab at offset ${offset}`).toBeUndefined();
+        seen.set(p, offset);
+      }
+    }
+  });
+  it('gives the cluster its own broker ports and proxies; node 1 is the single broker', () => {
+    const config = loadConfig({});
+    const [one, two, three] = config.kafkaCluster;
+    expect(one?.client).toEqual(config.services.kafka);
+    expect(one?.link).toEqual(config.links.kafka);
+    expect(two?.link.upstream).toEqual(two?.client);
+    expect(three?.internalLink.upstream).toEqual(three?.internal);
+    expect(kafkaBrokers(config)).toEqual(['127.0.0.1:29092']);
+    expect(kafkaBrokers(loadConfig({ PAYLAB_KAFKA_BROKERS: '3' }))).toEqual([
+      '127.0.0.1:29092',
+      '127.0.0.1:29093',
+      '127.0.0.1:29094',
+    ]);
+    expect(() => loadConfig({ PAYLAB_KAFKA_BROKERS: '2' })).toThrow(
+      /PAYLAB_KAFKA_BROKERS must be one of 1, 3/,
+    );
+  });
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PAYLAB_DB_PORT: '' }).services.db.port).toBe(15432);
   });
@@ -145,7 +182,7 @@ describe('KNOBS', () => {
     for (const k of KNOB_NAMES) expect(ROBUST_STRATEGY[k]).toBe(KNOBS[k].modes[0]);
   });
   it('tells each service which knobs it reads', () => {
-    expect(knobEnvOf('relay')).toEqual(['PAYLAB_RELAY_ACK', 'PAYLAB_RELAY_ORDER']);
+    expect(knobEnvOf('relay')).toEqual(['PAYLAB_RELAY_ACK', 'PAYLAB_RELAY_ORDER', 'PAYLAB_RELAY_PRODUCER']);
     expect(knobEnvOf('api')).toEqual(['PAYLAB_API_COMMIT']);
     expect(knobEnvOf('pg-mock')).toEqual([]);
   });

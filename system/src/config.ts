@@ -82,6 +82,13 @@ export const KNOBS = {
     meaning:
       'reconcile: a cancel makes sure no capture of the payment stays live, late ones included; trust-not-found: a not-found inquiry is final and a late capture is never refunded',
   },
+  relayProducer: {
+    env: 'PAYLAB_RELAY_PRODUCER',
+    service: 'relay',
+    modes: ['acks-all', 'acks-1'],
+    meaning:
+      'acks-all: the idempotent producer waits for every in-sync replica (min.insync.replicas=2 in the cluster); acks-1: no idempotence, the leader alone acknowledges, so a record it loses before a follower copied it was acknowledged all the same',
+  },
   workerPoison: {
     env: 'PAYLAB_WORKER_POISON',
     service: 'worker',
@@ -111,6 +118,7 @@ export type WorkerPgRetryMode = StrategyKnobs['workerPgRetry'];
 export type WorkerGuardMode = StrategyKnobs['workerGuard'];
 export type WorkerCancelMode = StrategyKnobs['workerCancel'];
 export type WorkerPoisonMode = StrategyKnobs['workerPoison'];
+export type RelayProducerMode = StrategyKnobs['relayProducer'];
 
 export const ROBUST_STRATEGY: StrategyKnobs = Object.fromEntries(
   KNOB_NAMES.map((k) => [k, KNOBS[k].modes[0]]),
@@ -147,6 +155,26 @@ export type AppService = (typeof APP_SERVICES)[number];
 
 export const INFRA_SERVICES = ['db', 'redis', 'kafka', 'toxiproxy', 'prometheus'] as const;
 export type InfraService = (typeof INFRA_SERVICES)[number];
+
+/**
+ * One node of the 3-broker KRaft cluster (`--brokers 3`): broker and controller in one process.
+ * Clients reach it through `link` (its own Toxiproxy proxy, which it advertises), and followers
+ * replicate from it through `internalLink`, so a broker can be cut from clients and from its
+ * followers one by one. The controller quorum is not proxied: a cut broker still counts as alive.
+ */
+export interface KafkaNode {
+  /** node.id, 1-based; also the service instance (kafka-1…). */
+  id: number;
+  client: Endpoint;
+  controller: Endpoint;
+  internal: Endpoint;
+  link: ProxiedLink;
+  internalLink: ProxiedLink;
+}
+
+/** Broker counts the lab can run: one broker (the default) or the 3-node cluster. */
+export const KAFKA_BROKER_COUNTS = [1, 3] as const;
+export type KafkaBrokerCount = (typeof KAFKA_BROKER_COUNTS)[number];
 
 export interface LabConfig {
   paths: {
@@ -191,6 +219,8 @@ export interface LabConfig {
   };
   /** What clients use: every link goes through Toxiproxy. */
   links: Record<LinkName, ProxiedLink>;
+  /** The cluster's nodes (used when kafka.brokers is 3); node 1 has the single broker's ports. */
+  kafkaCluster: KafkaNode[];
   db: {
     user: string;
     database: string;
@@ -201,6 +231,27 @@ export interface LabConfig {
     clientId: string;
     consumerGroup: string;
     heapMb: number;
+    /** Heap of each cluster node (three JVMs share the machine). */
+    clusterHeapMb: number;
+    /** 1: one broker (default); 3: the KRaft cluster of kafkaCluster, topics with RF 3 and min ISR 2. */
+    brokers: KafkaBrokerCount;
+    /**
+     * The worker's group membership. The session timeout is how long a crashed or cut-off worker's
+     * partitions stay orphaned (the coordinator waits for it to expire before a rebalance can
+     * finish), so it bounds consumer recovery; the worker heartbeats from a timer while a batch is
+     * running, so a slow PG call does not eat into it. Kafka refuses values below the broker's
+     * group.min.session.timeout.ms (6 s by default).
+     */
+    sessionTimeoutMs: number;
+    heartbeatIntervalMs: number;
+    /** How long a live member may take to rejoin a rebalance (finish its in-flight messages). */
+    rebalanceTimeoutMs: number;
+    /**
+     * Longest pause between the worker's reconnect attempts (kafkajs also waits this long before it
+     * restarts a consumer that crashed on an unreachable broker), so a returning broker is noticed
+     * within about this long.
+     */
+    workerRetryMaxMs: number;
   };
   topics: {
     paymentEvents: TopicSpec;
@@ -299,6 +350,36 @@ export function loadConfig(env: Env = process.env): LabConfig {
     },
   };
 
+  // Cluster ports sit within +1..+9 of the single broker's (19092-19094, proxy 29092), in
+  // residues mod 50 no other lab port uses, so labs at port offsets 50 apart never collide.
+  const clusterPorts = [
+    { client: 19092, controller: 19093, internal: 19094, proxy: 29092, internalProxy: 29095 },
+    { client: 19095, controller: 19097, internal: 19099, proxy: 29093, internalProxy: 29096 },
+    { client: 19096, controller: 19098, internal: 19091, proxy: 29094, internalProxy: 29097 },
+  ];
+  const kafkaCluster: KafkaNode[] = clusterPorts.map((p, i) => {
+    const id = i + 1;
+    const v = (what: string) => `PAYLAB_KAFKA_${id}_${what}`;
+    // Node 1 is the single broker's ports (and its proxy the `kafka` link), so both modes agree on it.
+    const client = id === 1 ? services.kafka : local(port(env, v('PORT'), p.client));
+    const internal = id === 1 ? services.kafkaInternal : local(port(env, v('INTERNAL_PORT'), p.internal));
+    return {
+      id,
+      client,
+      controller: id === 1 ? services.kafkaController : local(port(env, v('CONTROLLER_PORT'), p.controller)),
+      internal,
+      link:
+        id === 1
+          ? links.kafka
+          : { proxy: `kafka-${id}`, listen: local(port(env, v('PROXY_PORT'), p.proxy)), upstream: client },
+      internalLink: {
+        proxy: `kafka-${id}-internal`,
+        listen: local(port(env, v('INTERNAL_PROXY_PORT'), p.internalProxy)),
+        upstream: internal,
+      },
+    };
+  });
+
   return {
     paths: {
       repoRoot,
@@ -318,6 +399,7 @@ export function loadConfig(env: Env = process.env): LabConfig {
     },
     services,
     links,
+    kafkaCluster,
     db: {
       user: str(env, 'PAYLAB_DB_USER', 'paylab'),
       database: str(env, 'PAYLAB_DB_NAME', 'paylab'),
@@ -327,6 +409,12 @@ export function loadConfig(env: Env = process.env): LabConfig {
       clientId: str(env, 'PAYLAB_KAFKA_CLIENT_ID', 'paylab'),
       consumerGroup: str(env, 'PAYLAB_KAFKA_GROUP', 'paylab-worker'),
       heapMb: int(env, 'PAYLAB_KAFKA_HEAP_MB', 512, 128, 8192),
+      clusterHeapMb: int(env, 'PAYLAB_KAFKA_CLUSTER_HEAP_MB', 256, 128, 8192),
+      brokers: oneOf(env, 'PAYLAB_KAFKA_BROKERS', ['1', '3'] as const, '1') === '3' ? 3 : 1,
+      sessionTimeoutMs: int(env, 'PAYLAB_KAFKA_SESSION_TIMEOUT_MS', 6_000, 6_000, 300_000),
+      heartbeatIntervalMs: int(env, 'PAYLAB_KAFKA_HEARTBEAT_MS', 1_000, 100, 10_000),
+      rebalanceTimeoutMs: int(env, 'PAYLAB_KAFKA_REBALANCE_TIMEOUT_MS', 20_000, 1_000, 300_000),
+      workerRetryMaxMs: int(env, 'PAYLAB_KAFKA_WORKER_RETRY_MAX_MS', 1_000, 100, 30_000),
     },
     topics: {
       paymentEvents: {
@@ -350,10 +438,19 @@ export function loadConfig(env: Env = process.env): LabConfig {
   };
 }
 
-/** Kafka bootstrap address for clients: the Toxiproxy proxy, never the broker directly. */
+/**
+ * Kafka bootstrap addresses for clients: the Toxiproxy proxies, never a broker directly. In
+ * cluster mode every broker's proxy, so a client starts even while one broker is down.
+ */
 export function kafkaBrokers(config: LabConfig): string[] {
-  const { host, port: p } = config.links.kafka.listen;
-  return [`${host}:${p}`];
+  const links =
+    config.kafka.brokers === 1 ? [config.links.kafka] : config.kafkaCluster.map((node) => node.link);
+  return links.map(({ listen }) => `${listen.host}:${listen.port}`);
+}
+
+/** The config of the same lab with another broker count (the runner and `lab up --brokers`). */
+export function withBrokers(config: LabConfig, brokers: KafkaBrokerCount): LabConfig {
+  return { ...config, kafka: { ...config.kafka, brokers } };
 }
 
 /** PostgreSQL connection string for clients, through the db proxy. */

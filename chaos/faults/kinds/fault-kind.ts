@@ -8,6 +8,7 @@
 import type { LabRuntime, ServiceRef } from '../../../system/lab/runtime.ts';
 import type { CheckName } from '../../checker/result.ts';
 import type { LinkControl, MessageInjector, PgAdmin } from '../clients.ts';
+import type { KafkaClusterControl } from '../kafka-cluster.ts';
 import type { Fields } from './check.ts';
 import type { Random } from './random.ts';
 
@@ -30,6 +31,8 @@ export interface FaultContext {
     took(key: string, ref: ServiceRef, paused: boolean): void;
     released(key: string): void;
   };
+  /** The 3-broker cluster's metadata and proxies; absent when the lab runs one broker. */
+  cluster?: KafkaClusterControl;
   /** Messages injected into the stack, which the checker must find again. */
   injected: { poison: number; redelivered: number };
 }
@@ -58,6 +61,8 @@ export interface FaultKind<S extends { kind: string }> {
   /** Variants with fewer settings, for the explorer's shrinker (a PG fault without one of its
    *  settings, a toxic with Toxiproxy's defaults). Each must pass parse() and have fewer fields. */
   simpler?(spec: S): S[];
+  /** Only the 3-broker cluster can play it (a scenario with it must ask for brokers: 3). */
+  readonly needsCluster?: boolean;
   /** Checks that only a run with this fault exercises (forced redeliveries → duplicate-delivery). */
   readonly exercises?: readonly CheckName[];
   /** Processes (service-instance, e.g. worker-1) this fault restarts on purpose. */

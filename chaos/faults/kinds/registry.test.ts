@@ -72,7 +72,7 @@ describe('the fault registry', () => {
   it('when a kind is unknown, then the message lists the registered ones', () => {
     expect(() => parseFault({ kind: 'meteor' }, 'faults[0].fault', WINDOW)).toThrow(
       new FaultSpecError(
-        'faults[0].fault.kind: expected one of link, process, pg, poison, redeliver, got "meteor"',
+        'faults[0].fault.kind: expected one of link, process, pg, poison, redeliver, broker, controller-failover, rolling-restart, got "meteor"',
       ),
     );
   });

@@ -6,13 +6,25 @@
 import type { CheckName } from '../../checker/result.ts';
 import { fail, isRecord, type Fields } from './check.ts';
 import type { FaultKind } from './fault-kind.ts';
+import { brokerFault } from './broker.ts';
+import { controllerFailoverFault } from './controller-failover.ts';
 import { linkFault } from './link.ts';
 import { pgFault } from './pg.ts';
 import { poisonFault } from './poison.ts';
 import { processFault } from './process.ts';
 import { redeliverFault } from './redeliver.ts';
+import { rollingRestartFault } from './rolling-restart.ts';
 
-export const FAULT_KINDS = [linkFault, processFault, pgFault, poisonFault, redeliverFault] as const;
+export const FAULT_KINDS = [
+  linkFault,
+  processFault,
+  pgFault,
+  poisonFault,
+  redeliverFault,
+  brokerFault,
+  controllerFailoverFault,
+  rollingRestartFault,
+] as const;
 
 type SpecOf<K> = K extends FaultKind<infer S> ? S : never;
 /** A fault as a scenario file writes it: the union of every registered kind's spec. */

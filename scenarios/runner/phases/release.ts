@@ -46,4 +46,5 @@ export async function release(ctx: RunContext): Promise<void> {
   await sleep(GAUGE_ZERO_SCRAPE_WAIT_MS);
   await ctx.metrics.close();
   await ctx.pool.end().catch(() => undefined);
+  await ctx.cluster?.close().catch(() => undefined);
 }

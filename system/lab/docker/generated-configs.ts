@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, REPO_ROOT, type LabConfig } from '../../src/config.ts';
+import { loadConfig, REPO_ROOT, withBrokers, type LabConfig } from '../../src/config.ts';
 import { toxiproxyProxies } from '../native/infra-services.ts';
 import { prometheusConfigYaml } from '../prometheus-config.ts';
 
@@ -19,6 +19,8 @@ export function defaultConfig(): LabConfig {
 export const DOCKER_FILES = {
   prometheus: path.join(REPO_ROOT, 'dashboards', 'prometheus', 'prometheus.docker.yml'),
   toxiproxy: path.join(REPO_ROOT, 'system', 'lab', 'docker', 'toxiproxy.json'),
+  /** docker-compose.cluster.yml: a client and a replication proxy per broker. */
+  toxiproxyCluster: path.join(REPO_ROOT, 'system', 'lab', 'docker', 'toxiproxy.cluster.json'),
 } as const;
 
 export function dockerPrometheusYaml(config: LabConfig = defaultConfig()): string {
@@ -36,5 +38,6 @@ export function dockerToxiproxyJson(config: LabConfig = defaultConfig()): string
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   fs.writeFileSync(DOCKER_FILES.prometheus, dockerPrometheusYaml());
   fs.writeFileSync(DOCKER_FILES.toxiproxy, dockerToxiproxyJson());
+  fs.writeFileSync(DOCKER_FILES.toxiproxyCluster, dockerToxiproxyJson(withBrokers(defaultConfig(), 3)));
   process.stdout.write(`wrote ${Object.values(DOCKER_FILES).join(', ')}\n`);
 }

@@ -43,8 +43,9 @@ async function appHealthy(base: string): Promise<boolean> {
 const SETTINGS_ENV: Record<AppService, string[]> = {
   api: knobEnvOf('api'),
   'pg-mock': ['PAYLAB_SEED'],
-  relay: knobEnvOf('relay'),
-  worker: knobEnvOf('worker'),
+  // Kafka clients bootstrap from every broker's proxy: a switch to or from the cluster restarts them.
+  relay: [...knobEnvOf('relay'), 'PAYLAB_KAFKA_BROKERS'],
+  worker: [...knobEnvOf('worker'), 'PAYLAB_KAFKA_BROKERS'],
 };
 
 export function appService(service: AppService, instance: number): ServiceDef {
@@ -61,6 +62,7 @@ export function appService(service: AppService, instance: number): ServiceDef {
       env: {
         ...process.env,
         ...strategyEnv(ctx.strategy),
+        PAYLAB_KAFKA_BROKERS: String(ctx.config.kafka.brokers),
         PAYLAB_INSTANCE: String(instance),
         PAYLAB_SUPERVISED_BY: ctx.config.paths.labDir,
       },

@@ -3,7 +3,14 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { kafkaBrokers, LINK_NAMES, type Endpoint, type LabConfig } from '../../src/config.ts';
+import {
+  kafkaBrokers,
+  LINK_NAMES,
+  type Endpoint,
+  type LabConfig,
+  type ProxiedLink,
+} from '../../src/config.ts';
+import { kafkaNodeService } from './kafka-cluster.ts';
 import { prometheusConfigYaml, rulesGlob } from '../prometheus-config.ts';
 import { run, runOrThrow, which } from './exec.ts';
 import { httpOk, kafkaBrokerAddresses, redisPing } from './probes.ts';
@@ -13,7 +20,7 @@ const addr = (e: Endpoint): string => `${e.host}:${e.port}`;
 const stateOf = (config: LabConfig, service: string): string => path.join(config.paths.stateDir, service);
 const baseEnv = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' });
 
-function writeIfChanged(file: string, content: string): boolean {
+export function writeIfChanged(file: string, content: string): boolean {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   try {
     if (fs.readFileSync(file, 'utf8') === content) return false;
@@ -113,7 +120,7 @@ export function kafkaServerProperties(config: LabConfig): string {
   ].join('\n');
 }
 
-const KAFKA_LOG4J = `Configuration:
+export const KAFKA_LOG4J = `Configuration:
   Appenders:
     Console:
       name: STDOUT
@@ -136,6 +143,34 @@ const KAFKA_LOG4J = `Configuration:
 /** KRaft cluster ids are 16 random bytes in URL-safe base64 without padding. */
 export function newClusterId(): string {
   return randomBytes(16).toString('base64url');
+}
+
+/**
+ * The JVM command line of a broker, up to its properties file. `lean`: three brokers share two
+ * cores with the rest of the lab, so the serial collector (no GC threads) and the C1 compiler
+ * only (a JVM that starts in a third of the time; a lab broker never needs C2's peak speed).
+ */
+export function kafkaJvmArgs(ctx: LabContext, dir: string, heapMb: number, lean = false): string[] {
+  const heap = `${heapMb}m`;
+  return [
+    `-Xms${heap}`,
+    `-Xmx${heap}`,
+    ...(lean ? ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'] : ['-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20']),
+    '-XX:+ExitOnOutOfMemoryError',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${path.join(dir, 'log4j2.yaml')}`,
+    `-Dkafka.logs.dir=${path.join(dir, 'logs')}`,
+    '-cp',
+    path.join(ctx.tools.kafkaLibs, '*'),
+    'kafka.Kafka',
+  ];
+}
+
+/** The Kafka services of the configured mode: the single broker, or the three cluster nodes. */
+export function kafkaDefs(config: LabConfig): ServiceDef[] {
+  return config.kafka.brokers === 1
+    ? [kafkaService()]
+    : config.kafkaCluster.map((node) => kafkaNodeService(node.id, ensureTopics));
 }
 
 export function kafkaService(): ServiceDef {
@@ -173,23 +208,9 @@ export function kafkaService(): ServiceDef {
     },
     launch: (ctx) => {
       const dir = kafkaDir(ctx.config);
-      const heap = `${ctx.config.kafka.heapMb}m`;
       return {
         cmd: ctx.tools.java,
-        args: [
-          `-Xms${heap}`,
-          `-Xmx${heap}`,
-          '-XX:+UseG1GC',
-          '-XX:MaxGCPauseMillis=20',
-          '-XX:+ExitOnOutOfMemoryError',
-          '-Djava.awt.headless=true',
-          `-Dlog4j2.configurationFile=${path.join(dir, 'log4j2.yaml')}`,
-          `-Dkafka.logs.dir=${path.join(dir, 'logs')}`,
-          '-cp',
-          path.join(ctx.tools.kafkaLibs, '*'),
-          'kafka.Kafka',
-          propsPath(ctx.config),
-        ],
+        args: [...kafkaJvmArgs(ctx, dir, ctx.config.kafka.heapMb), propsPath(ctx.config)],
         env: baseEnv(),
         cwd: dir,
         marker: propsPath(ctx.config),
@@ -227,9 +248,17 @@ export async function ensureTopics(config: LabConfig): Promise<string[]> {
     const existing = new Set(await admin.listTopics());
     const wanted = specs.filter((t) => !existing.has(t.name));
     if (wanted.length > 0) {
+      // In the cluster every record lives on three brokers and a write is acknowledged once two
+      // have it (with acks=all); a single broker can only keep one copy.
+      const cluster = config.kafka.brokers > 1;
       await admin.createTopics({
         waitForLeaders: true,
-        topics: wanted.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })),
+        topics: wanted.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          replicationFactor: cluster ? config.kafka.brokers : 1,
+          ...(cluster ? { configEntries: [{ name: 'min.insync.replicas', value: '2' }] } : {}),
+        })),
       });
     }
     // A raised partition count in config.ts grows the topic; Kafka cannot shrink one.
@@ -260,10 +289,19 @@ export interface ToxiproxyProxySpec {
 }
 
 export function toxiproxyProxies(config: LabConfig): ToxiproxyProxySpec[] {
-  return LINK_NAMES.map((link) => {
-    const l = config.links[link];
-    return { name: l.proxy, listen: addr(l.listen), upstream: addr(l.upstream), enabled: true };
+  const spec = (l: ProxiedLink): ToxiproxyProxySpec => ({
+    name: l.proxy,
+    listen: addr(l.listen),
+    upstream: addr(l.upstream),
+    enabled: true,
   });
+  const links = LINK_NAMES.map((link) => spec(config.links[link]));
+  if (config.kafka.brokers === 1) return links;
+  // Broker 1's client proxy is the `kafka` link already.
+  const cluster = config.kafkaCluster.flatMap((node) =>
+    node.id === 1 ? [spec(node.internalLink)] : [spec(node.link), spec(node.internalLink)],
+  );
+  return [...links, ...cluster];
 }
 
 function toxiproxyApi(config: LabConfig): string {

@@ -7,6 +7,7 @@ describe('service labels (pid and log file names)', () => {
       { service: 'relay', instance: 2 },
       { service: 'worker', instance: 0 },
       { service: 'kafka', instance: 0 },
+      { service: 'kafka', instance: 2 },
     ] as const) {
       expect(parseLabel(labelOf(ref))).toEqual(ref);
     }

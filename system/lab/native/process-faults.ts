@@ -18,7 +18,7 @@ const KILL_POLL_MS = 50;
 
 /** A service's definition and, when its own process is running, the pid record. */
 export function tracked(config: LabConfig, ref: ServiceRef): { def: ServiceDef; record?: PidRecord } {
-  const def = defFor(ref);
+  const def = defFor(config, ref);
   const { record, ownership } = track(pidFileOf(config, def));
   return { def, ...(record && ownership.kind === 'ours' ? { record } : {}) };
 }

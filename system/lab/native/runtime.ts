@@ -16,7 +16,7 @@ import {
   type UpOptions,
 } from '../runtime.ts';
 import { applyMigrations, removeDbData } from './db.ts';
-import { PROMETHEUS_RELOAD_SIGNAL, writePrometheusConfig } from './infra-services.ts';
+import { kafkaDefs, PROMETHEUS_RELOAD_SIGNAL, writePrometheusConfig } from './infra-services.ts';
 import { labelOf, parseLabel } from './labels.ts';
 import { withLabLock } from './lock.ts';
 import { sweepLeftovers } from './orphans.ts';
@@ -94,9 +94,12 @@ export class NativeRuntime implements LabRuntime {
       };
       if (!options.stack) state.instances = previous.instances;
       const needed = new Set<ToolName>(['k6']);
-      for (const def of infraDefs()) def.tools.forEach((t) => needed.add(t));
+      for (const def of infraDefs(this.config)) def.tools.forEach((t) => needed.add(t));
       const ctx = await step(sink, 'checking tools', () => this.context(sink, state, [...needed]));
-      for (const def of infraDefs()) {
+      // After a switch every Kafka client must restart (its bootstrap list and cluster are gone),
+      // even in a shared lab that otherwise keeps running services as they are.
+      const switched = await this.stopOtherKafkaMode(sink);
+      for (const def of infraDefs(this.config)) {
         await step(sink, `${def.label} on ${def.address(this.config)}`, () => startService(ctx, def, keep));
       }
       await step(sink, 'applying migrations', () => applyMigrations(this.config, sink));
@@ -104,11 +107,28 @@ export class NativeRuntime implements LabRuntime {
         writeStackState(this.config, state);
         if (!keep) await this.stopSurplus(ctx, state.instances);
         for (const def of appDefs(state.instances)) {
-          await step(sink, `${def.label} on ${def.address(this.config)}`, () => startService(ctx, def, keep));
+          const kafkaClient = def.service === 'relay' || def.service === 'worker';
+          await step(sink, `${def.label} on ${def.address(this.config)}`, () =>
+            startService(ctx, def, keep && !(switched && kafkaClient)),
+          );
         }
       }
       if (await writePrometheusConfig(ctx)) this.reloadPrometheus();
     });
+  }
+
+  /** Switching between one broker and the cluster: the brokers of the other mode stop first. */
+  private async stopOtherKafkaMode(sink: ProgressSink): Promise<boolean> {
+    const wanted = new Set(kafkaDefs(this.config).map((d) => d.label));
+    let switched = false;
+    for (const ref of this.trackedRefs()) {
+      if (ref.service !== 'kafka' || wanted.has(labelOf(ref))) continue;
+      switched = true;
+      await step(sink, `stopping ${labelOf(ref)} (switching to ${this.config.kafka.brokers} broker(s))`, () =>
+        this.stop(ref),
+      );
+    }
+    return switched;
   }
 
   /** Relays/workers beyond the requested count (from an earlier `up --workers 3`). */
@@ -141,7 +161,7 @@ export class NativeRuntime implements LabRuntime {
         (a, b) => STOP_ORDER.indexOf(a.service) - STOP_ORDER.indexOf(b.service),
       );
       for (const ref of refs) {
-        const def = defFor(ref);
+        const def = defFor(this.config, ref);
         const pidFile = pidFileOf(this.config, def);
         const { record, ownership } = track(pidFile);
         if (record && ownership.kind === 'ours') {
@@ -158,9 +178,9 @@ export class NativeRuntime implements LabRuntime {
   async status(): Promise<ServiceStatus[]> {
     const state = readStackState(this.config);
     const ctx = await this.context(() => undefined, state, []);
-    const defs = [...infraDefs(), ...appDefs(state.instances)];
+    const defs = [...infraDefs(this.config), ...appDefs(state.instances)];
     for (const ref of this.trackedRefs()) {
-      if (!defs.some((d) => d.label === labelOf(ref))) defs.push(defFor(ref));
+      if (!defs.some((d) => d.label === labelOf(ref))) defs.push(defFor(this.config, ref));
     }
     return Promise.all(defs.map((def) => this.statusOf(ctx, def)));
   }
@@ -192,7 +212,7 @@ export class NativeRuntime implements LabRuntime {
   }
 
   async start(ref: ServiceRef): Promise<void> {
-    const def = defFor(ref);
+    const def = defFor(this.config, ref);
     const state = readStackState(this.config);
     // Scaling out (relay-2 when the last `up` asked for 2): record it so Prometheus scrapes it too.
     const multi = ref.service === 'relay' || ref.service === 'worker' ? ref.service : undefined;

@@ -4,13 +4,21 @@ import { APP_SERVICES, type AppService, type LabConfig } from '../../src/config.
 import { LabError, type ServiceName, type ServiceRef } from '../runtime.ts';
 import { appService } from './app-services.ts';
 import { dbService } from './db.ts';
-import { kafkaService, prometheusService, redisService, toxiproxyService } from './infra-services.ts';
+import {
+  ensureTopics,
+  kafkaDefs,
+  kafkaService,
+  prometheusService,
+  redisService,
+  toxiproxyService,
+} from './infra-services.ts';
+import { kafkaNodeService } from './kafka-cluster.ts';
 import { labelOf } from './labels.ts';
 import type { ServiceDef } from './service-def.ts';
 
 /** Start order: the proxy first (clients and the Kafka health check go through it). */
-export function infraDefs(): ServiceDef[] {
-  return [toxiproxyService(), dbService(), redisService(), kafkaService(), prometheusService()];
+export function infraDefs(config: LabConfig): ServiceDef[] {
+  return [toxiproxyService(), dbService(), redisService(), ...kafkaDefs(config), prometheusService()];
 }
 
 export function appDefs(instances: { relay: number; worker: number }): ServiceDef[] {
@@ -25,10 +33,13 @@ export function appDefs(instances: { relay: number; worker: number }): ServiceDe
 const isApp = (service: ServiceName): service is AppService =>
   (APP_SERVICES as readonly string[]).includes(service);
 
-export function defFor(ref: ServiceRef): ServiceDef {
+export function defFor(config: LabConfig, ref: ServiceRef): ServiceDef {
   const instance = ref.instance ?? 0;
   if (isApp(ref.service)) return appService(ref.service, instance);
-  const def = infraDefs().find((d) => d.service === ref.service);
+  // kafka-1…3 are the cluster's nodes whatever mode this config is in (down must find them).
+  if (ref.service === 'kafka')
+    return instance === 0 ? kafkaService() : kafkaNodeService(instance, ensureTopics);
+  const def = infraDefs(config).find((d) => d.service === ref.service);
   if (!def) throw new LabError(`unknown service ${ref.service}`);
   return def;
 }

@@ -3,16 +3,21 @@
  * Toxiproxy kafka link, with short timeouts so a faulted link fails fast, and kafkajs' own log
  * lines routed to ours (warnings and errors only).
  */
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, type RetryOptions } from 'kafkajs';
 import { kafkaBrokers, type LabConfig } from '../config.ts';
 
-export function createKafka(config: LabConfig, clientId: string, log: (line: string) => void): Kafka {
+export function createKafka(
+  config: LabConfig,
+  clientId: string,
+  log: (line: string) => void,
+  retry: RetryOptions = { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
+): Kafka {
   return new Kafka({
     clientId: `${config.kafka.clientId}-${clientId}`,
     brokers: kafkaBrokers(config),
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
+    retry,
     logLevel: logLevel.WARN,
     logCreator:
       () =>

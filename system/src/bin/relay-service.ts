@@ -48,7 +48,9 @@ export async function startRelayService(
   const relayId = `relay-${instance}`;
   const log = overrides.log ?? (() => {});
   const connectionString = databaseUrl(config);
-  const { relayAck, relayOrder } = config.strategy;
+  const { relayAck, relayOrder, relayProducer } = config.strategy;
+  // The naive relayProducer: the leader's ack alone, and no idempotence (acks=1 cannot have it).
+  const acksAll = relayProducer === 'acks-all';
 
   const pool = createPool({
     connectionString,
@@ -92,7 +94,7 @@ export async function startRelayService(
   };
   const newProducer = () =>
     kafka.producer({
-      idempotent: true,
+      idempotent: acksAll,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
       // Bounded, unlike the idempotent default (infinite): a publish must fail within the lease so
@@ -115,7 +117,12 @@ export async function startRelayService(
 
   const real: RelayOperations = {
     claim: (options) => claimDueRows(pool, options),
-    publish: makeKafkaPublisher(producers, config.topics.paymentEvents.name, relayOptions.publishTimeoutMs),
+    publish: makeKafkaPublisher(
+      producers,
+      config.topics.paymentEvents.name,
+      relayOptions.publishTimeoutMs,
+      acksAll ? -1 : 1,
+    ),
     markSent: (owner, ids) => markSent(pool, owner, ids),
     markFailed: (input) => markFailed(pool, input),
     deleteSent: (retentionMs) => deleteSentRows(pool, retentionMs),
@@ -123,7 +130,9 @@ export async function startRelayService(
   const relay = makeRelay(relayOptions, { ...real, ...overrides.ops?.(real) }, observer);
   const listener = listenForOutbox(connectionString, OUTBOX_CHANNEL, () => relay.wake(), log);
   const done = relay.start();
-  log(`started: ack=${relayAck} order=${relayOrder} topic=${config.topics.paymentEvents.name}`);
+  log(
+    `started: ack=${relayAck} order=${relayOrder} producer=${relayProducer} topic=${config.topics.paymentEvents.name}`,
+  );
 
   return {
     relayId,

@@ -24,6 +24,17 @@ import { createKafka } from './kafka-client.ts';
 import { startServiceHttp } from './service-http.ts';
 import { untilDone } from './until-done.ts';
 
+/** A heartbeat's answer that the group is rebalancing (kafkajs names the broker's error codes). */
+export function isRebalanceError(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return (
+    type === 'REBALANCE_IN_PROGRESS' ||
+    type === 'ILLEGAL_GENERATION' ||
+    type === 'UNKNOWN_MEMBER_ID' ||
+    type === 'NOT_COORDINATOR_FOR_GROUP'
+  );
+}
+
 export interface WorkerServiceOverrides {
   tunables?: Partial<WorkerTunables>;
   /** Replace the PG client or single store operations to stage faults. */
@@ -99,7 +110,14 @@ export async function startWorkerService(
   });
   const pgClient = overrides.pgClient ? overrides.pgClient(httpPg) : httpPg;
 
-  const kafka = createKafka(config, workerId, log);
+  const { sessionTimeoutMs, heartbeatIntervalMs, rebalanceTimeoutMs, workerRetryMaxMs } = config.kafka;
+  // Short pauses between attempts: kafkajs restarts a crashed consumer after the last pause, so
+  // this bounds how long the worker stays away after the broker is back.
+  const kafka = createKafka(config, workerId, log, {
+    retries: 8,
+    initialRetryTime: 100,
+    maxRetryTime: workerRetryMaxMs,
+  });
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -114,13 +132,19 @@ export async function startWorkerService(
 
   const consumer = kafka.consumer({
     groupId: config.kafka.consumerGroup,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
+    sessionTimeout: sessionTimeoutMs,
+    heartbeatInterval: heartbeatIntervalMs,
+    rebalanceTimeout: rebalanceTimeoutMs,
     maxWaitTimeInMs: 500,
     maxBytesPerPartition: tunables.maxBytesPerPartition,
+    retry: { retries: 8, initialRetryTime: 100, maxRetryTime: workerRetryMaxMs },
   });
+  // Set when a heartbeat learns that the group is rebalancing: running batches stop after their
+  // current message, so this member rejoins at once instead of after its whole batch.
+  let rebalancePending = false;
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     joined = true;
+    rebalancePending = false;
     log(`joined ${e.payload.groupId}: ${JSON.stringify(e.payload.memberAssignment)}`);
   });
   consumer.on(consumer.events.REBALANCING, () => (joined = false));
@@ -178,6 +202,15 @@ export async function startWorkerService(
     eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
       const messages = batch.messages;
       const done = new Set<string>();
+      // kafkajs heartbeats only when asked; a batch heartbeats on a timer (kafkajs shares one
+      // request between concurrent calls), so the session timeout bounds only a dead or cut-off
+      // worker, never a slow PG call.
+      const beat = (): void => {
+        heartbeat().catch((error: unknown) => {
+          if (isRebalanceError(error)) rebalancePending = true;
+        });
+      };
+      const ticker = setInterval(beat, heartbeatIntervalMs);
       try {
         await runGroups(
           groupByKey(messages),
@@ -194,10 +227,11 @@ export async function startWorkerService(
               },
               heartbeat,
             ),
-          () => isRunning() && !isStale() && !stopping,
+          () => isRunning() && !isStale() && !stopping && !rebalancePending,
           done,
         );
       } finally {
+        clearInterval(ticker);
         // Commit what was handled in order, even when stopping or failing part-way.
         const last = committableOffset(messages, done);
         if (last !== undefined) {

@@ -27,6 +27,7 @@ export function makeKafkaPublisher(
   producers: RenewingProducer | readonly RenewingProducer[],
   topic: string,
   sendTimeoutMs: number,
+  acks: -1 | 1 = -1,
 ): (rows: readonly ClaimedRow[]) => Promise<void> {
   const pool: readonly RenewingProducer[] = Array.isArray(producers)
     ? producers
@@ -36,8 +37,9 @@ export function makeKafkaPublisher(
   return async (rows) => {
     if (rows.length === 0) return;
     const producer = pool[next++ % pool.length] as RenewingProducer;
-    // acks -1: the send resolves only once every in-sync replica has the batch. A send that fails
-    // or outlives sendTimeoutMs (the relay then gives up on it) gets the producer replaced.
-    await producer.send({ topic, acks: -1, messages: rows.map(toKafkaMessage) }, sendTimeoutMs);
+    // acks -1: the send resolves only once every in-sync replica has the batch (acks 1, the naive
+    // relayProducer: once the leader alone has it). A send that fails or outlives sendTimeoutMs
+    // (the relay then gives up on it) gets the producer replaced.
+    await producer.send({ topic, acks, messages: rows.map(toKafkaMessage) }, sendTimeoutMs);
   };
 }
