@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { splitProcStat } from '../system/lab/native/proc-info.ts';
 
 export interface ProcCpu {
   pid: number;
@@ -17,17 +18,12 @@ export interface ProcCpu {
   childTicks: number;
 }
 
-/** /proc/<pid>/stat: the command (field 2) may hold spaces and parentheses, so split after the last ')'. */
+/** /proc/<pid>/stat's CPU fields. */
 export function parseProcCpu(content: string): ProcCpu | undefined {
-  const open = content.indexOf('(');
-  const close = content.lastIndexOf(')');
-  if (open < 0 || close < open) return undefined;
-  const pid = Number(content.slice(0, open).trim());
+  const split = splitProcStat(content);
+  if (!split) return undefined;
+  const { pid, rest } = split;
   // rest[0] is field 3 (state): ppid is field 4, pgrp 5, utime 14, stime 15, cutime 16, cstime 17.
-  const rest = content
-    .slice(close + 1)
-    .trim()
-    .split(/\s+/);
   const [ppid, pgrp, utime, stime, cutime, cstime] = [1, 2, 11, 12, 13, 14].map((i) => Number(rest[i]));
   const fields = [pid, ppid, pgrp, utime, stime, cutime, cstime];
   if (!fields.every((f) => f !== undefined && Number.isFinite(f)) || !Number.isInteger(pid)) return undefined;

@@ -12,7 +12,7 @@ import {
 } from '../../system/src/config.ts';
 import { CHECK_NAMES, type CheckName } from '../../chaos/checker/result.ts';
 import type { TimedFault } from '../../chaos/faults/spec.ts';
-import { FaultSpecError } from '../../chaos/faults/kinds/check.ts';
+import { fail, FaultSpecError, isRecord, noUnknownKeys, num, oneOf } from '../../chaos/faults/kinds/check.ts';
 import { exercisedByFaults, faultRestarts, findKind, parseFault } from '../../chaos/faults/kinds/registry.ts';
 import {
   DEFAULT_EXERCISED,
@@ -131,42 +131,6 @@ export function plannedIterations(load: LoadProfile): number {
   return Math.round(total);
 }
 
-type Path = string;
-
-function fail(path: Path, expected: string, got: unknown): never {
-  throw new ScenarioError(`${path}: expected ${expected}, got ${JSON.stringify(got)}`);
-}
-
-function num(path: Path, value: unknown, min: number, max: number, integer = false): number {
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value < min ||
-    value > max ||
-    (integer && !Number.isInteger(value))
-  ) {
-    fail(path, `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`, value);
-  }
-  return value;
-}
-
-function oneOf<T extends string>(path: Path, value: unknown, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
-    fail(path, `one of ${allowed.join(', ')}`, value);
-  return value as T;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function noUnknownKeys(path: Path, value: Record<string, unknown>, allowed: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key))
-      fail(`${path}.${key}`, `no such field (allowed: ${allowed.join(', ')})`, value[key]);
-  }
-}
-
 function validateLoad(load: unknown): void {
   if (!isRecord(load)) fail('load', 'an object', load);
   noUnknownKeys('load', load, [
@@ -221,7 +185,7 @@ function validateLoad(load: unknown): void {
   num('load.requestTimeoutSeconds', load.requestTimeoutSeconds, 1, 120);
 }
 
-function validateFault(path: Path, timed: unknown, loadSeconds: number, warmUp: number): void {
+function validateFault(path: string, timed: unknown, loadSeconds: number, warmUp: number): void {
   if (!isRecord(timed)) fail(path, 'an object { fault, atSeconds, durationSeconds }', timed);
   noUnknownKeys(path, timed, ['fault', 'atSeconds', 'durationSeconds', 'jitterSeconds']);
   const at = num(`${path}.atSeconds`, timed.atSeconds, 0, loadSeconds);
@@ -242,24 +206,30 @@ function validateFault(path: Path, timed: unknown, loadSeconds: number, warmUp: 
   if (at + jitter + duration > loadSeconds)
     fail(`${path}.durationSeconds`, `a window that ends before the load does (${loadSeconds} s)`, duration);
   // What the fault itself must look like is its kind's business (chaos/faults/kinds/).
-  try {
-    parseFault(timed.fault, `${path}.fault`, {
-      durationSeconds: duration,
-      durationPath: `${path}.durationSeconds`,
-    });
-  } catch (error) {
-    if (error instanceof FaultSpecError) throw new ScenarioError(error.message);
-    throw error;
-  }
+  parseFault(timed.fault, `${path}.fault`, {
+    durationSeconds: duration,
+    durationPath: `${path}.durationSeconds`,
+  });
 }
 
-function checkList(path: Path, value: unknown): CheckName[] {
+function checkList(path: string, value: unknown): CheckName[] {
   if (!Array.isArray(value)) fail(path, `a list of check names (${CHECK_NAMES.join(', ')})`, value);
   return value.map((v, i) => oneOf(`${path}[${i}]`, v, CHECK_NAMES));
 }
 
 /** Validates a complete scenario (after defaults and CLI overrides). Throws ScenarioError. */
 export function validateScenario(s: unknown): Scenario {
+  // One set of field checks serves scenario files and fault specs (chaos/faults/kinds/check.ts); here
+  // its error becomes the scenario's.
+  try {
+    return validateScenarioFields(s);
+  } catch (error) {
+    if (error instanceof FaultSpecError) throw new ScenarioError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+function validateScenarioFields(s: unknown): Scenario {
   if (!isRecord(s)) fail('scenario', 'an object', s);
   noUnknownKeys('scenario', s, [
     'name',

@@ -1,7 +1,7 @@
 /**
- * Validation helpers for fault specs read from a scenario file. Every message names the field
- * and what was expected, in the same words as the rest of scenario validation
- * (scenarios/lib/define.ts turns a FaultSpecError into its ScenarioError).
+ * Validation helpers for fault specs read from a scenario file — and for the rest of the scenario:
+ * scenarios/lib/define.ts validates its fields with the same helpers and turns a FaultSpecError into
+ * its ScenarioError. Every message names the field and what was expected.
  */
 export class FaultSpecError extends Error {
   override name = 'FaultSpecError';

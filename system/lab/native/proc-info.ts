@@ -12,17 +12,25 @@ export interface ProcStat {
   startTime: number;
 }
 
-/** Parses /proc/<pid>/stat. The command name (field 2) may contain spaces and parentheses. */
-export function parseProcStat(content: string): ProcStat | undefined {
+/** Splits /proc/<pid>/stat into the pid and the fields after the command name (`rest[0]` is
+ *  field 3, the state). The command (field 2) may hold spaces and parentheses: split after the last ')'. */
+export function splitProcStat(content: string): { pid: number; rest: string[] } | undefined {
   const open = content.indexOf('(');
   const close = content.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
   const pid = Number(content.slice(0, open).trim());
-  // Fields after the command name start at field 3 (state).
   const rest = content
     .slice(close + 1)
     .trim()
     .split(/\s+/);
+  return { pid, rest };
+}
+
+/** Parses /proc/<pid>/stat. */
+export function parseProcStat(content: string): ProcStat | undefined {
+  const split = splitProcStat(content);
+  if (!split) return undefined;
+  const { pid, rest } = split;
   const state = rest[0];
   const pgrp = Number(rest[2]);
   const startTime = Number(rest[19]);
