@@ -120,6 +120,34 @@ export function kafkaServerProperties(config: LabConfig): string {
   ].join('\n');
 }
 
+/** Formats a KRaft node's storage with Kafka's StorageTool (once: a formatted node keeps its data). */
+export async function formatKraftStorage(
+  ctx: LabContext,
+  label: string,
+  dir: string,
+  clusterId: string,
+  properties: string,
+  extraArgs: readonly string[] = [],
+): Promise<void> {
+  await runOrThrow(
+    `${label} storage format`,
+    ctx.tools.java,
+    [
+      '-cp',
+      path.join(ctx.tools.kafkaLibs, '*'),
+      `-Dlog4j2.configurationFile=${path.join(dir, 'log4j2.yaml')}`,
+      'kafka.tools.StorageTool',
+      'format',
+      '--cluster-id',
+      clusterId,
+      '--config',
+      properties,
+      ...extraArgs,
+    ],
+    { cwd: dir },
+  );
+}
+
 export const KAFKA_LOG4J = `Configuration:
   Appenders:
     Console:
@@ -188,23 +216,7 @@ export function kafkaService(): ServiceDef {
       if (fs.existsSync(path.join(dir, 'data', 'meta.properties'))) return;
       fs.rmSync(path.join(dir, 'data'), { recursive: true, force: true });
       ctx.sink('  formatting KRaft storage');
-      await runOrThrow(
-        'kafka storage format',
-        ctx.tools.java,
-        [
-          '-cp',
-          path.join(ctx.tools.kafkaLibs, '*'),
-          `-Dlog4j2.configurationFile=${path.join(dir, 'log4j2.yaml')}`,
-          'kafka.tools.StorageTool',
-          'format',
-          '--cluster-id',
-          newClusterId(),
-          '--config',
-          propsPath(ctx.config),
-          '--standalone',
-        ],
-        { cwd: dir },
-      );
+      await formatKraftStorage(ctx, 'kafka', dir, newClusterId(), propsPath(ctx.config), ['--standalone']);
     },
     launch: (ctx) => {
       const dir = kafkaDir(ctx.config);

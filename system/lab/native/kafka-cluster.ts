@@ -9,9 +9,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Endpoint, KafkaNode, LabConfig } from '../../src/config.ts';
-import { KAFKA_LOG4J, kafkaJvmArgs, newClusterId, writeIfChanged } from './infra-services.ts';
+import {
+  formatKraftStorage,
+  KAFKA_LOG4J,
+  kafkaJvmArgs,
+  newClusterId,
+  writeIfChanged,
+} from './infra-services.ts';
 import { kafkaBrokerAddresses, tcpOpen } from './probes.ts';
-import { runOrThrow } from './exec.ts';
 import type { LabContext, ServiceDef } from './service-def.ts';
 
 const addr = (e: Endpoint): string => `${e.host}:${e.port}`;
@@ -127,22 +132,7 @@ export function kafkaNodeService(
       if (fs.existsSync(path.join(dir, 'data', 'meta.properties'))) return;
       fs.rmSync(path.join(dir, 'data'), { recursive: true, force: true });
       ctx.sink(`  formatting KRaft storage of broker ${id}`);
-      await runOrThrow(
-        `kafka-${id} storage format`,
-        ctx.tools.java,
-        [
-          '-cp',
-          path.join(ctx.tools.kafkaLibs, '*'),
-          `-Dlog4j2.configurationFile=${path.join(dir, 'log4j2.yaml')}`,
-          'kafka.tools.StorageTool',
-          'format',
-          '--cluster-id',
-          clusterId(ctx.config),
-          '--config',
-          propsPath(ctx.config),
-        ],
-        { cwd: dir },
-      );
+      await formatKraftStorage(ctx, `kafka-${id}`, dir, clusterId(ctx.config), propsPath(ctx.config));
     },
     launch: (ctx) => {
       const dir = kafkaNodeDir(ctx.config, id);
