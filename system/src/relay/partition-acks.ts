@@ -6,9 +6,9 @@
  * answered; it retries only the others. When a leader dies mid-send and a broker that already
  * answered becomes the new leader of the dead one's partitions, the retry finds nobody left to
  * ask, and the send resolves with acknowledgements for the other partitions only
- * (producer/sendMessages.js, open upstream as tulios/kafkajs#1303). With acks=all and
- * min.insync.replicas=2 the relay then marked rows sent that were on no broker: the 33 events
- * kafka-leader-kill lost in CI (issue 10).
+ * (producer/sendMessages.js; upstream: tulios/kafkajs PR #1798, unmerged, and issue #1303). With
+ * acks=all and min.insync.replicas=2 the relay then marked rows sent that were on no broker: the
+ * 33 events kafka-leader-kill lost in CI (issue 10).
  *
  * kafkajs does not say which partition it chose for a message, so the partitioner is wrapped to
  * remember it (by message object: kafkajs passes the caller's objects through), and the answer's
@@ -26,7 +26,8 @@ export class UnacknowledgedPartitionsError extends Error {
   constructor(topic: string, partitions: readonly number[], messages: number) {
     super(
       `kafka send resolved without an acknowledgement for ${topic} partition(s) ${partitions.join(', ')} ` +
-        `(${messages} message(s)): kafkajs dropped them on a retry after a leader change (tulios/kafkajs#1303)`,
+        `(${messages} message(s)): kafkajs dropped them on a retry after a leader change ` +
+        '(tulios/kafkajs#1798)',
     );
     this.topic = topic;
     this.partitions = partitions;

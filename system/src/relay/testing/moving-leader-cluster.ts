@@ -10,8 +10,8 @@
  *
  * kafkajs retries only brokers without an answer in this send (a map kept across attempts), so the
  * moved partitions' messages are never sent again and the send resolves — the defect this harness
- * exists to show (open upstream: tulios/kafkajs#1303). Not a Kafka: the scenario and the
- * integration tests use the real cluster.
+ * exists to show (upstream: tulios/kafkajs PR #1798, unmerged; issue #1303). Not a Kafka: the
+ * scenario and the integration tests use the real cluster.
  */
 import { createRequire } from 'node:module';
 import type { ICustomPartitioner, Message, Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
