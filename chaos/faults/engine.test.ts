@@ -103,6 +103,28 @@ describe('chaos engine', () => {
     expect(timeline.events.map((e) => e.event)).toEqual(['start', 'heal']);
   });
 
+  it('when the run is aborted while a fault is starting, then the fault that started is healed, not left on', async () => {
+    const { engine, calls, timeline } = fakes();
+    const slow = engine as unknown as { deps: { runtime: { kill: (r: ServiceRef) => Promise<void> } } };
+    slow.deps.runtime.kill = async (r) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      calls.push(`kill ${r.service}-${r.instance ?? 0}`);
+    };
+    const abort = new AbortController();
+    const playing = engine.play(
+      [at('f1', 0, 60, { kind: 'process', target: 'worker', instance: 1, action: 'kill' })],
+      Date.now(),
+      abort.signal,
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    abort.abort(); // Ctrl-C: the kill is under way
+    await playing; // the runner waits for the player before its final heal
+    expect(await engine.heal()).toEqual([]);
+    expect(engine.leftBehind()).toEqual([]);
+    expect(calls.slice(0, 2)).toEqual(['kill worker-1', 'start worker-1']);
+    expect(timeline.events.map((e) => e.event)).toEqual(['start', 'heal']);
+  });
+
   it('when two PG faults overlap, then the end of the first leaves the second in force', async () => {
     const { engine, calls } = fakes();
     await engine.play(
@@ -136,6 +158,10 @@ describe('chaos engine', () => {
       Date.now(),
       new AbortController().signal,
     );
-    expect(timeline.events[0]).toMatchObject({ event: 'error', faultId: 'f1' });
+    expect(timeline.events[0]).toMatchObject({
+      event: 'start-failed',
+      faultId: 'f1',
+      detail: 'no such proxy',
+    });
   });
 });

@@ -35,6 +35,10 @@ interface Active {
   stop: () => Promise<void>;
 }
 
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0 || signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
@@ -93,12 +97,10 @@ export class ChaosEngine {
       this.deps.log(`fault ${id} on: ${meta.label}`);
       return true;
     } catch (error) {
-      this.deps.timeline.record(
-        'error',
-        meta,
-        `start failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      this.deps.log(`fault ${id} could not start: ${error instanceof Error ? error.message : String(error)}`);
+      // Recorded as data: the run's "faults played" verdict fails on it (a run without its fault
+      // did not look at what the scenario is about).
+      this.deps.timeline.record('start-failed', meta, errorMessage(error));
+      this.deps.log(`fault ${id} could not start: ${errorMessage(error)}`);
       return false;
     }
   }
@@ -122,11 +124,7 @@ export class ChaosEngine {
       );
       this.deps.log(`fault ${id} off: ${meta.label}`);
     } catch (error) {
-      this.deps.timeline.record(
-        'error',
-        meta,
-        `stop failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.deps.timeline.record('stop-failed', meta, errorMessage(error));
       throw error;
     }
   }
@@ -146,6 +144,18 @@ export class ChaosEngine {
         );
       }),
     );
+  }
+
+  /**
+   * What is still faulted: faults whose removal failed, and processes a fault took down or froze
+   * that could not be brought back. Empty after a heal that worked; a run reads it after its
+   * final heal, and says it loudly when it is not.
+   */
+  leftBehind(): string[] {
+    return [
+      ...[...this.active.values()].map((a) => `fault ${a.id} (${faultLabel(a.spec)}) still on`),
+      ...[...this.touched].map(([key, { paused }]) => `${key} ${paused ? 'still paused' : 'not running'}`),
+    ];
   }
 
   /** Removes every fault, whatever state the run is in. Safe to call more than once. */
