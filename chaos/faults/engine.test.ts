@@ -125,6 +125,21 @@ describe('chaos engine', () => {
     expect(timeline.events.map((e) => e.event)).toEqual(['start', 'heal']);
   });
 
+  it('when a fault takes a while to start, then it stays on for its whole window from when it took effect', async () => {
+    const { engine, timeline } = fakes();
+    const slow = engine as unknown as { deps: { runtime: { kill: (r: ServiceRef) => Promise<void> } } };
+    // A start that first looks something up (the active controller, a partition's leader).
+    slow.deps.runtime.kill = () => new Promise((resolve) => setTimeout(resolve, 150));
+    await engine.play(
+      [at('f1', 0, 0.2, { kind: 'process', target: 'worker', instance: 1, action: 'kill' })],
+      Date.now(),
+      new AbortController().signal,
+    );
+    const [window] = windowsOf(timeline.events);
+    expect(window?.end).not.toBeNull();
+    expect((window?.end ?? 0) - (window?.start ?? 0)).toBeGreaterThanOrEqual(195);
+  });
+
   it('when two PG faults overlap, then the end of the first leaves the second in force', async () => {
     const { engine, calls } = fakes();
     await engine.play(

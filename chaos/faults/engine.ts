@@ -88,20 +88,21 @@ export class ChaosEngine {
     return kindOf(spec).start(spec, context);
   }
 
-  private async startFault(id: string, spec: FaultSpec): Promise<boolean> {
+  /** Starts a fault; returns when it took effect (epoch ms), or null when it could not start. */
+  private async startFault(id: string, spec: FaultSpec): Promise<number | null> {
     const meta = this.meta(id, spec);
     try {
       const stop = await this.begin(id, spec);
       this.active.set(id, { id, spec, stop });
-      this.deps.timeline.record('start', meta);
+      const { t } = this.deps.timeline.record('start', meta);
       this.deps.log(`fault ${id} on: ${meta.label}`);
-      return true;
+      return t;
     } catch (error) {
       // Recorded as data: the run's "faults played" verdict fails on it (a run without its fault
       // did not look at what the scenario is about).
       this.deps.timeline.record('start-failed', meta, errorMessage(error));
       this.deps.log(`fault ${id} could not start: ${errorMessage(error)}`);
-      return false;
+      return null;
     }
   }
 
@@ -135,8 +136,10 @@ export class ChaosEngine {
       schedule.map(async (f) => {
         await sleep(loadStart + f.startSeconds * 1000 - Date.now(), signal);
         if (signal.aborted) return;
-        const startedAt = Date.now();
-        if (!(await this.startFault(f.id, f.fault))) return;
+        // The window runs from when the fault took effect: a start that first looks something up
+        // (the active controller, a partition's leader) must not eat into how long it stays on.
+        const startedAt = await this.startFault(f.id, f.fault);
+        if (startedAt === null) return;
         await sleep(startedAt + f.durationSeconds * 1000 - Date.now(), signal);
         if (signal.aborted) return; // heal() ends it, and records that it was healed, not ended
         await this.endFault(f.id, 'end').catch((error: unknown) =>
