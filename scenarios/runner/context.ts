@@ -185,7 +185,7 @@ export async function openRun(scenario: Scenario, options: RunOptions): Promise<
   // The scenario picks the Kafka topology; every client of the run (chaos, checker) follows it.
   const config = withBrokers(options.config ?? loadConfig(), scenario.brokers);
   const runtime = options.runtime ?? createRuntime(undefined, config);
-  const cluster = config.kafka.brokers > 1 ? kafkaClusterControl(config) : undefined;
+  const cluster = config.kafka.brokers > 1 ? kafkaClusterControl(config, runtime) : undefined;
   const { view, signal, seed } = options;
   const log = (text: string) => view.push({ type: 'message', text });
   const startedAt = Date.now();
