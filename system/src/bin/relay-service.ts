@@ -10,6 +10,7 @@ import { migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { makeKafkaPublisher } from '../relay/kafka-publisher.ts';
 import { createRelayMetrics } from '../relay/metrics.ts';
+import { partitionAcks } from '../relay/partition-acks.ts';
 import { listenForOutbox } from '../relay/outbox-listener.ts';
 import { makeRelay, type RelayOperations } from '../relay/relay-loop.ts';
 import { RELAY_DEFAULTS, type RelayOptions } from '../relay/relay-options.ts';
@@ -92,11 +93,14 @@ export async function startRelayService(
     ackMode: relayAck,
     orderMode: relayOrder,
   };
+  // A send kafkajs resolves without an ack for some of its partitions (it can, across a leader
+  // change) fails like any other, so its rows are retried: see partition-acks.ts.
+  const acks = partitionAcks(Partitioners.DefaultPartitioner);
   const newProducer = () =>
     kafka.producer({
       idempotent: acksAll,
       maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: acks.createPartitioner,
       // Bounded, unlike the idempotent default (infinite): a publish must fail within the lease so
       // the row is retried by the relay's own backoff. Duplicates that follow are absorbed downstream.
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
@@ -104,7 +108,7 @@ export async function startRelayService(
   // parallel: several connections, so concurrent sends are really concurrent (see kafka-publisher.ts).
   // Each is replaced after a failed send: its idempotent sequence state is suspect (renewing-producer.ts).
   const producers = Array.from({ length: relayOrder === 'parallel' ? PARALLEL_PRODUCERS : 1 }, () =>
-    renewingProducer(newProducer, log),
+    renewingProducer(newProducer, log, acks.verify),
   );
   const producer = producers[0];
   if (!producer) throw new Error('no producer');

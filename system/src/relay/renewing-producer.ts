@@ -21,7 +21,7 @@
  * never be on the topic. Hence one send at a time per producer, one deadline (this one) that
  * decides when a send is abandoned, and a replacement before anything follows an abandoned send.
  */
-import type { Producer, ProducerRecord } from 'kafkajs';
+import type { Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
 
 /** Broker answers meaning the producer id / epoch / sequence state is unusable (kafkajs protocol error types). */
 export const PRODUCER_STATE_ERROR_TYPES: ReadonlySet<string> = new Set([
@@ -89,7 +89,18 @@ function deadline(timeoutMs: number): Deadline {
   return { expired, clear: () => clearTimeout(timer) };
 }
 
-export function renewingProducer(create: () => Producer, log: (line: string) => void): RenewingProducer {
+/**
+ * Judges a send the client resolved: throws when its answer does not cover the record (a kafkajs
+ * send can resolve with some partitions never written, see partition-acks.ts). A send it rejects
+ * counts as failed, so its rows are retried and the producer is replaced.
+ */
+export type VerifySend = (record: ProducerRecord, acks: readonly RecordMetadata[]) => void;
+
+export function renewingProducer(
+  create: () => Producer,
+  log: (line: string) => void,
+  verify: VerifySend = () => {},
+): RenewingProducer {
   let current = create();
   let connected = false;
   let generation = 0;
@@ -145,7 +156,8 @@ export function renewingProducer(create: () => Producer, log: (line: string) => 
         await Promise.race([ensureFresh(), due.expired]);
         const gen = generation;
         try {
-          await Promise.race([current.send(record), due.expired]);
+          const acks = await Promise.race([current.send(record), due.expired]);
+          verify(record, acks);
         } catch (error) {
           // Failed or abandoned while the client holds it: the client may still fail it later and
           // roll its sequence back, so nothing else may go out on this producer.
