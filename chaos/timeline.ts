@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 
-export type TimelineEventType = 'start' | 'end' | 'error' | 'heal';
+/** start-failed: the fault never happened; stop-failed: it may still be on (heal retries it). */
+export type TimelineEventType = 'start' | 'end' | 'heal' | 'start-failed' | 'stop-failed';
 
 export interface TimelineEvent {
   t: number;

@@ -4,6 +4,7 @@
  * passes: a check that could not be decided did not show that the promise was kept.
  */
 import type { CheckResult } from './checker/result.ts';
+import type { TimelineEvent } from './timeline.ts';
 import type { FaultRecovery } from './recovery/recovery.ts';
 import type { K6Numbers } from './collect/k6-output.ts';
 import { UNEXPECTED_CREATE_STATUSES, type JudgedScenario } from './expectations.ts';
@@ -64,6 +65,53 @@ export function checkVerdicts(scenario: JudgedScenario, checks: readonly CheckRe
     });
   }
   return out;
+}
+
+/** A fault of the run's schedule, as the timeline names it. */
+export interface PlannedFault {
+  id: string;
+  label: string;
+}
+
+/**
+ * Whether the schedule was played: every fault started, and was removed by its own end. A fault
+ * whose start threw never happened, so every other verdict of the run looked at a run without it;
+ * one removed only by the heal after its stop failed stayed on longer than the scenario says; and
+ * `leftFaulted` (what the final heal could not undo) means the lab itself is still faulted.
+ */
+export function faultsPlayedVerdicts(
+  planned: readonly PlannedFault[],
+  events: readonly TimelineEvent[],
+  leftFaulted: readonly string[],
+): Verdict[] {
+  if (planned.length === 0 && leftFaulted.length === 0) return [];
+  const problems: string[] = [];
+  if (leftFaulted.length > 0) problems.push(`LAB LEFT FAULTED: ${leftFaulted.join('; ')}`);
+  for (const { id, label } of planned) {
+    const of = (type: TimelineEvent['event']) => events.filter((e) => e.faultId === id && e.event === type);
+    const name = `${id} (${label})`;
+    const startFailed = of('start-failed')[0];
+    const stopFailed = of('stop-failed');
+    const removed = of('end').length + of('heal').length > 0;
+    if (startFailed) problems.push(`${name} could not start: ${startFailed.detail ?? 'no reason given'}`);
+    else if (of('start').length === 0) problems.push(`${name} never started`);
+    else if (stopFailed.length > 0)
+      problems.push(
+        `${name} ${removed ? 'was removed only by the heal after its stop failed' : 'could not be removed'}: ${stopFailed.map((e) => e.detail ?? '?').join('; ')}`,
+      );
+    else if (!removed) problems.push(`${name} was never removed`);
+  }
+  return [
+    {
+      name: 'faults played',
+      expected: 'every scheduled fault started, and removed by its own end',
+      actual:
+        problems.length === 0
+          ? `${planned.length} of ${planned.length} started and removed`
+          : problems.join(' · '),
+      pass: problems.length === 0,
+    },
+  ];
 }
 
 export function recoveryVerdicts(

@@ -63,16 +63,6 @@ const DOORS: readonly { folder: string; from: readonly Area[]; only: readonly st
  */
 const KNOWN_DEBT: readonly { from: string; to: string; why: string }[] = [
   {
-    from: 'chaos/faults/kafka-cluster.ts',
-    to: 'system/lab/native/exec.ts',
-    why: "the active controller is read by a Java program on the lab's JDK and Kafka jars; the runtime should offer it (LabRuntime.kafkaController())",
-  },
-  {
-    from: 'chaos/faults/kafka-cluster.ts',
-    to: 'system/lab/native/tools.ts',
-    why: 'the same: where the JDK and the Kafka jars live belongs behind the runtime interface',
-  },
-  {
     from: 'system/lab/docker/compose-spec.test.ts',
     to: 'scenarios/k6/lib/load-options.ts',
     why: "the compose k6 service's load is checked with the k6 script's own parser; that parser belongs below both",

@@ -103,6 +103,43 @@ describe('chaos engine', () => {
     expect(timeline.events.map((e) => e.event)).toEqual(['start', 'heal']);
   });
 
+  it('when the run is aborted while a fault is starting, then the fault that started is healed, not left on', async () => {
+    const { engine, calls, timeline } = fakes();
+    const slow = engine as unknown as { deps: { runtime: { kill: (r: ServiceRef) => Promise<void> } } };
+    slow.deps.runtime.kill = async (r) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      calls.push(`kill ${r.service}-${r.instance ?? 0}`);
+    };
+    const abort = new AbortController();
+    const playing = engine.play(
+      [at('f1', 0, 60, { kind: 'process', target: 'worker', instance: 1, action: 'kill' })],
+      Date.now(),
+      abort.signal,
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    abort.abort(); // Ctrl-C: the kill is under way
+    await playing; // the runner waits for the player before its final heal
+    expect(await engine.heal()).toEqual([]);
+    expect(engine.leftBehind()).toEqual([]);
+    expect(calls.slice(0, 2)).toEqual(['kill worker-1', 'start worker-1']);
+    expect(timeline.events.map((e) => e.event)).toEqual(['start', 'heal']);
+  });
+
+  it('when a fault takes a while to start, then it stays on for its whole window from when it took effect', async () => {
+    const { engine, timeline } = fakes();
+    const slow = engine as unknown as { deps: { runtime: { kill: (r: ServiceRef) => Promise<void> } } };
+    // A start that first looks something up (the active controller, a partition's leader).
+    slow.deps.runtime.kill = () => new Promise((resolve) => setTimeout(resolve, 150));
+    await engine.play(
+      [at('f1', 0, 0.2, { kind: 'process', target: 'worker', instance: 1, action: 'kill' })],
+      Date.now(),
+      new AbortController().signal,
+    );
+    const [window] = windowsOf(timeline.events);
+    expect(window?.end).not.toBeNull();
+    expect((window?.end ?? 0) - (window?.start ?? 0)).toBeGreaterThanOrEqual(195);
+  });
+
   it('when two PG faults overlap, then the end of the first leaves the second in force', async () => {
     const { engine, calls } = fakes();
     await engine.play(
@@ -136,6 +173,10 @@ describe('chaos engine', () => {
       Date.now(),
       new AbortController().signal,
     );
-    expect(timeline.events[0]).toMatchObject({ event: 'error', faultId: 'f1' });
+    expect(timeline.events[0]).toMatchObject({
+      event: 'start-failed',
+      faultId: 'f1',
+      detail: 'no such proxy',
+    });
   });
 });

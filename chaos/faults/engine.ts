@@ -35,6 +35,10 @@ interface Active {
   stop: () => Promise<void>;
 }
 
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0 || signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
@@ -84,22 +88,21 @@ export class ChaosEngine {
     return kindOf(spec).start(spec, context);
   }
 
-  private async startFault(id: string, spec: FaultSpec): Promise<boolean> {
+  /** Starts a fault; returns when it took effect (epoch ms), or null when it could not start. */
+  private async startFault(id: string, spec: FaultSpec): Promise<number | null> {
     const meta = this.meta(id, spec);
     try {
       const stop = await this.begin(id, spec);
       this.active.set(id, { id, spec, stop });
-      this.deps.timeline.record('start', meta);
+      const { t } = this.deps.timeline.record('start', meta);
       this.deps.log(`fault ${id} on: ${meta.label}`);
-      return true;
+      return t;
     } catch (error) {
-      this.deps.timeline.record(
-        'error',
-        meta,
-        `start failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      this.deps.log(`fault ${id} could not start: ${error instanceof Error ? error.message : String(error)}`);
-      return false;
+      // Recorded as data: the run's "faults played" verdict fails on it (a run without its fault
+      // did not look at what the scenario is about).
+      this.deps.timeline.record('start-failed', meta, errorMessage(error));
+      this.deps.log(`fault ${id} could not start: ${errorMessage(error)}`);
+      return null;
     }
   }
 
@@ -122,11 +125,7 @@ export class ChaosEngine {
       );
       this.deps.log(`fault ${id} off: ${meta.label}`);
     } catch (error) {
-      this.deps.timeline.record(
-        'error',
-        meta,
-        `stop failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.deps.timeline.record('stop-failed', meta, errorMessage(error));
       throw error;
     }
   }
@@ -137,8 +136,10 @@ export class ChaosEngine {
       schedule.map(async (f) => {
         await sleep(loadStart + f.startSeconds * 1000 - Date.now(), signal);
         if (signal.aborted) return;
-        const startedAt = Date.now();
-        if (!(await this.startFault(f.id, f.fault))) return;
+        // The window runs from when the fault took effect: a start that first looks something up
+        // (the active controller, a partition's leader) must not eat into how long it stays on.
+        const startedAt = await this.startFault(f.id, f.fault);
+        if (startedAt === null) return;
         await sleep(startedAt + f.durationSeconds * 1000 - Date.now(), signal);
         if (signal.aborted) return; // heal() ends it, and records that it was healed, not ended
         await this.endFault(f.id, 'end').catch((error: unknown) =>
@@ -146,6 +147,18 @@ export class ChaosEngine {
         );
       }),
     );
+  }
+
+  /**
+   * What is still faulted: faults whose removal failed, and processes a fault took down or froze
+   * that could not be brought back. Empty after a heal that worked; a run reads it after its
+   * final heal, and says it loudly when it is not.
+   */
+  leftBehind(): string[] {
+    return [
+      ...[...this.active.values()].map((a) => `fault ${a.id} (${faultLabel(a.spec)}) still on`),
+      ...[...this.touched].map(([key, { paused }]) => `${key} ${paused ? 'still paused' : 'not running'}`),
+    ];
   }
 
   /** Removes every fault, whatever state the run is in. Safe to call more than once. */

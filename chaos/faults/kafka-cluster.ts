@@ -2,13 +2,11 @@
  * What the broker fault kinds ask of the 3-broker cluster at fault time: which brokers exist, who
  * leads a partition (or the partition a payment key hashes to), who is the active KRaft controller,
  * which Toxiproxy proxies front a broker, and whether every replica is back in sync. Read from
- * the cluster itself (metadata through the proxies; the quorum through the controller port), never
+ * the cluster itself (metadata through the proxies; the quorum through the lab's runtime), never
  * assumed from the schedule.
  */
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Admin, type PartitionMetadata } from 'kafkajs';
-import { run } from '../../system/lab/native/exec.ts';
-import { toolPaths } from '../../system/lab/native/tools.ts';
+import type { LabRuntime } from '../../system/lab/runtime.ts';
 import { kafkaBrokers, type LabConfig } from '../../system/src/config.ts';
 
 /** Which partition's leader: a partition number, or the partition a message key hashes to. */
@@ -43,12 +41,13 @@ export function partitionOfKey(topic: string, key: string, partitions: Partition
   return partitioner({ topic, partitionMetadata: partitions, message: { key, value: null } });
 }
 
-/** A single-file Java program (Kafka's Admin client, DescribeQuorum): kafkajs cannot ask the quorum. */
-const QUORUM_LEADER_PROGRAM = fileURLToPath(new URL('./QuorumLeader.java', import.meta.url));
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function kafkaClusterControl(config: LabConfig): KafkaClusterControl {
+/** `runtime` answers what kafkajs cannot ask: the KRaft quorum's leader. */
+export function kafkaClusterControl(
+  config: LabConfig,
+  runtime: Pick<LabRuntime, 'kafkaQuorumLeader'>,
+): KafkaClusterControl {
   const topic = config.topics.paymentEvents.name;
   let admin: Admin | undefined;
   async function connected(): Promise<Admin> {
@@ -99,19 +98,7 @@ export function kafkaClusterControl(config: LabConfig): KafkaClusterControl {
       if (found.leader < 0) throw new Error(`${topic}-${partition} has no leader right now`);
       return { partition, leader: found.leader };
     },
-    async activeController() {
-      const tools = toolPaths(config);
-      const bootstrap = config.kafkaCluster.map((n) => `${n.controller.host}:${n.controller.port}`).join(',');
-      const result = await run(
-        tools.java,
-        ['-cp', `${tools.kafkaLibs}/*`, QUORUM_LEADER_PROGRAM, bootstrap],
-        { timeoutMs: 60_000 },
-      );
-      const match = /LeaderId:\s+(\d+)/.exec(result.output);
-      if (result.code !== 0 || !match)
-        throw new Error(`the quorum's leader could not be read: ${result.output.trim().slice(-300)}`);
-      return Number(match[1]);
-    },
+    activeController: () => runtime.kafkaQuorumLeader(),
     partitions,
     async waitInSync(timeoutMs) {
       const deadline = Date.now() + timeoutMs;

@@ -27,6 +27,16 @@ export function verdictTable(r: RunReport): string {
   return ['| | verdict | expected | actual |', '|---|---|---|---|', ...rows].join('\n');
 }
 
+/** The warning a run ends with when its final heal could not undo a fault; null when healed. */
+export function leftFaultedWarning(r: RunReport): string | null {
+  if (r.leftFaulted.length === 0) return null;
+  return [
+    `THE LAB IS LEFT FAULTED — the final heal could not undo: ${r.leftFaulted.join('; ')}.`,
+    'The next `npm run scenario` heals links and the PG before it starts; bring processes back with',
+    '`npm run lab -- up` (with the same `--brokers`) and check with `npm run lab -- status`.',
+  ].join(' ');
+}
+
 export function renderMarkdown(r: RunReport): string {
   const s = r.scenario;
   const out: string[] = [];
@@ -34,6 +44,11 @@ export function renderMarkdown(r: RunReport): string {
   out.push('');
   out.push(`${s.description}`);
   out.push('');
+  const leftFaulted = leftFaultedWarning(r);
+  if (leftFaulted !== null) {
+    out.push(`> **${leftFaulted}**`);
+    out.push('');
+  }
   out.push(`- run id \`${r.runId}\`, seed **${r.seed}**, started ${iso(r.startedAt)}`);
   out.push(
     `- strategy: ${Object.entries(r.strategy)

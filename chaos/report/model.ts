@@ -48,4 +48,7 @@ export interface RunReport {
   charts: ChartData[];
   /** Things a reader must know: heal problems, collection errors, an interrupted run. */
   notes: string[];
+  /** What the final heal could not undo (a fault still on, a process still down): the lab itself
+   *  is left faulted. Empty when the lab was healed. */
+  leftFaulted: string[];
 }

@@ -107,6 +107,7 @@ function report(): RunReport {
       },
     ],
     notes: [],
+    leftFaulted: [],
   };
 }
 
@@ -119,6 +120,16 @@ describe('report', () => {
     expect(md).toContain('| lost | 2 | 0 |');
     expect(md).toContain('4.0 s');
   });
+  it('a lab left faulted is said above everything else, with what is still on and how to bring it back', () => {
+    expect(renderMarkdown(report())).not.toContain('LEFT FAULTED');
+    const md = renderMarkdown({ ...report(), leftFaulted: ['kafka-2 not running'] });
+    const warning = md.indexOf('THE LAB IS LEFT FAULTED');
+    expect(warning).toBeGreaterThan(0);
+    expect(warning).toBeLessThan(md.indexOf('## Verdicts'));
+    expect(md).toContain('kafka-2 not running');
+    expect(md).toContain('npm run lab -- up');
+  });
+
   it('html is self-contained: inline SVG with the fault window shaded, no external assets, escaped text', () => {
     const r = report();
     const html = renderHtml(r, renderMarkdown(r));

@@ -10,7 +10,7 @@ import { startLiveView } from '../../dashboards/terminal/live-view.tsx';
 import { loadCatalogue, loadScenario, UnknownScenarioError } from '../lib/catalogue.ts';
 import { ScenarioError, loadDurationSeconds } from '../lib/define.ts';
 import { applyOverrides } from '../lib/overrides.ts';
-import { verdictTable } from '../../chaos/report/markdown.ts';
+import { leftFaultedWarning, verdictTable } from '../../chaos/report/markdown.ts';
 import { parseArgs, USAGE, UsageError } from './args.ts';
 import { listLine } from './list.ts';
 import { runScenario } from './run.ts';
@@ -71,6 +71,9 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log(verdictTable(report));
   for (const n of report.notes) console.log(`note: ${n}`);
   console.log(`report: ${runDir}/report.md  ·  ${runDir}/report.html`);
+  // Last, on stderr too: nothing after it can scroll it away.
+  const leftFaulted = leftFaultedWarning(report);
+  if (leftFaulted !== null) console.error(`\n!!! ${leftFaulted}`);
   if (abort.signal.aborted) return 130;
   return report.passed ? 0 : 1;
 }

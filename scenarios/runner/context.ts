@@ -160,11 +160,7 @@ function faultedInstances(scenario: Scenario): Set<string> {
 }
 
 /** Forwards the fault timeline to the live view (and Grafana, when it answers). */
-function timelineAnnotator(
-  view: LiveView,
-  log: (text: string) => void,
-  grafana: { annotate(e: TimelineEvent): void },
-) {
+function timelineAnnotator(view: LiveView, grafana: { annotate(e: TimelineEvent): void }) {
   return {
     annotate(e: TimelineEvent) {
       grafana.annotate(e);
@@ -179,7 +175,6 @@ function timelineAnnotator(
         });
       if (e.event === 'end' || e.event === 'heal')
         view.push({ type: 'fault-ended', faultId: e.faultId, at: e.t });
-      if (e.event === 'error') log(`fault ${e.faultId}: ${e.detail ?? 'error'}`);
     },
   };
 }
@@ -190,7 +185,7 @@ export async function openRun(scenario: Scenario, options: RunOptions): Promise<
   // The scenario picks the Kafka topology; every client of the run (chaos, checker) follows it.
   const config = withBrokers(options.config ?? loadConfig(), scenario.brokers);
   const runtime = options.runtime ?? createRuntime(undefined, config);
-  const cluster = config.kafka.brokers > 1 ? kafkaClusterControl(config) : undefined;
+  const cluster = config.kafka.brokers > 1 ? kafkaClusterControl(config, runtime) : undefined;
   const { view, signal, seed } = options;
   const log = (text: string) => view.push({ type: 'message', text });
   const startedAt = Date.now();
@@ -211,7 +206,7 @@ export async function openRun(scenario: Scenario, options: RunOptions): Promise<
   const grafana = await grafanaAnnotator(config, runId, log);
   const timelineFile = path.join(runDir, 'timeline.jsonl');
   fs.writeFileSync(timelineFile, '');
-  const timeline = new TimelineRecorder(timelineFile, metrics, timelineAnnotator(view, log, grafana));
+  const timeline = new TimelineRecorder(timelineFile, metrics, timelineAnnotator(view, grafana));
   const pool = observerPool(config);
   const pgClient = pgAdmin(config, secrets.pgMockAdminToken);
   const engine = new ChaosEngine({

@@ -61,6 +61,9 @@ export interface LabRuntime {
   restart(ref: ServiceRef): Promise<void>;
   pause(ref: ServiceRef): Promise<void>;
   resume(ref: ServiceRef): Promise<void>;
+  /** The node id of the active KRaft controller (the quorum's leader), read from the quorum at the
+   *  moment of asking; only with the 3-broker cluster. Throws during an election. */
+  kafkaQuorumLeader(): Promise<number>;
   /** Path of a service's log file. */
   logFile(ref: ServiceRef): string;
   /** The k6 executable the scenario runner starts on this machine. */

@@ -7,11 +7,14 @@
  */
 import type { SliId } from '../../../observability/slis/index.ts';
 import type { RunReport } from '../../../chaos/report/model.ts';
+import { scheduleFaults } from '../../../chaos/faults/schedule.ts';
+import { faultLabel } from '../../../chaos/faults/spec.ts';
 import { windowsOf } from '../../../chaos/timeline.ts';
 import {
   allPass,
   checkVerdicts,
   exercisedVerdicts,
+  faultsPlayedVerdicts,
   recoveryVerdicts,
   sloVerdicts,
   type Verdict,
@@ -73,7 +76,13 @@ export function check(ctx: RunContext, collected: Collected): RunReport {
       seconds: r.recovery.status === 'recovered' ? r.recovery.seconds : null,
     });
 
+  const leftFaulted = ctx.engine.leftBehind();
+  const scheduled = scheduleFaults(scenario.faults, ctx.seed).map((f) => ({
+    id: f.id,
+    label: faultLabel(f.fault),
+  }));
   const verdicts = [
+    ...faultsPlayedVerdicts(scheduled, ctx.timeline.events, leftFaulted),
     ...exercisedVerdicts(scenario, k6, planned),
     ...checkVerdicts(scenario, checks),
     ...recoveryVerdicts(scenario, recoveries),
@@ -106,5 +115,6 @@ export function check(ctx: RunContext, collected: Collected): RunReport {
     passed: allPass(verdicts) && !ctx.signal.aborted,
     charts: collected.charts,
     notes: ctx.notes,
+    leftFaulted,
   };
 }

@@ -303,6 +303,37 @@ export class DockerRuntime implements LabRuntime {
   async resume(ref: ServiceRef): Promise<void> {
     await this.compose(['unpause', composeService(ref)]);
   }
+  /** Asked of the quorum with Kafka's own tool inside a running node's container (host network:
+   *  the controller ports are the host's); the first node that answers decides. */
+  async kafkaQuorumLeader(): Promise<number> {
+    const controllers = this.config.kafkaCluster
+      .map((n) => `${n.controller.host}:${n.controller.port}`)
+      .join(',');
+    const tried: string[] = [];
+    for (const node of this.config.kafkaCluster) {
+      // docker-compose.cluster.yml: node 1 is the `kafka` service, the others kafka-2, kafka-3.
+      const service = node.id === 1 ? 'kafka' : `kafka-${node.id}`;
+      try {
+        const output = await this.compose([
+          'exec',
+          '-T',
+          service,
+          '/opt/kafka/bin/kafka-metadata-quorum.sh',
+          '--bootstrap-controller',
+          controllers,
+          'describe',
+          '--status',
+        ]);
+        const match = /LeaderId:\s+(\d+)/.exec(output);
+        if (match) return Number(match[1]);
+        tried.push(`${service}: no LeaderId in its answer`);
+      } catch (error) {
+        tried.push(`${service}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      }
+    }
+    throw new LabError(`the KRaft quorum's leader could not be read: ${tried.join('; ')}`);
+  }
+
   logFile(ref: ServiceRef): string {
     return `docker compose -p ${COMPOSE_PROJECT} logs ${composeService(ref)}`;
   }

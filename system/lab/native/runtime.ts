@@ -28,6 +28,7 @@ import { readStackState, writeStackState, type StackState } from './stack-state.
 import { startService } from './start-service.ts';
 import { signalGroup, terminate, track } from './supervisor.ts';
 import { ensureTools, toolPaths, type ToolName } from './tools.ts';
+import { readQuorumLeader } from './quorum-state.ts';
 
 // LabError's earlier home: callers written against it keep working.
 export { LabError } from '../runtime.ts';
@@ -71,6 +72,10 @@ export class NativeRuntime implements LabRuntime {
 
   k6Path(): string {
     return toolPaths(this.config).k6;
+  }
+
+  async kafkaQuorumLeader(): Promise<number> {
+    return readQuorumLeader(this.config);
   }
 
   private async context(
