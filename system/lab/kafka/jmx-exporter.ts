@@ -83,6 +83,15 @@ export const BROKER_METRICS: readonly BrokerMetric[] = [
     help: 'Times this broker, as leader, took a caught-up follower back into the in-sync replicas.',
   },
   {
+    domain: 'kafka.server',
+    type: 'ReplicaManager',
+    bean: 'FailedIsrUpdatesPerSec',
+    attribute: 'Count',
+    metric: METRICS.kafkaFailedIsrUpdates,
+    kind: 'COUNTER',
+    help: 'ISR changes this leader proposed that the controller refused, or that reached it through the metadata log before the controller’s answer (then not counted as a shrink or expand).',
+  },
+  {
     domain: 'kafka.controller',
     type: 'KafkaController',
     bean: 'ActiveControllerCount',
