@@ -46,6 +46,8 @@ export const SAME_VALUE_GAUGES: ReadonlySet<string> = new Set([
   METRICS.outboxOldestPendingAge,
   METRICS.outboxDeadRowsCurrent,
   METRICS.consumerLag,
+  // every KRaft controller reports the offline partitions of the one metadata log
+  METRICS.kafkaOfflinePartitions,
 ]);
 
 /** Classic histograms: only these have _bucket/_sum/_count series (k6's are native, no suffixes). */

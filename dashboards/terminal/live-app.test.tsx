@@ -273,3 +273,88 @@ describe('OtherSlisPanel', () => {
     expect(lastFrame()).toBe('');
   });
 });
+
+describe('BrokersPanel', () => {
+  const up = (broker: string, value = 1) => ({ broker, up: value === 1 });
+  /** Three samples of a cluster whose broker 3 lost its followers, then went down. */
+  function clusterState(kafka: NonNullable<Sample['kafka']>, shrinks: number[]): ViewState {
+    const actions: ViewAction[] = shrinks.map((count, i) => ({
+      type: 'sample',
+      sample: {
+        at: T0 + i * 1000,
+        values: {},
+        faults: [],
+        counters: { isr_shrinks: { 'broker=3': count }, isr_expands: { 'broker=3': 0 } },
+        kafka,
+      },
+    }));
+    return actions.reduce(viewReducer, initialViewState({ title: 'kafka-broker-isolate', startedAt: T0 }));
+  }
+
+  it('when the cluster runs, then each broker shows its leaders, the active controller and what is under-replicated', () => {
+    const state = clusterState(
+      {
+        brokers: [
+          { ...up('1'), leaders: 8, underReplicated: 0, activeController: false },
+          { ...up('2'), leaders: 7, underReplicated: 0, activeController: true },
+          { ...up('3'), leaders: 8, underReplicated: 5, activeController: false },
+        ],
+        offlinePartitions: 0,
+      },
+      [10, 12, 13],
+    );
+    const text = lines(render(<LiveDashboard state={state} width={80} prometheusUrl={URL} />).lastFrame());
+    const row = text.find((l) => l.startsWith('brokers'));
+    expect(row).toMatch(/^brokers\s+1 8 led\s+2 ctl 7 led\s+3 8 led 5 under-repl\./);
+    // Shrinks since the view started (10 → 13), not the broker's lifetime count.
+    expect(text).toContain('             under-replicated 5 · offline 0 · ISR shrinks 3 · expands 0');
+    for (const line of text) expect([...line].length).toBeLessThanOrEqual(80);
+  });
+
+  it('when a broker is down, then its row says so instead of stale numbers', () => {
+    const state = clusterState(
+      {
+        brokers: [
+          { ...up('1'), leaders: 12, underReplicated: 12, activeController: true },
+          { ...up('2'), leaders: 11, underReplicated: 11, activeController: false },
+          { ...up('3', 0), activeController: false },
+        ],
+        offlinePartitions: 0,
+      },
+      [0, 0],
+    );
+    const frame = lines(render(<LiveDashboard state={state} width={80} prometheusUrl={URL} />).lastFrame());
+    expect(frame.find((l) => l.startsWith('brokers'))).toMatch(/3 down$/);
+    expect(frame.join('\n')).toContain('under-replicated 23 · offline 0');
+  });
+
+  it('when one broker runs (the default), then there is no brokers row', () => {
+    const state = clusterState(
+      {
+        brokers: [{ ...up('1'), leaders: 23, underReplicated: 0, activeController: true }],
+        offlinePartitions: 0,
+      },
+      [0],
+    );
+    const frame = render(<LiveDashboard state={state} width={80} prometheusUrl={URL} />).lastFrame() ?? '';
+    expect(frame).not.toContain('brokers');
+    expect(frame).not.toContain('under-replicated');
+  });
+
+  it('when the terminal is narrow, then the brokers rows still fit', () => {
+    const state = clusterState(
+      {
+        brokers: [
+          { ...up('1'), leaders: 8, underReplicated: 3, activeController: true },
+          { ...up('2'), leaders: 7, underReplicated: 2, activeController: false },
+          { ...up('3', 0), activeController: false },
+        ],
+        offlinePartitions: 2,
+      },
+      [0, 1],
+    );
+    const text = lines(render(<LiveDashboard state={state} width={40} prometheusUrl={URL} />).lastFrame());
+    for (const line of text) expect([...line].length).toBeLessThanOrEqual(40);
+    expect(text.join('\n')).toContain('3 down');
+  });
+});

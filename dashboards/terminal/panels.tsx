@@ -17,6 +17,7 @@ import {
   progressBar,
   sparkline,
 } from './format.ts';
+import { totalUnderReplicated, type BrokerState } from './brokers.ts';
 import {
   labStarting,
   otherSliRows,
@@ -234,6 +235,65 @@ export function InvariantsPanel({ state, width }: { state: ViewState; width: num
   );
 }
 
+function BrokerItem({ broker }: { broker: BrokerState }) {
+  if (!broker.up) {
+    return (
+      <Text>
+        {broker.broker} <Text color="red">down</Text>
+      </Text>
+    );
+  }
+  const lagging = (broker.underReplicated ?? 0) > 0;
+  return (
+    <Text>
+      {broker.broker}
+      {broker.activeController ? <Text color="cyan"> ctl</Text> : null} {formatCount(broker.leaders)} led
+      {lagging ? <Text color="yellow"> {formatCount(broker.underReplicated)} under-repl.</Text> : null}
+    </Text>
+  );
+}
+
+/**
+ * Cluster mode only (more than one broker scraped): a row per broker — down, or how many
+ * partitions it leads, "ctl" on the active controller — and the cluster's under-replicated and
+ * offline partitions and the ISR shrinks/expands since the view started.
+ */
+export function BrokersPanel({ state, width }: { state: ViewState; width: number }) {
+  const kafka = state.kafka;
+  if (!kafka || kafka.brokers.length < 2) return null;
+  const under = totalUnderReplicated(kafka);
+  const offline = kafka.offlinePartitions;
+  return (
+    <Box flexDirection="column" width={width}>
+      <Box>
+        <Label>brokers</Label>
+        <Box columnGap={2} flexWrap="wrap" flexShrink={1}>
+          {kafka.brokers.map((b) => (
+            <BrokerItem key={b.broker} broker={b} />
+          ))}
+        </Box>
+      </Box>
+      <Box>
+        <Label>{''}</Label>
+        <Text wrap="truncate-end">
+          under-replicated{' '}
+          <Text color={under === undefined ? 'gray' : under > 0 ? 'yellow' : 'green'}>
+            {formatCount(under)}
+          </Text>
+          {' · '}offline{' '}
+          <Text color={offline === undefined ? 'gray' : offline > 0 ? 'red' : 'green'}>
+            {formatCount(offline)}
+          </Text>
+          <Text color="gray">
+            {' · '}ISR shrinks {formatCount(counterSinceStart(state, 'isr_shrinks'))} · expands{' '}
+            {formatCount(counterSinceStart(state, 'isr_expands'))}
+          </Text>
+        </Text>
+      </Box>
+    </Box>
+  );
+}
+
 export function FaultsPanel({ state, width }: { state: ViewState; width: number }) {
   return (
     <Box flexDirection="column" width={width}>
@@ -381,6 +441,7 @@ export function LiveDashboard({
         <LagPanel state={state} width={width} />
         <OtherSlisPanel state={state} width={width} />
         <InvariantsPanel state={state} width={width} />
+        <BrokersPanel state={state} width={width} />
         <FaultsPanel state={state} width={width} />
         <RecoveryPanel state={state} width={width} />
         <Rule width={width} />

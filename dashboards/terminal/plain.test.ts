@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { startPlainView } from './plain.ts';
+import { progressLine, startPlainView } from './plain.ts';
+import { initialViewState, viewReducer } from './state.ts';
 import type { Sample } from './sampler.ts';
 
 describe('startPlainView', () => {
@@ -70,5 +71,46 @@ describe('startPlainView', () => {
     await new Promise((resolve) => setTimeout(resolve, 60));
     await view.stop();
     expect(lines.some((l) => l.includes('is the lab up'))).toBe(true);
+  });
+});
+
+describe('progressLine', () => {
+  it('when the cluster runs, then the line says what each broker leads, which is down and what is under-replicated', () => {
+    const T0 = Date.UTC(2026, 10, 25, 20, 0, 0);
+    const state = viewReducer(initialViewState({ title: 'kafka-broker-isolate', startedAt: T0 }), {
+      type: 'sample',
+      sample: {
+        at: T0 + 1000,
+        values: {},
+        faults: [],
+        kafka: {
+          brokers: [
+            { broker: '1', up: true, leaders: 12, underReplicated: 3, activeController: true },
+            { broker: '2', up: true, leaders: 11, underReplicated: 0, activeController: false },
+            { broker: '3', up: false, activeController: false },
+          ],
+          offlinePartitions: 0,
+        },
+      },
+    });
+    expect(progressLine(state)).toMatch(
+      / \| brokers 1:12 led \(controller\) 2:11 led 3:down, under-replicated 3, offline 0$/,
+    );
+  });
+
+  it('when one broker runs, then the line has no brokers part', () => {
+    const T0 = Date.UTC(2026, 10, 25, 20, 0, 0);
+    const state = viewReducer(initialViewState({ title: 'smoke', startedAt: T0 }), {
+      type: 'sample',
+      sample: {
+        at: T0 + 1000,
+        values: {},
+        faults: [],
+        kafka: {
+          brokers: [{ broker: '1', up: true, leaders: 23, underReplicated: 0, activeController: true }],
+        },
+      },
+    });
+    expect(progressLine(state)).not.toContain('brokers');
   });
 });

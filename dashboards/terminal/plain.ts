@@ -11,6 +11,7 @@ import {
   formatTimeOfDay,
 } from './format.ts';
 import type { LiveEvent, LiveView, LiveViewOptions } from './live-events.ts';
+import { totalUnderReplicated } from './brokers.ts';
 import {
   labStarting,
   counterSinceStart,
@@ -23,6 +24,20 @@ import {
 import { defaultSampler, SAMPLE_INTERVAL_MS, type Sampler } from './use-lab-samples.ts';
 
 export const PLAIN_PROGRESS_EVERY_MS = 5000;
+
+/** Cluster mode only: each broker's leaderships (or down), then what is under-replicated or offline. */
+function brokersPart(state: ViewState): string {
+  const kafka = state.kafka;
+  if (!kafka || kafka.brokers.length < 2) return '';
+  const brokers = kafka.brokers
+    .map((b) =>
+      b.up
+        ? `${b.broker}:${formatCount(b.leaders)} led${b.activeController ? ' (controller)' : ''}`
+        : `${b.broker}:down`,
+    )
+    .join(' ');
+  return ` | brokers ${brokers}, under-replicated ${formatCount(totalUnderReplicated(kafka))}, offline ${formatCount(kafka.offlinePartitions)}`;
+}
 
 export function progressLine(state: ViewState): string {
   const l = state.latest;
@@ -41,7 +56,7 @@ export function progressLine(state: ViewState): string {
     `[${elapsed}]${load} accepted ${formatRate(l.accepted_rate)} completed ${formatRate(l.completed_rate)}` +
     ` failed ${formatRate(l.failed_rate)} p95 ${formatSeconds(l.accept_p95_latency)}` +
     ` outbox ${formatCount(l.outbox_pending)} rows/${formatSeconds(l.outbox_lag)} consumer lag ${formatCount(l.consumer_lag)}` +
-    `${others} double charges ${formatCount(counterSinceStart(state, 'double_captures'))}${faults}${error}`
+    `${others} double charges ${formatCount(counterSinceStart(state, 'double_captures'))}${faults}${brokersPart(state)}${error}`
   );
 }
 

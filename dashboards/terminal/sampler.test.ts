@@ -27,7 +27,14 @@ describe('sampleLab', () => {
     const sample = await sampleLab('http://prom', { fetchImpl, now: () => 42 });
     expect(sample.at).toBe(42);
     expect(sample.values).toEqual({ outbox_lag: 2.5 });
-    expect(sample.counters).toEqual({ double_captures: { 'instance=x,job=pg': 2 }, duplicates_absorbed: {} });
+    expect(sample.counters).toEqual({
+      double_captures: { 'instance=x,job=pg': 2 },
+      duplicates_absorbed: {},
+      isr_shrinks: {},
+      isr_expands: {},
+    });
+    // The broker queries answered (with nothing: one broker not scraped yet), so no rows.
+    expect(sample.kafka).toEqual({ brokers: [] });
     expect(sample.faults).toEqual([{ target: 'db', kind: 'latency' }]);
     expect(sample.error).toMatch(/not reachable/);
   });

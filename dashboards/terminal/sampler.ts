@@ -1,12 +1,15 @@
 /** One sampling round: every live query against Prometheus, in parallel. */
 import {
   ACTIVE_FAULTS_QUERY,
+  BROKER_QUERIES,
   COUNTER_QUERIES,
+  OFFLINE_PARTITIONS_QUERY,
   SCALAR_QUERIES,
   type CounterId,
   type ScalarId,
 } from '../queries.ts';
 import { prometheusClient, type FetchLike } from '../../observability/prometheus/client.ts';
+import { joinBrokers, type BrokerQueryId, type BrokersSample } from './brokers.ts';
 
 export interface ActiveFaultSample {
   target: string;
@@ -21,6 +24,8 @@ export interface Sample {
   faults?: ActiveFaultSample[];
   /** Per-series counter values, keyed by the series' labels; absent when the query failed. */
   counters?: Partial<Record<CounterId, Record<string, number>>>;
+  /** Per-broker Kafka state; absent when a broker query failed. */
+  kafka?: BrokersSample;
   /** First failure of the round, if any query failed. */
   error?: string;
 }
@@ -54,10 +59,15 @@ export async function sampleLab(prometheusUrl: string, options: SampleOptions = 
     ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
   });
   const query = (promql: string) => client.instant(promql, options.signal ? { signal: options.signal } : {});
-  const [scalars, faults, counters] = await Promise.all([
+  const brokerIds = Object.keys(BROKER_QUERIES) as BrokerQueryId[];
+  const [scalars, faults, counters, brokers] = await Promise.all([
     Promise.allSettled(SCALAR_QUERIES.map((q) => query(q.promql))),
     Promise.allSettled([query(ACTIVE_FAULTS_QUERY)]),
     Promise.allSettled(COUNTER_QUERIES.map((q) => query(q.promql))),
+    Promise.allSettled([
+      ...brokerIds.map((id) => query(BROKER_QUERIES[id])),
+      query(OFFLINE_PARTITIONS_QUERY),
+    ]),
   ]);
   const sample: Sample = { at: now(), values: {}, counters: {} };
   const failures: string[] = [];
@@ -91,6 +101,15 @@ export async function sampleLab(prometheusUrl: string, options: SampleOptions = 
     for (const s of result.value) if (Number.isFinite(s.value)) bySeries[seriesKey(s.labels)] = s.value;
     sample.counters[id] = bySeries;
   });
+  const brokerFailure = brokers.find((r) => r.status === 'rejected');
+  if (brokerFailure) failures.push(errorText(brokerFailure.reason));
+  else {
+    const answers = brokers.map((r) => (r.status === 'fulfilled' ? r.value : []));
+    sample.kafka = joinBrokers(
+      Object.fromEntries(brokerIds.map((id, i) => [id, answers[i]])),
+      answers[brokerIds.length],
+    );
+  }
   if (failures[0] !== undefined) sample.error = failures[0];
   return sample;
 }

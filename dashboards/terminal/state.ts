@@ -12,6 +12,7 @@ import { SLI_IDS, SLIS, type SliDefinition, type SliId } from '../../observabili
 import { COUNTER_IDS, SCALAR_QUERIES, type CounterId, type ScalarId } from '../queries.ts';
 import type { LiveEventBody, LoadProgressEvent } from './live-events.ts';
 import type { Sample } from './sampler.ts';
+import type { BrokersSample } from './brokers.ts';
 
 /** Points kept per sparkline: two minutes at one sample a second. */
 export const HISTORY_LENGTH = 120;
@@ -84,6 +85,8 @@ export interface ViewState {
   warmup: Partial<Record<SliId, number[]>>;
   anyFaultSeen: boolean;
   phase?: string;
+  /** The last successful read of the brokers' state (kept through a failed read). */
+  kafka?: BrokersSample;
 }
 
 export type ViewAction =
@@ -306,6 +309,7 @@ function applySample(state: ViewState, sample: Sample): ViewState {
     sampleCount: state.sampleCount + 1,
     lastSampleAt: sample.at,
   };
+  if (sample.kafka !== undefined) next.kafka = sample.kafka;
   if (sample.error !== undefined) next.prometheusError = sample.error;
   else delete next.prometheusError;
   next = applyCounters(next, sample);

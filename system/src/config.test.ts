@@ -24,6 +24,7 @@ function allPorts(config: ReturnType<typeof loadConfig>): number[] {
     s.kafka,
     s.kafkaController,
     s.kafkaInternal,
+    s.kafkaMetrics,
     s.toxiproxyApi,
     s.prometheus,
     s.grafana,
@@ -41,6 +42,7 @@ function allPorts(config: ReturnType<typeof loadConfig>): number[] {
     n.internal.port,
     n.link.listen.port,
     n.internalLink.listen.port,
+    n.metrics.port,
   ]);
   return [
     ...new Set([
@@ -138,6 +140,9 @@ describe('loadConfig overrides', () => {
     expect(one?.link).toEqual(config.links.kafka);
     expect(two?.link.upstream).toEqual(two?.client);
     expect(three?.internalLink.upstream).toEqual(three?.internal);
+    expect(one?.metrics).toEqual(config.services.kafkaMetrics);
+    expect(config.kafkaCluster.map((n) => n.metrics.port)).toEqual([19085, 19086, 19087]);
+    expect(loadConfig({ PAYLAB_KAFKA_2_METRICS_PORT: '29186' }).kafkaCluster[1]?.metrics.port).toBe(29186);
     expect(kafkaBrokers(config)).toEqual(['127.0.0.1:29092']);
     expect(kafkaBrokers(loadConfig({ PAYLAB_KAFKA_BROKERS: '3' }))).toEqual([
       '127.0.0.1:29092',

@@ -170,6 +170,8 @@ export interface KafkaNode {
   internal: Endpoint;
   link: ProxiedLink;
   internalLink: ProxiedLink;
+  /** The broker's Prometheus endpoint (the JMX exporter agent inside its JVM), loopback only. */
+  metrics: Endpoint;
 }
 
 /** Broker counts the lab can run: one broker (the default) or the 3-node cluster. */
@@ -192,6 +194,7 @@ export interface LabConfig {
   };
   versions: {
     kafka: string;
+    jmxExporter: string;
     scala: string;
     toxiproxy: string;
     k6: string;
@@ -206,6 +209,8 @@ export interface LabConfig {
     kafkaController: Endpoint;
     /** Inter-broker listener, advertised as itself (never proxied). */
     kafkaInternal: Endpoint;
+    /** The broker's JMX exporter agent (/metrics): leaders, under-replicated partitions, ISR changes. */
+    kafkaMetrics: Endpoint;
     toxiproxyApi: Endpoint;
     prometheus: Endpoint;
     grafana: Endpoint;
@@ -233,6 +238,11 @@ export interface LabConfig {
     heapMb: number;
     /** Heap of each cluster node (three JVMs share the machine). */
     clusterHeapMb: number;
+    /**
+     * Each broker loads the Prometheus JMX exporter agent and serves its own metrics (leaders,
+     * under-replicated partitions, ISR changes) on its metrics port; off: no agent, no such metrics.
+     */
+    metricsAgent: boolean;
     /** 1: one broker (default); 3: the KRaft cluster of kafkaCluster, topics with RF 3 and min ISR 2. */
     brokers: KafkaBrokerCount;
     /**
@@ -321,6 +331,7 @@ export function loadConfig(env: Env = process.env): LabConfig {
     kafka: local(port(env, 'PAYLAB_KAFKA_PORT', 19092)),
     kafkaController: local(port(env, 'PAYLAB_KAFKA_CONTROLLER_PORT', 19093)),
     kafkaInternal: local(port(env, 'PAYLAB_KAFKA_INTERNAL_PORT', 19094)),
+    kafkaMetrics: local(port(env, 'PAYLAB_KAFKA_METRICS_PORT', 19085)),
     toxiproxyApi: local(port(env, 'PAYLAB_TOXIPROXY_PORT', 18474)),
     prometheus: local(port(env, 'PAYLAB_PROMETHEUS_PORT', 19090)),
     grafana: local(port(env, 'PAYLAB_GRAFANA_PORT', 13000)),
@@ -351,11 +362,12 @@ export function loadConfig(env: Env = process.env): LabConfig {
   };
 
   // Cluster ports sit within +1..+9 of the single broker's (19092-19094, proxy 29092), in
-  // residues mod 50 no other lab port uses, so labs at port offsets 50 apart never collide.
+  // residues mod 50 no other lab port uses, so labs at port offsets 50 apart never collide; the
+  // brokers' metrics ports (19085-19087) take residues 35-37, also unused.
   const clusterPorts = [
-    { client: 19092, controller: 19093, internal: 19094, proxy: 29092, internalProxy: 29095 },
-    { client: 19095, controller: 19097, internal: 19099, proxy: 29093, internalProxy: 29096 },
-    { client: 19096, controller: 19098, internal: 19091, proxy: 29094, internalProxy: 29097 },
+    { client: 19092, controller: 19093, internal: 19094, proxy: 29092, internalProxy: 29095, metrics: 19085 },
+    { client: 19095, controller: 19097, internal: 19099, proxy: 29093, internalProxy: 29096, metrics: 19086 },
+    { client: 19096, controller: 19098, internal: 19091, proxy: 29094, internalProxy: 29097, metrics: 19087 },
   ];
   const kafkaCluster: KafkaNode[] = clusterPorts.map((p, i) => {
     const id = i + 1;
@@ -377,6 +389,7 @@ export function loadConfig(env: Env = process.env): LabConfig {
         listen: local(port(env, v('INTERNAL_PROXY_PORT'), p.internalProxy)),
         upstream: internal,
       },
+      metrics: id === 1 ? services.kafkaMetrics : local(port(env, v('METRICS_PORT'), p.metrics)),
     };
   });
 
@@ -392,6 +405,8 @@ export function loadConfig(env: Env = process.env): LabConfig {
     },
     versions: {
       kafka: str(env, 'PAYLAB_KAFKA_VERSION', '4.1.1'),
+      /** io.prometheus.jmx:jmx_prometheus_javaagent, loaded into every broker's JVM. */
+      jmxExporter: str(env, 'PAYLAB_JMX_EXPORTER_VERSION', '1.0.1'),
       scala: '2.13',
       toxiproxy: str(env, 'PAYLAB_TOXIPROXY_VERSION', 'v2.12.0'),
       k6: str(env, 'PAYLAB_K6_VERSION', 'v1.8.1'),
@@ -410,6 +425,7 @@ export function loadConfig(env: Env = process.env): LabConfig {
       consumerGroup: str(env, 'PAYLAB_KAFKA_GROUP', 'paylab-worker'),
       heapMb: int(env, 'PAYLAB_KAFKA_HEAP_MB', 512, 128, 8192),
       clusterHeapMb: int(env, 'PAYLAB_KAFKA_CLUSTER_HEAP_MB', 256, 128, 8192),
+      metricsAgent: oneOf(env, 'PAYLAB_KAFKA_METRICS_AGENT', ['on', 'off'] as const, 'on') === 'on',
       brokers: oneOf(env, 'PAYLAB_KAFKA_BROKERS', ['1', '3'] as const, '1') === '3' ? 3 : 1,
       sessionTimeoutMs: int(env, 'PAYLAB_KAFKA_SESSION_TIMEOUT_MS', 6_000, 6_000, 300_000),
       heartbeatIntervalMs: int(env, 'PAYLAB_KAFKA_HEARTBEAT_MS', 1_000, 100, 10_000),

@@ -1,13 +1,94 @@
-import { METRICS as M } from '../../../system/src/metric-names.ts';
-import { quantiles, sumRate, type DashboardSpec } from './kit.ts';
+import { METRICS as M, SCRAPE_JOBS } from '../../../system/src/metric-names.ts';
+import { quantiles, sumRate, type DashboardSpec, type RowSpec } from './kit.ts';
+
+/**
+ * Each broker's own view, from the JMX exporter agent in its JVM (one scrape target per broker,
+ * label `broker`). A broker that is down has no fresh series: its `up` is 0, and its lines stop.
+ */
+const brokers: RowSpec = {
+  title: 'Brokers',
+  panels: [
+    {
+      kind: 'stat',
+      title: 'Brokers up',
+      description:
+        'Per broker, 1 while Prometheus can scrape its metrics agent, 0 when the broker (or its JVM) is down or paused.',
+      unit: 'none',
+      queries: [{ expr: `max by (broker) (up{job="${SCRAPE_JOBS.kafka}"})`, legend: 'broker {{broker}}' }],
+      redBelow: 1,
+      width: 8,
+    },
+    {
+      kind: 'stat',
+      title: 'Offline partitions',
+      description:
+        'Partitions with no leader at all, as the KRaft controllers see them: nothing can be written to or read from them.',
+      unit: 'short',
+      queries: [{ expr: `max(${M.kafkaOfflinePartitions})` }],
+      redFrom: 1,
+      width: 8,
+    },
+    {
+      kind: 'timeseries',
+      title: 'Active controller',
+      description: 'Which broker is the active KRaft controller (1); a change is a controller failover.',
+      unit: 'none',
+      queries: [{ expr: `max by (broker) (${M.kafkaActiveController})`, legend: 'broker {{broker}}' }],
+      steps: true,
+      width: 8,
+      height: 4,
+    },
+    {
+      kind: 'timeseries',
+      title: 'Partitions led per broker',
+      description:
+        'How many partition leaderships each broker holds; after a failover they pile on the survivors (preferred-leader election is off in the lab).',
+      unit: 'short',
+      queries: [{ expr: `max by (broker) (${M.kafkaLeaderCount})`, legend: 'broker {{broker}}' }],
+      steps: true,
+    },
+    {
+      kind: 'timeseries',
+      title: 'Under-replicated partitions per broker',
+      description:
+        'Partitions a broker leads whose in-sync replicas are fewer than their replicas, and those below min.insync.replicas (acks=all writes to them fail).',
+      unit: 'short',
+      queries: [
+        {
+          expr: `max by (broker) (${M.kafkaUnderReplicated})`,
+          legend: 'under-replicated, leader {{broker}}',
+        },
+        { expr: `max by (broker) (${M.kafkaUnderMinIsr})`, legend: 'under min ISR, leader {{broker}}' },
+      ],
+      steps: true,
+    },
+    {
+      kind: 'timeseries',
+      title: 'ISR shrinks and expands',
+      description:
+        'A leader dropping a lagging follower from the in-sync replicas (shrink) and taking it back once caught up (expand), per leader. Kafka counts a change as a failed ISR update instead when the metadata log told the leader before the controller answered it (common on the active controller): the under-replicated panel is the reliable one.',
+      unit: 'ops',
+      queries: [
+        { expr: sumRate(M.kafkaIsrShrinks, ['broker']), legend: 'shrinks, leader {{broker}}' },
+        { expr: sumRate(M.kafkaIsrExpands, ['broker']), legend: 'expands, leader {{broker}}' },
+        {
+          expr: sumRate(M.kafkaFailedIsrUpdates, ['broker']),
+          legend: 'failed ISR updates, leader {{broker}}',
+        },
+      ],
+      width: 24,
+    },
+  ],
+};
 
 export const kafkaWorker: DashboardSpec = {
   uid: 'paylab-kafka-worker',
   title: 'paylab · Kafka and worker',
   description:
-    'Are workers keeping up with the payment events? Consumer lag per partition, processing, retries, dead letters, PG calls.',
+    'Are the brokers healthy and the workers keeping up with the payment events? Per-broker leaders, under-replicated and offline partitions, ISR changes, the active controller; consumer lag per partition, processing, retries, dead letters, PG calls.',
   tags: ['kafka', 'worker'],
   rows: [
+    brokers,
     {
       title: 'Consumer',
       panels: [

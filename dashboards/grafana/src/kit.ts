@@ -55,6 +55,8 @@ export interface StatSpec extends PanelCommon {
   kind: 'stat';
   /** Values at or above this turn the panel red (invariants: 1 — any violation is bad). */
   redFrom?: number;
+  /** Values below this turn the panel red, at or above green (a target's `up`: 0 is down). */
+  redBelow?: number;
 }
 
 export type PanelSpec = TimeseriesSpec | StatSpec;
@@ -137,12 +139,17 @@ function timeseriesPanel(spec: TimeseriesSpec, id: number): TimeseriesPanelBuild
 
 function statPanel(spec: StatSpec, id: number): StatPanelBuilder {
   const steps =
-    spec.redFrom === undefined
-      ? [{ value: null, color: 'text' }]
-      : [
-          { value: null, color: 'green' },
-          { value: spec.redFrom, color: 'red' },
-        ];
+    spec.redBelow !== undefined
+      ? [
+          { value: null, color: 'red' },
+          { value: spec.redBelow, color: 'green' },
+        ]
+      : spec.redFrom === undefined
+        ? [{ value: null, color: 'text' }]
+        : [
+            { value: null, color: 'green' },
+            { value: spec.redFrom, color: 'red' },
+          ];
   return new StatPanelBuilder()
     .id(id)
     .title(spec.title)

@@ -11,6 +11,7 @@ import {
   type ProxiedLink,
 } from '../../src/config.ts';
 import { kafkaNodeService } from './kafka-cluster.ts';
+import { jmxExporterAgentArg, jmxExporterConfigYaml } from '../kafka/jmx-exporter.ts';
 import { prometheusConfigYaml, rulesGlob } from '../prometheus-config.ts';
 import { run, runOrThrow, which } from './exec.ts';
 import { httpOk, kafkaBrokerAddresses, redisPing } from './probes.ts';
@@ -173,14 +174,32 @@ export function newClusterId(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/** The JMX exporter agent's rules, next to the broker's other generated files. */
+export function writeJmxExporterConfig(dir: string): string {
+  const file = path.join(dir, 'jmx-exporter.yml');
+  writeIfChanged(file, jmxExporterConfigYaml());
+  return file;
+}
+
 /**
  * The JVM command line of a broker, up to its properties file. `lean`: three brokers share two
  * cores with the rest of the lab, so the serial collector (no GC threads) and the C1 compiler
  * only (a JVM that starts in a third of the time; a lab broker never needs C2's peak speed).
+ * `metrics`: where the JMX exporter agent serves the broker's own metrics (off: no agent).
  */
-export function kafkaJvmArgs(ctx: LabContext, dir: string, heapMb: number, lean = false): string[] {
+export function kafkaJvmArgs(
+  ctx: LabContext,
+  dir: string,
+  heapMb: number,
+  metrics: Endpoint,
+  lean = false,
+): string[] {
   const heap = `${heapMb}m`;
+  const agent = ctx.config.kafka.metricsAgent
+    ? [jmxExporterAgentArg(ctx.tools.jmxExporterAgent, metrics, path.join(dir, 'jmx-exporter.yml'))]
+    : [];
   return [
+    ...agent,
     `-Xms${heap}`,
     `-Xmx${heap}`,
     ...(lean ? ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'] : ['-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20']),
@@ -213,6 +232,7 @@ export function kafkaService(): ServiceDef {
       const dir = kafkaDir(ctx.config);
       writeIfChanged(propsPath(ctx.config), kafkaServerProperties(ctx.config));
       writeIfChanged(path.join(dir, 'log4j2.yaml'), KAFKA_LOG4J);
+      writeJmxExporterConfig(dir);
       if (fs.existsSync(path.join(dir, 'data', 'meta.properties'))) return;
       fs.rmSync(path.join(dir, 'data'), { recursive: true, force: true });
       ctx.sink('  formatting KRaft storage');
@@ -222,7 +242,10 @@ export function kafkaService(): ServiceDef {
       const dir = kafkaDir(ctx.config);
       return {
         cmd: ctx.tools.java,
-        args: [...kafkaJvmArgs(ctx, dir, ctx.config.kafka.heapMb), propsPath(ctx.config)],
+        args: [
+          ...kafkaJvmArgs(ctx, dir, ctx.config.kafka.heapMb, ctx.config.services.kafkaMetrics),
+          propsPath(ctx.config),
+        ],
         env: baseEnv(),
         cwd: dir,
         marker: propsPath(ctx.config),

@@ -15,6 +15,7 @@ import {
   kafkaJvmArgs,
   newClusterId,
   writeIfChanged,
+  writeJmxExporterConfig,
 } from './infra-services.ts';
 import { kafkaBrokerAddresses, tcpOpen } from './probes.ts';
 import type { LabContext, ServiceDef } from './service-def.ts';
@@ -129,6 +130,7 @@ export function kafkaNodeService(
       const dir = kafkaNodeDir(ctx.config, id);
       writeIfChanged(propsPath(ctx.config), kafkaNodeProperties(ctx.config, kafkaNode(ctx.config, id)));
       writeIfChanged(path.join(dir, 'log4j2.yaml'), KAFKA_LOG4J);
+      writeJmxExporterConfig(dir);
       if (fs.existsSync(path.join(dir, 'data', 'meta.properties'))) return;
       fs.rmSync(path.join(dir, 'data'), { recursive: true, force: true });
       ctx.sink(`  formatting KRaft storage of broker ${id}`);
@@ -138,7 +140,10 @@ export function kafkaNodeService(
       const dir = kafkaNodeDir(ctx.config, id);
       return {
         cmd: ctx.tools.java,
-        args: [...kafkaJvmArgs(ctx, dir, ctx.config.kafka.clusterHeapMb, true), propsPath(ctx.config)],
+        args: [
+          ...kafkaJvmArgs(ctx, dir, ctx.config.kafka.clusterHeapMb, kafkaNode(ctx.config, id).metrics, true),
+          propsPath(ctx.config),
+        ],
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
         cwd: dir,
         marker: propsPath(ctx.config),

@@ -19,6 +19,8 @@ export interface ToolPaths {
   toxiproxyServer: string;
   k6: string;
   kafkaLibs: string;
+  /** The Prometheus JMX exporter java agent every broker loads (per-broker metrics). */
+  jmxExporterAgent: string;
 }
 
 export class ToolInstallError extends Error {
@@ -42,6 +44,10 @@ export function toolPaths(config: LabConfig): ToolPaths {
       config.paths.toolsDir,
       `kafka_${config.versions.scala}-${config.versions.kafka}`,
       'libs',
+    ),
+    jmxExporterAgent: path.join(
+      config.paths.toolsDir,
+      `jmx_prometheus_javaagent-${config.versions.jmxExporter}.jar`,
     ),
   };
 }
@@ -169,6 +175,38 @@ async function ensureKafkaJars(config: LabConfig, sink: ProgressSink, libs: stri
   fs.writeFileSync(stamp, `${config.versions.kafka}\n`);
 }
 
+/** The JMX exporter agent jar from Maven Central, by Maven like Kafka's jars (its proxy settings apply). */
+async function ensureJmxExporterAgent(config: LabConfig, sink: ProgressSink, jar: string): Promise<void> {
+  if (fs.existsSync(jar)) return;
+  const artifact = `io.prometheus.jmx:jmx_prometheus_javaagent:${config.versions.jmxExporter}`;
+  const partialDir = `${jar}.partial`;
+  const hint = `fetch it by hand: mvn dependency:copy -Dartifact=${artifact} -DoutputDirectory=${path.dirname(jar)}`;
+  await ensureApt(config, sink, '/usr/bin/mvn', 'maven').catch((error: unknown) => {
+    throw new ToolInstallError(`Maven is needed to fetch ${artifact}: ${(error as Error).message}\n${hint}`);
+  });
+  fs.rmSync(partialDir, { recursive: true, force: true });
+  await step(
+    sink,
+    `fetching the Prometheus JMX exporter agent ${config.versions.jmxExporter} from Maven Central`,
+    async () => {
+      try {
+        await runOrThrow(
+          'mvn dependency:copy',
+          'mvn',
+          ['-q', '-B', 'dependency:copy', `-Dartifact=${artifact}`, `-DoutputDirectory=${partialDir}`],
+          { logFile: installLog(config) },
+        );
+        // Copied into a scratch folder, then renamed: a half-written jar must never look installed.
+        fs.renameSync(path.join(partialDir, path.basename(jar)), jar);
+      } catch (error) {
+        throw new ToolInstallError(`${(error as Error).message}\n${hint}`);
+      } finally {
+        fs.rmSync(partialDir, { recursive: true, force: true });
+      }
+    },
+  );
+}
+
 /** `.lab/tools/bin/k6` → `k6-v1.8.1`: a stable name for humans; code uses toolPaths(). */
 function linkUnversioned(target: string, name: string): void {
   const link = path.join(path.dirname(target), name);
@@ -205,7 +243,10 @@ export async function ensureTools(
     if (!which('java')) await ensureApt(config, sink, '/usr/bin/java', 'openjdk-17-jre-headless');
     paths.java = which('java') ?? '/usr/bin/java';
   }
-  if (want.has('kafka')) await ensureKafkaJars(config, sink, paths.kafkaLibs);
+  if (want.has('kafka')) {
+    await ensureKafkaJars(config, sink, paths.kafkaLibs);
+    await ensureJmxExporterAgent(config, sink, paths.jmxExporterAgent);
+  }
   if (want.has('toxiproxy')) {
     await goInstall(config, sink, TOXIPROXY_MODULE, config.versions.toxiproxy, paths.toxiproxyServer);
     linkUnversioned(paths.toxiproxyServer, 'toxiproxy-server');

@@ -1,0 +1,143 @@
+/**
+ * Per-broker state the way Kafka operators read it: every broker's own JMX MBeans (ReplicaManager,
+ * KafkaController), exported by the Prometheus JMX exporter agent loaded into the broker's JVM
+ * (`-javaagent:<jar>=<loopback host:port>:<rules file>`), one scrape target per broker.
+ *
+ * Why the agent rather than an admin-API poller: ISR shrinks and expansions are counted only inside
+ * the leader (an admin poller sees ISR snapshots and misses a shrink that healed between polls);
+ * each broker reports its own view, so a broker that is down shows as a target that is down
+ * (`up == 0`) rather than a gap in a poller's answer; and the names are the ones operators already
+ * alert on. The rules select only the MBeans below (`includeObjectNames`), so a scrape walks a
+ * handful of beans, not the broker's thousands.
+ */
+import { stringify } from 'yaml';
+import type { Endpoint } from '../../src/config.ts';
+import { METRICS } from '../../src/metric-names.ts';
+
+interface BrokerMetric {
+  /** JMX domain and `type` key of the MBean. */
+  domain: 'kafka.server' | 'kafka.controller';
+  type: 'ReplicaManager' | 'KafkaController';
+  /** The MBean's `name` key. */
+  bean: string;
+  /** Yammer gauges expose `Value`; meters (…PerSec) expose their running total as `Count`. */
+  attribute: 'Value' | 'Count';
+  metric: string;
+  kind: 'GAUGE' | 'COUNTER';
+  help: string;
+}
+
+export const BROKER_METRICS: readonly BrokerMetric[] = [
+  {
+    domain: 'kafka.server',
+    type: 'ReplicaManager',
+    bean: 'LeaderCount',
+    attribute: 'Value',
+    metric: METRICS.kafkaLeaderCount,
+    kind: 'GAUGE',
+    help: 'Partitions this broker leads.',
+  },
+  {
+    domain: 'kafka.server',
+    type: 'ReplicaManager',
+    bean: 'PartitionCount',
+    attribute: 'Value',
+    metric: METRICS.kafkaPartitionCount,
+    kind: 'GAUGE',
+    help: 'Partition replicas this broker hosts.',
+  },
+  {
+    domain: 'kafka.server',
+    type: 'ReplicaManager',
+    bean: 'UnderReplicatedPartitions',
+    attribute: 'Value',
+    metric: METRICS.kafkaUnderReplicated,
+    kind: 'GAUGE',
+    help: 'Partitions this broker leads whose in-sync replicas are fewer than their replicas.',
+  },
+  {
+    domain: 'kafka.server',
+    type: 'ReplicaManager',
+    bean: 'UnderMinIsrPartitionCount',
+    attribute: 'Value',
+    metric: METRICS.kafkaUnderMinIsr,
+    kind: 'GAUGE',
+    help: 'Partitions this broker leads with fewer in-sync replicas than min.insync.replicas (acks=all writes fail).',
+  },
+  {
+    domain: 'kafka.server',
+    type: 'ReplicaManager',
+    bean: 'IsrShrinksPerSec',
+    attribute: 'Count',
+    metric: METRICS.kafkaIsrShrinks,
+    kind: 'COUNTER',
+    help: 'Times this broker, as leader, removed a follower from a partition’s in-sync replicas.',
+  },
+  {
+    domain: 'kafka.server',
+    type: 'ReplicaManager',
+    bean: 'IsrExpandsPerSec',
+    attribute: 'Count',
+    metric: METRICS.kafkaIsrExpands,
+    kind: 'COUNTER',
+    help: 'Times this broker, as leader, took a caught-up follower back into the in-sync replicas.',
+  },
+  {
+    domain: 'kafka.server',
+    type: 'ReplicaManager',
+    bean: 'FailedIsrUpdatesPerSec',
+    attribute: 'Count',
+    metric: METRICS.kafkaFailedIsrUpdates,
+    kind: 'COUNTER',
+    help: 'ISR changes this leader proposed that the controller refused, or that reached it through the metadata log before the controller’s answer (then not counted as a shrink or expand).',
+  },
+  {
+    domain: 'kafka.controller',
+    type: 'KafkaController',
+    bean: 'ActiveControllerCount',
+    attribute: 'Value',
+    metric: METRICS.kafkaActiveController,
+    kind: 'GAUGE',
+    help: '1 on the active KRaft controller, 0 elsewhere.',
+  },
+  {
+    domain: 'kafka.controller',
+    type: 'KafkaController',
+    bean: 'OfflinePartitionsCount',
+    attribute: 'Value',
+    metric: METRICS.kafkaOfflinePartitions,
+    kind: 'GAUGE',
+    help: 'Partitions without a leader, as the controller sees them.',
+  },
+];
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The exporter's pattern for one attribute: `domain<key=value, key=value><>attribute`, the order
+ * of the keys as Kafka registers the bean (type, then name).
+ */
+export function brokerMetricPattern(m: BrokerMetric): string {
+  return `${escapeRegex(m.domain)}<type=${m.type}, name=${m.bean}><>${m.attribute}`;
+}
+
+/** The agent's configuration file: only the beans above, each under its name from METRICS. */
+export function jmxExporterConfigYaml(): string {
+  const beans = [...new Set(BROKER_METRICS.map((m) => `${m.domain}:type=${m.type},name=${m.bean}`))];
+  const document = {
+    lowercaseOutputName: false,
+    includeObjectNames: beans,
+    rules: BROKER_METRICS.map((m) => ({
+      pattern: brokerMetricPattern(m),
+      name: m.metric,
+      type: m.kind,
+      help: m.help,
+    })),
+  };
+  return `# Generated by the paylab lab from system/lab/kafka/jmx-exporter.ts — edits are overwritten.\n${stringify(document)}`;
+}
+
+/** `-javaagent:` for a broker's JVM: the agent serves /metrics on the broker's loopback metrics port. */
+export function jmxExporterAgentArg(agentJar: string, endpoint: Endpoint, configFile: string): string {
+  return `-javaagent:${agentJar}=${endpoint.host}:${endpoint.port}:${configFile}`;
+}
