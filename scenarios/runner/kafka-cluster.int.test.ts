@@ -144,7 +144,7 @@ describe('a partition leader killed under producers that still think it leads', 
 
   afterAll(async () => {
     if (killed !== undefined) await runtime.start({ service: 'kafka', instance: killed });
-    const control = kafkaClusterControl(clusterConfig);
+    const control = kafkaClusterControl(clusterConfig, runtime);
     try {
       await control.waitInSync(120_000);
     } finally {
