@@ -95,7 +95,10 @@ export async function startWorkerService(
   const pool = createPool({
     connectionString,
     applicationName: `paylab-${workerId}`,
-    max: Math.min(16, tunables.partitionsConsumedConcurrently * tunables.keysConcurrentlyPerPartition + 2),
+    max: Math.min(
+      config.tuning.dbPool.workerMax,
+      tunables.partitionsConsumedConcurrently * tunables.keysConcurrentlyPerPartition + 2,
+    ),
     onIdleError: (error) => log(`db idle client error: ${error.message}`),
   });
 
@@ -122,7 +125,11 @@ export async function startWorkerService(
     idempotent: true,
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
+    retry: {
+      retries: config.tuning.kafkaClient.retries,
+      initialRetryTime: config.tuning.kafkaClient.retryInitialMs,
+      maxRetryTime: config.tuning.kafkaClient.retryMaxMs,
+    },
   });
   producer.on(producer.events.CONNECT, () => (producerConnected = true));
   producer.on(producer.events.DISCONNECT, () => (producerConnected = false));
@@ -135,7 +142,7 @@ export async function startWorkerService(
     sessionTimeout: sessionTimeoutMs,
     heartbeatInterval: heartbeatIntervalMs,
     rebalanceTimeout: rebalanceTimeoutMs,
-    maxWaitTimeInMs: 500,
+    maxWaitTimeInMs: config.tuning.worker.maxWaitTimeMs,
     maxBytesPerPartition: tunables.maxBytesPerPartition,
     retry: { retries: 8, initialRetryTime: 100, maxRetryTime: workerRetryMaxMs },
   });
