@@ -2,8 +2,8 @@
  * Limits of Kafka with one client library (kafkajs or @platformatic/kafka, config.ts KAFKA_CLIENTS),
  * through the kafka proxy: a raw idempotent producer sending the relay's batches — the relay's own
  * producer (bin/relay-producer.ts: acks=all, one batch in flight, the answer validated) fed with
- * messages built by the relay's toKafkaMessage — and a raw consumer in a fresh group reading them
- * back without doing anything. On a topic of its own with the lab topic's partition count, so no
+ * messages built by the relay's toKafkaMessage — and a raw consumer in a fresh group, fetching as
+ * much per partition as the worker does, reading them back without doing anything. On a topic of its own with the lab topic's partition count, so no
  * worker sees them.
  */
 import { randomUUID } from 'node:crypto';
@@ -76,7 +76,12 @@ async function consumeWithKafkajs(lab: BenchLab, total: number, timeoutMs: numbe
   const kafka = createKafka(lab.config, 'bench', () => {});
   const admin = kafka.admin();
   const groupId = `paylab-bench-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+  // The worker's fetch size (config.ts TUNING.worker): the limit of a consumer configured like it.
+  const consumer = kafka.consumer({
+    groupId,
+    maxWaitTimeInMs: 100,
+    maxBytesPerPartition: lab.config.tuning.worker.maxBytesPerPartition,
+  });
   const clock = newClock();
   let resolveDone = () => {};
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
@@ -106,6 +111,9 @@ async function consumeWithPlatformatic(lab: BenchLab, total: number, timeoutMs: 
     bootstrapBrokers: kafkaBrokers(lab.config),
     groupId,
     maxWaitTime: 100,
+    // The worker's fetch size, as the kafkajs consumer above (this client's own 50 MB default
+    // fetches the whole bench topic at once, and one batch is no rate).
+    maxBytesPerPartition: lab.config.tuning.worker.maxBytesPerPartition,
   });
   const clock = newClock();
   try {
