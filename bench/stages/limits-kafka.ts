@@ -13,6 +13,7 @@ import { relayProducerFactory } from '../../system/src/bin/relay-producer.ts';
 import { kafkaBrokers, type KafkaClientName } from '../../system/src/config.ts';
 import { toKafkaMessage } from '../../system/src/relay/kafka-publisher.ts';
 import { RELAY_DEFAULTS } from '../../system/src/relay/relay-options.ts';
+import { WORKER_DEFAULTS } from '../../system/src/worker/worker-options.ts';
 import type { BenchLab } from '../lab.ts';
 
 export const BENCH_TOPIC = 'paylab.bench';
@@ -76,11 +77,11 @@ async function consumeWithKafkajs(lab: BenchLab, total: number, timeoutMs: numbe
   const kafka = createKafka(lab.config, 'bench', () => {});
   const admin = kafka.admin();
   const groupId = `paylab-bench-${randomUUID()}`;
-  // The worker's fetch size (config.ts TUNING.worker): the limit of a consumer configured like it.
+  // The worker's fetch size (WORKER_DEFAULTS): the limit of a consumer configured like it.
   const consumer = kafka.consumer({
     groupId,
     maxWaitTimeInMs: 100,
-    maxBytesPerPartition: lab.config.tuning.worker.maxBytesPerPartition,
+    maxBytesPerPartition: WORKER_DEFAULTS.maxBytesPerPartition,
   });
   const clock = newClock();
   let resolveDone = () => {};
@@ -113,7 +114,7 @@ async function consumeWithPlatformatic(lab: BenchLab, total: number, timeoutMs: 
     maxWaitTime: 100,
     // The worker's fetch size, as the kafkajs consumer above (this client's own 50 MB default
     // fetches the whole bench topic at once, and one batch is no rate).
-    maxBytesPerPartition: lab.config.tuning.worker.maxBytesPerPartition,
+    maxBytesPerPartition: WORKER_DEFAULTS.maxBytesPerPartition,
   });
   const clock = newClock();
   try {

@@ -156,9 +156,6 @@ export const TUNING = {
     /** One relay runs one round at a time (claim, then mark) plus the outbox gauges and retention:
      *  4 never queues. */
     relay: 4,
-    /** Cap of one worker's pool; below it a worker asks for partitions × keys per partition + 2
-     *  (everything it may process at once, plus lag and gauges). Two workers stay under 40. */
-    workerMax: 16,
   },
   relay: {
     /** Outbox rows claimed, published and marked per round. The relay's "linger": a round sends
@@ -179,16 +176,13 @@ export const TUNING = {
     retryInitialMs: 200,
     retryMaxMs: 3_000,
   },
+  /**
+   * The worker's Kafka fetch wait. Its lanes, fetch size per partition, SQL statement sizes and pg
+   * pool are WORKER_DEFAULTS in worker/worker-options.ts and bin/worker-service.ts for now: the
+   * set-based settle (issue 11, another branch) reworks exactly those values; they move here once
+   * it has landed, so two branches do not edit the same lines.
+   */
   worker: {
-    /** Partitions processed at once by one worker (each partition stays sequential). */
-    partitionsConsumedConcurrently: 6,
-    /** Payments (message keys) processed at once within one partition's batch; each key stays in order. */
-    keysConcurrentlyPerPartition: 8,
-    /** Bytes fetched per partition per batch: 64 KiB (~200 events). A batch is handled to its end
-     *  before the worker can rejoin a rebalancing group and before its offsets are committed:
-     *  kafkajs' 1 MiB default (~3,000 events, tens of seconds at a backlog) outlived the rebalance,
-     *  so the member was expelled, its commits refused and the batch redelivered (bench: workers alone). */
-    maxBytesPerPartition: 64 * 1024,
     /** How long the broker holds a fetch that has nothing yet: bounds an idle worker's pickup delay. */
     maxWaitTimeMs: 500,
   },

@@ -95,10 +95,7 @@ export async function startWorkerService(
   const pool = createPool({
     connectionString,
     applicationName: `paylab-${workerId}`,
-    max: Math.min(
-      config.tuning.dbPool.workerMax,
-      tunables.partitionsConsumedConcurrently * tunables.keysConcurrentlyPerPartition + 2,
-    ),
+    max: Math.min(16, tunables.partitionsConsumedConcurrently * tunables.keysConcurrentlyPerPartition + 2),
     onIdleError: (error) => log(`db idle client error: ${error.message}`),
   });
 

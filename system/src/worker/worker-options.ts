@@ -1,12 +1,10 @@
-/** Worker tunables with their defaults; the strategy knobs and the Kafka fetch and concurrency
- *  values come from config.ts (TUNING.worker, where the why is written). */
-import { TUNING } from '../config.ts';
+/** Worker tunables with their defaults; the strategy knobs come from config.ts. */
 import type { BackoffPolicy } from '../relay/backoff.ts';
 
 export interface WorkerTunables {
-  /** Partitions processed at once by one worker (each partition stays sequential). */
+  /** Partitions processed at once by one worker (each partition stays sequential). Default 6. */
   partitionsConsumedConcurrently: number;
-  /** Payments (message keys) processed at once within one partition's batch; each key stays in order. */
+  /** Payments (message keys) processed at once within one partition's batch; each key stays in order. Default 8. */
   keysConcurrentlyPerPartition: number;
   /** Bytes fetched per partition per batch. Default 64 KiB (~200 events). A batch is handled to its
    *  end before the worker can rejoin a rebalancing group and before its offsets are committed:
@@ -24,9 +22,9 @@ export interface WorkerTunables {
 }
 
 export const WORKER_DEFAULTS: WorkerTunables = {
-  partitionsConsumedConcurrently: TUNING.worker.partitionsConsumedConcurrently,
-  keysConcurrentlyPerPartition: TUNING.worker.keysConcurrentlyPerPartition,
-  maxBytesPerPartition: TUNING.worker.maxBytesPerPartition,
+  partitionsConsumedConcurrently: 6,
+  keysConcurrentlyPerPartition: 8,
+  maxBytesPerPartition: 64 * 1024,
   maxAttempts: 12,
   backoff: { baseMs: 500, maxMs: 15_000 },
   pgTimeoutMs: 3_000,
