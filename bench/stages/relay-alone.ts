@@ -5,7 +5,7 @@
  */
 import type { KafkaClientName } from '../../system/src/config.ts';
 import { prefillPayments } from '../backlog.ts';
-import { pendingOutbox, setStack, waitFor, type BenchLab } from '../lab.ts';
+import { maintainTables, pendingOutbox, setStack, waitFor, type BenchLab } from '../lab.ts';
 
 export interface RelayAlone {
   rowsPerSec: number;
@@ -24,6 +24,10 @@ export async function measureRelayAlone(
     `  relay alone: pre-filling ${Math.max(0, backlog - pending)} payments (${pending} already pending)`,
   );
   await prefillPayments(lab, backlog - pending);
+  // A previous relay run left tens of thousands of dead row versions, which autovacuum would clean
+  // during THIS run (likely why, without this, the second client measured in a repetition ran
+  // 1.7–2.7× slower than the first, whichever client it was): both start from a vacuumed table.
+  await maintainTables(lab);
   const total = await pendingOutbox(lab);
   const startedAt = new Date();
   await setStack(lab, { relay: 1, worker: 0 }, client);
