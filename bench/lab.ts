@@ -10,7 +10,7 @@ import type { Admin } from 'kafkajs';
 import pg from 'pg';
 import { createKafka } from '../system/src/bin/kafka-client.ts';
 import { readConsumerLag } from '../system/src/worker/consumer-lag.ts';
-import { databaseUrl, loadConfig, type LabConfig } from '../system/src/config.ts';
+import { databaseUrl, loadConfig, type KafkaClientName, type LabConfig } from '../system/src/config.ts';
 import { NativeRuntime } from '../system/lab/native/runtime.ts';
 import { parsePidRecord } from '../system/lab/native/proc-info.ts';
 import { loadSecrets, type LabSecrets } from '../system/src/secrets.ts';
@@ -68,9 +68,20 @@ export async function consumerLag(lab: BenchLab): Promise<number> {
   return lags.reduce((sum, p) => sum + p.lag, 0);
 }
 
-/** Runs the stack with exactly these instance counts (surplus relays/workers are stopped). */
-export async function setStack(lab: BenchLab, instances: { relay: number; worker: number }): Promise<void> {
-  await lab.runtime.up({ stack: true, instances, onProgress: () => {} });
+/**
+ * Runs the stack with exactly these instance counts (surplus relays/workers are stopped); with
+ * `kafkaClient`, the relay on that client library (the lab restarts a relay whose client changed).
+ */
+export async function setStack(
+  lab: BenchLab,
+  instances: { relay: number; worker: number },
+  kafkaClient?: KafkaClientName,
+): Promise<void> {
+  const runtime =
+    kafkaClient === undefined || kafkaClient === lab.config.kafka.client
+      ? lab.runtime
+      : new NativeRuntime({ ...lab.config, kafka: { ...lab.config.kafka, client: kafkaClient } });
+  await runtime.up({ stack: true, instances, onProgress: () => {} });
 }
 
 export async function sleep(ms: number): Promise<void> {

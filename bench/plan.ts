@@ -1,4 +1,5 @@
 /** How much each stage measures: the full bench (issue 11's sizes) and the quick one CI runs (≤ 3 min). */
+import { KAFKA_CLIENTS, type KafkaClientName } from '../system/src/config.ts';
 
 /** The stages, in the order a repetition runs them (workers drain what the relay stage published). */
 export const STAGE_NAMES = ['limits', 'api', 'relay', 'workers', 'e2e', 'cpu', 'drain'] as const;
@@ -11,6 +12,9 @@ export interface BenchPlan {
   repetitions: number;
   sql: { seconds: number; clients: number };
   kafkaSeconds: number;
+  /** Kafka client libraries the raw producer/consumer and the relay-alone stage are measured with,
+   *  besides the stack's own (config.kafka.client), which is always measured. */
+  kafkaClients: readonly KafkaClientName[];
   api: { connections: number[]; seconds: number };
   /** Outbox rows the relay drains, then events the workers drain. */
   backlog: number;
@@ -26,6 +30,8 @@ export const FULL_PLAN: BenchPlan = {
   repetitions: 3,
   sql: { seconds: 10, clients: 16 },
   kafkaSeconds: 5,
+  // Both clients, in the same run: which wins and by how much (bench/kafka-clients.ts).
+  kafkaClients: KAFKA_CLIENTS,
   api: { connections: [2, 4, 8, 16, 32], seconds: 8 },
   backlog: 100_000,
   workers: 2,
@@ -40,6 +46,8 @@ export const QUICK_PLAN: BenchPlan = {
   repetitions: 1,
   sql: { seconds: 4, clients: 16 },
   kafkaSeconds: 3,
+  // The stack's client only: a second one would cost ~30 s of the 3 minutes (--clients adds it).
+  kafkaClients: [],
   api: { connections: [2, 4, 8], seconds: 3 },
   backlog: 2_000,
   workers: 2,

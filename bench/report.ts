@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { GateFinding } from './baseline.ts';
+import { renderClientComparison } from './kafka-clients.ts';
 import type { BenchResult } from './run.ts';
 import type { TargetResult } from './targets.ts';
 
@@ -74,6 +75,8 @@ export function renderMarkdown(
       '- At capacity no process ran out of CPU: the limit was a wait (fsync, a lock, a round trip) or the search stopped first.',
     );
   lines.push('');
+
+  lines.push(...renderClientComparison(result.kafkaClients));
 
   if (gate) {
     lines.push('## Against the baseline', '');

@@ -6,6 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { toxiproxyLinks } from '../chaos/faults/clients.ts';
+import { clientFigure, clientsInOrder, compareKafkaClients, type ClientComparison } from './kafka-clients.ts';
 import { setStack, waitSettled, type BenchLab } from './lab.ts';
 import type { BenchPlan, StageName } from './plan.ts';
 import { summarize, type Summary } from './stats.ts';
@@ -32,6 +33,8 @@ export interface BenchResult {
   /** Per repetition, what each stage saw beyond its figures (levels, steps, CPU by process). */
   details: Record<string, unknown>[];
   capacity: EndToEnd[];
+  /** kafkajs against @platformatic/kafka, stage by stage (empty ratios when one client ran). */
+  kafkaClients: ClientComparison[];
   errors: string[];
 }
 
@@ -89,13 +92,22 @@ export async function runBench(
         'limits',
       );
       if (sql) for (const [k, v] of Object.entries(sql)) record(`limit.${k}`, v);
-      const kafka = await stage(
-        rep,
-        'Kafka limits (raw kafkajs)',
-        () => measureKafkaLimits(lab, plan.kafkaSeconds),
-        'limits',
-      );
-      if (kafka) for (const [k, v] of Object.entries(kafka)) record(`limit.${k}`, v);
+      // Each client's figure under its own name; the stack's client's also under the plain name
+      // the targets read.
+      const stackClient = lab.config.kafka.client;
+      const clients = clientsInOrder(stackClient, plan.kafkaClients, rep);
+      for (const client of clients) {
+        const kafka = await stage(
+          rep,
+          `Kafka limits (raw ${client})`,
+          () => measureKafkaLimits(lab, plan.kafkaSeconds, client),
+          'limits',
+        );
+        for (const [k, v] of Object.entries(kafka ?? {})) {
+          record(clientFigure(`limit.${k}`, client), v);
+          if (client === stackClient) record(`limit.${k}`, v);
+        }
+      }
 
       const api = await stage(
         rep,
@@ -109,8 +121,18 @@ export async function runBench(
         record('api.latencyBoundMet', api.latencyBoundMet ? 1 : 0);
         detail.api = api.levels;
       }
-      const relay = await stage(rep, 'relay alone', () => measureRelayAlone(lab, plan.backlog), 'relay');
-      if (relay) record('relay.rowsPerSec', relay.rowsPerSec);
+      // With two clients the workers then drain both backlogs: a longer stage, the same rate.
+      for (const client of clients) {
+        const relay = await stage(
+          rep,
+          `relay alone (${client})`,
+          () => measureRelayAlone(lab, plan.backlog, client),
+          'relay',
+        );
+        if (!relay) continue;
+        record(clientFigure('relay.rowsPerSec', client), relay.rowsPerSec);
+        if (client === stackClient) record('relay.rowsPerSec', relay.rowsPerSec);
+      }
       const workers = await stage(
         rep,
         'workers alone',
@@ -186,6 +208,7 @@ export async function runBench(
     })),
     details,
     capacity,
+    kafkaClients: compareKafkaClients(figures),
     errors,
   };
 }

@@ -3,6 +3,7 @@
  * noise of a shared machine moves both sides together. One exception is named as such: the stack's
  * CPU per payment is an absolute figure (milliseconds), kept out of the baseline gate.
  */
+import { KAFKA_CLIENT_RATIOS } from './kafka-clients.ts';
 import type { Summary } from './stats.ts';
 
 /** Figures by name, each summarised over the repetitions; targets read the medians. */
@@ -128,6 +129,8 @@ export const REPORTED_RATIOS: readonly Omit<TargetDef, 'target' | 'better'>[] = 
     unit: 'ratio',
     value: (f) => ratio(median(f, 'limit.fullPaymentTps'), median(f, 'limit.createTps')),
   },
+  // @platformatic/kafka / kafkajs per stage (bench/kafka-clients.ts), when both were measured.
+  ...KAFKA_CLIENT_RATIOS,
 ];
 
 export function evaluateTarget(def: TargetDef, figures: Figures): TargetResult {

@@ -1,14 +1,19 @@
 /**
- * Limits of Kafka with the client the stack uses (kafkajs), through the kafka proxy: a raw
- * idempotent producer sending the relay's batches (acks=all, one batch in flight, messages built by
- * the relay's own toKafkaMessage), and a raw consumer in a fresh group reading them back without
- * doing anything. On a topic of its own with the lab topic's partition count, so no worker sees them.
+ * Limits of Kafka with one client library (kafkajs or @platformatic/kafka, config.ts KAFKA_CLIENTS),
+ * through the kafka proxy: a raw idempotent producer sending the relay's batches — the relay's own
+ * producer (bin/relay-producer.ts: acks=all, one batch in flight, the answer validated) fed with
+ * messages built by the relay's toKafkaMessage — and a raw consumer in a fresh group, fetching as
+ * much per partition as the worker does, reading them back without doing anything. On a topic of its own with the lab topic's partition count, so no
+ * worker sees them.
  */
 import { randomUUID } from 'node:crypto';
-import { Partitioners } from 'kafkajs';
+import { Consumer } from '@platformatic/kafka';
 import { createKafka } from '../../system/src/bin/kafka-client.ts';
+import { relayProducerFactory } from '../../system/src/bin/relay-producer.ts';
+import { kafkaBrokers, type KafkaClientName } from '../../system/src/config.ts';
 import { toKafkaMessage } from '../../system/src/relay/kafka-publisher.ts';
 import { RELAY_DEFAULTS } from '../../system/src/relay/relay-options.ts';
+import { WORKER_DEFAULTS } from '../../system/src/worker/worker-options.ts';
 import type { BenchLab } from '../lab.ts';
 
 export const BENCH_TOPIC = 'paylab.bench';
@@ -43,7 +48,107 @@ function eventRow() {
   };
 }
 
-export async function measureKafkaLimits(lab: BenchLab, seconds: number): Promise<KafkaLimits> {
+/** Messages consumed per second, from the first batch on (group join and the first fetch are start-up). */
+interface ConsumeClock {
+  consumed: number;
+  first: number;
+  firstBatch: number;
+  last: number;
+}
+
+function newClock(): ConsumeClock {
+  return { consumed: 0, first: 0, firstBatch: 0, last: 0 };
+}
+
+function tick(clock: ConsumeClock, count: number): void {
+  const now = performance.now();
+  if (clock.first === 0) {
+    clock.first = now;
+    clock.firstBatch = count;
+  }
+  clock.consumed += count;
+  clock.last = now;
+}
+
+const rate = (c: ConsumeClock) =>
+  c.last > c.first ? (c.consumed - c.firstBatch) / ((c.last - c.first) / 1000) : Number.NaN;
+
+async function consumeWithKafkajs(lab: BenchLab, total: number, timeoutMs: number): Promise<number> {
+  const kafka = createKafka(lab.config, 'bench', () => {});
+  const admin = kafka.admin();
+  const groupId = `paylab-bench-${randomUUID()}`;
+  // The worker's fetch size (WORKER_DEFAULTS): the limit of a consumer configured like it.
+  const consumer = kafka.consumer({
+    groupId,
+    maxWaitTimeInMs: 100,
+    maxBytesPerPartition: WORKER_DEFAULTS.maxBytesPerPartition,
+  });
+  const clock = newClock();
+  let resolveDone = () => {};
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [BENCH_TOPIC], fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        tick(clock, batch.messages.length);
+        if (clock.consumed >= total) resolveDone();
+      },
+    });
+    await Promise.race([done, new Promise((r) => setTimeout(r, timeoutMs))]);
+  } finally {
+    await consumer.disconnect();
+    await admin.connect();
+    await admin.deleteGroups([groupId]).catch(() => {});
+    await admin.disconnect();
+  }
+  return rate(clock);
+}
+
+async function consumeWithPlatformatic(lab: BenchLab, total: number, timeoutMs: number): Promise<number> {
+  const groupId = `paylab-bench-${randomUUID()}`;
+  const consumer = new Consumer({
+    clientId: `${lab.config.kafka.clientId}-bench`,
+    bootstrapBrokers: kafkaBrokers(lab.config),
+    groupId,
+    maxWaitTime: 100,
+    // The worker's fetch size, as the kafkajs consumer above (this client's own 50 MB default
+    // fetches the whole bench topic at once, and one batch is no rate).
+    maxBytesPerPartition: WORKER_DEFAULTS.maxBytesPerPartition,
+  });
+  const clock = newClock();
+  try {
+    const stream = await consumer.consume({ topics: [BENCH_TOPIC], mode: 'earliest', autocommit: 1_000 });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      stream.on('error', reject);
+      // Messages arrive one by one; those of one fetch arrive in one tick, so a batch is what
+      // arrives between two event-loop turns — counted like kafkajs' eachBatch.
+      let pending = 0;
+      stream.on('data', () => {
+        if (pending++ === 0)
+          setImmediate(() => {
+            tick(clock, pending);
+            pending = 0;
+            if (clock.consumed >= total) {
+              clearTimeout(timer);
+              resolve();
+            }
+          });
+      });
+    });
+    await stream.close();
+  } finally {
+    await consumer.close(true);
+  }
+  return rate(clock);
+}
+
+export async function measureKafkaLimits(
+  lab: BenchLab,
+  seconds: number,
+  client: KafkaClientName = lab.config.kafka.client,
+): Promise<KafkaLimits> {
   const kafka = createKafka(lab.config, 'bench', (line) => lab.log(`  ${line}`));
   const admin = kafka.admin();
   await admin.connect();
@@ -74,12 +179,12 @@ export async function measureKafkaLimits(lab: BenchLab, seconds: number): Promis
     };
     const before = await offsets();
 
-    lab.log('  limits: raw kafkajs producer (acks=all, batches of the relay size)');
-    const producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    lab.log(`  limits: raw ${client} producer (acks=all, batches of the relay size)`);
+    const producer = relayProducerFactory(
+      lab.config,
+      { name: 'bench', topic: BENCH_TOPIC, idempotent: true, log: (line) => lab.log(`  ${line}`) },
+      client,
+    )();
     await producer.connect();
     let produced = 0;
     const started = performance.now();
@@ -95,39 +200,16 @@ export async function measureKafkaLimits(lab: BenchLab, seconds: number): Promis
     }
     const producerMsgsPerSec = produced / ((performance.now() - started) / 1000);
 
-    lab.log('  limits: raw kafkajs consumer (fresh group, no processing)');
+    lab.log(`  limits: raw ${client} consumer (fresh group, no processing)`);
     const after = await offsets();
+    // The whole topic (earlier clients' runs too): a fresh group reads it from the beginning.
     const total =
       after.reduce((sum, p) => sum + Number(p.high), 0) - before.reduce((sum, p) => sum + Number(p.low), 0);
-    const groupId = `paylab-bench-${randomUUID()}`;
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-    let consumed = 0;
-    let first = 0;
-    let firstBatch = 0;
-    let last = 0;
-    let resolveDone = () => {};
-    const done = new Promise<void>((resolve) => (resolveDone = resolve));
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topics: [BENCH_TOPIC], fromBeginning: true });
-      await consumer.run({
-        eachBatch: async ({ batch }) => {
-          if (first === 0) {
-            first = performance.now();
-            firstBatch = batch.messages.length;
-          }
-          consumed += batch.messages.length;
-          last = performance.now();
-          if (consumed >= total) resolveDone();
-        },
-      });
-      await Promise.race([done, new Promise((r) => setTimeout(r, 60_000 + seconds * 4_000))]);
-    } finally {
-      await consumer.disconnect();
-      await admin.deleteGroups([groupId]).catch(() => {});
-    }
-    // From the first batch on: group join and the first fetch are a start-up cost, not throughput.
-    const consumerMsgsPerSec = last > first ? (consumed - firstBatch) / ((last - first) / 1000) : Number.NaN;
+    const timeoutMs = 60_000 + seconds * 4_000;
+    const consumerMsgsPerSec =
+      client === 'platformatic'
+        ? await consumeWithPlatformatic(lab, total, timeoutMs)
+        : await consumeWithKafkajs(lab, total, timeoutMs);
     return { producerMsgsPerSec, consumerMsgsPerSec };
   } finally {
     await admin.disconnect();

@@ -8,13 +8,15 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Partitioners, type Admin, type Kafka, type Message, type ProducerRecord } from 'kafkajs';
+import { Partitioners, type Admin, type Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaClusterControl, partitionOfKey } from '../../chaos/faults/kafka-cluster.ts';
 import { createRuntime } from '../../system/lab/create-runtime.ts';
 import { createKafka } from '../../system/src/bin/kafka-client.ts';
 import { loadConfig, withBrokers } from '../../system/src/config.ts';
-import { partitionAcks, UnacknowledgedPartitionsError } from '../../system/src/relay/partition-acks.ts';
+import { relayProducerFactory } from '../../system/src/bin/relay-producer.ts';
+import { UnacknowledgedPartitionsError } from '../../system/src/relay/partition-acks.ts';
+import type { OutboundRecord } from '../../system/src/relay/producer-client.ts';
 import { renewingProducer } from '../../system/src/relay/renewing-producer.ts';
 import type { RunReport } from '../../chaos/report/model.ts';
 
@@ -77,21 +79,26 @@ describe('a partition leader killed under producers that still think it leads', 
   const runtime = createRuntime('native', clusterConfig);
   const topic = `paylab.leader-move-test.${process.pid}`;
   const PARTITIONS = 6;
-  // The relay's producer settings (system/src/bin/relay-service.ts).
+  // The relay's producer settings (system/src/bin/relay-producer.ts), on a plain kafkajs producer.
+  const t = clusterConfig.tuning.kafkaClient;
   const settings = {
     idempotent: true,
     maxInFlightRequests: 1,
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
+    retry: { retries: t.retries, initialRetryTime: t.retryInitialMs, maxRetryTime: t.retryMaxMs },
   };
   let kafka: Kafka;
   let admin: Admin;
   let killed: number | undefined;
 
   /** Keys over every partition: one message per payment key. */
-  const batch = (name: string): ProducerRecord => ({
+  const batch = (name: string): OutboundRecord => ({
     topic,
     acks: -1,
-    messages: Array.from({ length: 36 }, (_, i): Message => ({ key: `${name}-${i}`, value: `${name}:${i}` })),
+    messages: Array.from({ length: 36 }, (_, i) => ({
+      key: `${name}-${i}`,
+      value: `${name}:${i}`,
+      headers: {},
+    })),
   });
 
   /** A read through a fresh admin client, retried: one that was talking to the killed broker fails. */
@@ -156,11 +163,14 @@ describe('a partition leader killed under producers that still think it leads', 
 
   it('kafkajs resolves a send missing the dead leader partitions; the relay producer refuses it and its retry writes them', async () => {
     const plain = kafka.producer({ ...settings, createPartitioner: Partitioners.DefaultPartitioner });
-    const guard = partitionAcks(Partitioners.DefaultPartitioner);
+    // The relay's own kafkajs producer, as relay-service.ts builds it.
     const relayProducer = renewingProducer(
-      () => kafka.producer({ ...settings, createPartitioner: guard.createPartitioner }),
+      relayProducerFactory(
+        clusterConfig,
+        { name: 'cluster-test', topic, idempotent: true, log: () => {} },
+        'kafkajs',
+      ),
       () => {},
-      guard.verify,
     );
     await plain.connect();
     await relayProducer.connect();

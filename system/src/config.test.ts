@@ -153,6 +153,13 @@ describe('loadConfig overrides', () => {
       /PAYLAB_KAFKA_BROKERS must be one of 1, 3/,
     );
   });
+  it('reads the relay producer client, kafkajs by default, and names the variable on a bad value', () => {
+    expect(loadConfig({}).kafka.client).toBe('kafkajs');
+    expect(loadConfig({ PAYLAB_KAFKA_CLIENT: 'platformatic' }).kafka.client).toBe('platformatic');
+    expect(() => loadConfig({ PAYLAB_KAFKA_CLIENT: 'rdkafka' })).toThrow(
+      'PAYLAB_KAFKA_CLIENT must be one of kafkajs, platformatic, got "rdkafka"',
+    );
+  });
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PAYLAB_DB_PORT: '' }).services.db.port).toBe(15432);
   });

@@ -106,6 +106,18 @@ export const KNOBS = {
   }
 >;
 
+/**
+ * The Kafka client library the relay's producer uses (PAYLAB_KAFKA_CLIENT), and the one the
+ * bench's raw producer measures by default. Deliberately NOT a strategy knob: a knob pairs a robust
+ * behaviour with a naive one the checker must catch, while both clients keep every guarantee
+ * (idempotent producer, acks=all, per-key order, mark sent only after the ack, replacement after a
+ * failed send) — the choice is about speed, like a pool size, so it sits beside the other Kafka
+ * settings. kafkajs stays the default; @platformatic/kafka is the maintained alternative measured
+ * against it (bench/README.md). The worker's consumer is kafkajs either way.
+ */
+export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
+export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
+
 export type KnobName = keyof typeof KNOBS;
 export const KNOB_NAMES = Object.keys(KNOBS) as KnobName[];
 
@@ -128,6 +140,55 @@ export const ROBUST_STRATEGY: StrategyKnobs = Object.fromEntries(
 export function knobEnvOf(service: string): string[] {
   return KNOB_NAMES.filter((k) => KNOBS[k].service === service).map((k) => KNOBS[k].env);
 }
+
+/**
+ * Pool sizes, batch sizes and Kafka client settings: the one place they are written. The services
+ * read them through config.tuning (relay-options.ts, worker-options.ts, the bin/ wiring), so a
+ * change here is a change everywhere, and the bench (`npm run bench`) measures its effect. Not
+ * environment-overridable: they are the stack's design values, not per-run settings.
+ */
+export const TUNING = {
+  /** Connections each service's pg pool may open (through the db proxy). */
+  dbPool: {
+    /** The API holds one connection per create transaction; 20 covers the capacity search's
+     *  concurrency on 2 cores while leaving PostgreSQL's 100 connections to everyone else. */
+    api: 20,
+    /** One relay runs one round at a time (claim, then mark) plus the outbox gauges and retention:
+     *  4 never queues. */
+    relay: 4,
+  },
+  relay: {
+    /** Outbox rows claimed, published and marked per round. The relay's "linger": a round sends
+     *  what is due at once, up to this, so a batch fills under load without a timer. Larger rounds
+     *  amortise the claim and mark statements; each is one Kafka request per partition leader. */
+    batchSize: 100,
+    /** Producers (connections) of the naive relayOrder=parallel, which publishes round-robin over them. */
+    parallelProducers: 4,
+  },
+  /** Every Kafka client of the stack (relay, worker, ops), whichever library (config.kafka.client). */
+  kafkaClient: {
+    /** Short, so a faulted link fails fast instead of holding a send past the relay's deadline. */
+    connectTimeoutMs: 3_000,
+    requestTimeoutMs: 10_000,
+    /** Bounded retries of one request (the idempotent producer's default is unbounded): a publish
+     *  must fail within the relay's 10 s deadline, so the row is retried by the relay's backoff. */
+    retries: 5,
+    retryInitialMs: 200,
+    retryMaxMs: 3_000,
+  },
+  /**
+   * The worker's Kafka fetch wait. Its lanes, fetch size per partition, SQL statement sizes and pg
+   * pool are WORKER_DEFAULTS in worker/worker-options.ts and bin/worker-service.ts for now: the
+   * set-based settle (issue 11, another branch) reworks exactly those values; they move here once
+   * it has landed, so two branches do not edit the same lines.
+   */
+  worker: {
+    /** How long the broker holds a fetch that has nothing yet: bounds an idle worker's pickup delay. */
+    maxWaitTimeMs: 500,
+  },
+} as const;
+
+export type Tuning = typeof TUNING;
 
 export interface TopicSpec {
   name: string;
@@ -234,6 +295,8 @@ export interface LabConfig {
   };
   kafka: {
     clientId: string;
+    /** The relay producer's client library (KAFKA_CLIENTS); not a strategy knob, see there. */
+    client: KafkaClientName;
     consumerGroup: string;
     heapMb: number;
     /** Heap of each cluster node (three JVMs share the machine). */
@@ -269,6 +332,8 @@ export interface LabConfig {
     deadLetter: TopicSpec;
   };
   instances: { relay: number; worker: number };
+  /** Pool and batch sizes, Kafka client settings (TUNING). */
+  tuning: Tuning;
   strategy: StrategyKnobs;
   /** Seed for the PG mock's randomness and the fault schedule. */
   seed: number;
@@ -422,6 +487,7 @@ export function loadConfig(env: Env = process.env): LabConfig {
     },
     kafka: {
       clientId: str(env, 'PAYLAB_KAFKA_CLIENT_ID', 'paylab'),
+      client: oneOf(env, 'PAYLAB_KAFKA_CLIENT', KAFKA_CLIENTS, 'kafkajs'),
       consumerGroup: str(env, 'PAYLAB_KAFKA_GROUP', 'paylab-worker'),
       heapMb: int(env, 'PAYLAB_KAFKA_HEAP_MB', 512, 128, 8192),
       clusterHeapMb: int(env, 'PAYLAB_KAFKA_CLUSTER_HEAP_MB', 256, 128, 8192),
@@ -447,6 +513,7 @@ export function loadConfig(env: Env = process.env): LabConfig {
       relay: int(env, 'PAYLAB_RELAY_INSTANCES', 1, 0, 9),
       worker: int(env, 'PAYLAB_WORKER_INSTANCES', 2, 0, 9),
     },
+    tuning: TUNING,
     strategy: Object.fromEntries(
       KNOB_NAMES.map((k) => [k, oneOf<string>(env, KNOBS[k].env, KNOBS[k].modes, ROBUST_STRATEGY[k])]),
     ) as StrategyKnobs,

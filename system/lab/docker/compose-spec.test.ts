@@ -13,7 +13,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { APP_SERVICES, KNOBS, KNOB_NAMES, ROBUST_STRATEGY, loadConfig } from '../../src/config.ts';
 import { readLoad } from '../../../scenarios/k6/lib/load-options.ts';
-import { appPort } from '../native/app-services.ts';
+import { appEntry, appPort } from '../native/app-services.ts';
 import { defaultConfig } from './generated-configs.ts';
 import {
   ComposeInvalid,
@@ -230,6 +230,23 @@ describe('docker-compose.yml through the Compose specification loader (compose-g
         `${file} needs ${major}.${minor}`,
       ).toBe(true);
     }
+  });
+
+  it('app containers start the way the native lab starts them: node on the .ts entry, no tsx loader', () => {
+    // Native: process.execPath + [appEntry] (Node strips the types itself; app-services.ts).
+    for (const name of APP_SERVICES) {
+      const entry = path.relative(root, appEntry(config, name));
+      expect(svc(plain, name).command, name).toEqual(['node', entry]);
+    }
+  });
+
+  it('the Kafka client setting reaches the relay container (kafkajs unless PAYLAB_KAFKA_CLIENT says otherwise)', async () => {
+    expect(svc(plain, 'relay').environment?.PAYLAB_KAFKA_CLIENT).toBe('kafkajs');
+    const model = await loadCompose(config, {
+      files: ['docker-compose.yml'],
+      env: { PAYLAB_KAFKA_CLIENT: 'platformatic' },
+    });
+    expect(svc(model, 'relay').environment?.PAYLAB_KAFKA_CLIENT).toBe('platformatic');
   });
 
   it('the strategy knobs reach every app container from the environment of `docker compose`', async () => {

@@ -44,7 +44,8 @@ const SETTINGS_ENV: Record<AppService, string[]> = {
   api: knobEnvOf('api'),
   'pg-mock': ['PAYLAB_SEED'],
   // Kafka clients bootstrap from every broker's proxy: a switch to or from the cluster restarts them.
-  relay: [...knobEnvOf('relay'), 'PAYLAB_KAFKA_BROKERS'],
+  // The relay's producer library (config.ts KAFKA_CLIENTS) too: a switch restarts the relay.
+  relay: [...knobEnvOf('relay'), 'PAYLAB_KAFKA_BROKERS', 'PAYLAB_KAFKA_CLIENT'],
   worker: [...knobEnvOf('worker'), 'PAYLAB_KAFKA_BROKERS'],
 };
 
@@ -63,6 +64,7 @@ export function appService(service: AppService, instance: number): ServiceDef {
         ...process.env,
         ...strategyEnv(ctx.strategy),
         PAYLAB_KAFKA_BROKERS: String(ctx.config.kafka.brokers),
+        PAYLAB_KAFKA_CLIENT: ctx.config.kafka.client,
         PAYLAB_INSTANCE: String(instance),
         PAYLAB_SUPERVISED_BY: ctx.config.paths.labDir,
       },

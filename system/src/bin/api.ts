@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const pool = createPool({
     connectionString,
     applicationName: 'paylab-api',
-    max: 20,
+    max: config.tuning.dbPool.api,
     onIdleError: (error) => console.warn(`api: idle db client failed: ${error.message}`),
   });
 

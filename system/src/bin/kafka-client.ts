@@ -10,14 +10,15 @@ export function createKafka(
   config: LabConfig,
   clientId: string,
   log: (line: string) => void,
-  retry: RetryOptions = { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
+  retry?: RetryOptions,
 ): Kafka {
+  const t = config.tuning.kafkaClient;
   return new Kafka({
     clientId: `${config.kafka.clientId}-${clientId}`,
     brokers: kafkaBrokers(config),
-    connectionTimeout: 3_000,
-    requestTimeout: 10_000,
-    retry,
+    connectionTimeout: t.connectTimeoutMs,
+    requestTimeout: t.requestTimeoutMs,
+    retry: retry ?? { retries: t.retries, initialRetryTime: t.retryInitialMs, maxRetryTime: t.retryMaxMs },
     logLevel: logLevel.WARN,
     logCreator:
       () =>

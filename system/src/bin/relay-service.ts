@@ -3,14 +3,12 @@
  * loop. bin/relay.ts runs it as a process; integration tests run it in-process, swapping single
  * operations (a mark that fails, a short lease) to stage faults.
  */
-import { Partitioners } from 'kafkajs';
 import { databaseUrl, LOOPBACK, type LabConfig } from '../config.ts';
 import { OUTBOX_CHANNEL } from '../db/channels.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { makeKafkaPublisher } from '../relay/kafka-publisher.ts';
 import { createRelayMetrics } from '../relay/metrics.ts';
-import { partitionAcks } from '../relay/partition-acks.ts';
 import { listenForOutbox } from '../relay/outbox-listener.ts';
 import { makeRelay, type RelayOperations } from '../relay/relay-loop.ts';
 import { RELAY_DEFAULTS, type RelayOptions } from '../relay/relay-options.ts';
@@ -20,11 +18,9 @@ import { deleteSentRows } from '../relay/sql/delete-sent-rows.ts';
 import { markFailed } from '../relay/sql/mark-failed.ts';
 import { markSent } from '../relay/sql/mark-sent.ts';
 import { readOutboxStats } from '../relay/sql/outbox-stats.ts';
-import { createKafka } from './kafka-client.ts';
+import { relayProducerFactory } from './relay-producer.ts';
 import { startServiceHttp } from './service-http.ts';
 import { untilDone } from './until-done.ts';
-
-const PARALLEL_PRODUCERS = 4;
 
 export interface RelayServiceOverrides {
   options?: Partial<Omit<RelayOptions, 'relayId' | 'ackMode' | 'orderMode'>>;
@@ -56,7 +52,7 @@ export async function startRelayService(
   const pool = createPool({
     connectionString,
     applicationName: `paylab-${relayId}`,
-    max: 4,
+    max: config.tuning.dbPool.relay,
     onIdleError: (error) => log(`db idle client error: ${error.message}`),
   });
   const metrics = createRelayMetrics(`${relayAck},${relayOrder}`, () => readOutboxStats(pool), log);
@@ -85,7 +81,6 @@ export async function startRelayService(
   );
 
   await untilDone('migrate', () => migrate(connectionString, log), log);
-  const kafka = createKafka(config, relayId, log);
   const relayOptions: RelayOptions = {
     ...RELAY_DEFAULTS,
     ...overrides.options,
@@ -93,22 +88,17 @@ export async function startRelayService(
     ackMode: relayAck,
     orderMode: relayOrder,
   };
-  // A send kafkajs resolves without an ack for some of its partitions (it can, across a leader
-  // change) fails like any other, so its rows are retried: see partition-acks.ts.
-  const acks = partitionAcks(Partitioners.DefaultPartitioner);
-  const newProducer = () =>
-    kafka.producer({
-      idempotent: acksAll,
-      maxInFlightRequests: 1,
-      createPartitioner: acks.createPartitioner,
-      // Bounded, unlike the idempotent default (infinite): a publish must fail within the lease so
-      // the row is retried by the relay's own backoff. Duplicates that follow are absorbed downstream.
-      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
-    });
+  const newProducer = relayProducerFactory(config, {
+    name: relayId,
+    topic: config.topics.paymentEvents.name,
+    idempotent: acksAll,
+    log,
+  });
   // parallel: several connections, so concurrent sends are really concurrent (see kafka-publisher.ts).
   // Each is replaced after a failed send: its idempotent sequence state is suspect (renewing-producer.ts).
-  const producers = Array.from({ length: relayOrder === 'parallel' ? PARALLEL_PRODUCERS : 1 }, () =>
-    renewingProducer(newProducer, log, acks.verify),
+  const producers = Array.from(
+    { length: relayOrder === 'parallel' ? config.tuning.relay.parallelProducers : 1 },
+    () => renewingProducer(newProducer, log),
   );
   const producer = producers[0];
   if (!producer) throw new Error('no producer');
@@ -135,7 +125,7 @@ export async function startRelayService(
   const listener = listenForOutbox(connectionString, OUTBOX_CHANNEL, () => relay.wake(), log);
   const done = relay.start();
   log(
-    `started: ack=${relayAck} order=${relayOrder} producer=${relayProducer} topic=${config.topics.paymentEvents.name}`,
+    `started: ack=${relayAck} order=${relayOrder} producer=${relayProducer} client=${config.kafka.client} topic=${config.topics.paymentEvents.name}`,
   );
 
   return {

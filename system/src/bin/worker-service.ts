@@ -122,7 +122,11 @@ export async function startWorkerService(
     idempotent: true,
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
+    retry: {
+      retries: config.tuning.kafkaClient.retries,
+      initialRetryTime: config.tuning.kafkaClient.retryInitialMs,
+      maxRetryTime: config.tuning.kafkaClient.retryMaxMs,
+    },
   });
   producer.on(producer.events.CONNECT, () => (producerConnected = true));
   producer.on(producer.events.DISCONNECT, () => (producerConnected = false));
@@ -135,7 +139,7 @@ export async function startWorkerService(
     sessionTimeout: sessionTimeoutMs,
     heartbeatInterval: heartbeatIntervalMs,
     rebalanceTimeout: rebalanceTimeoutMs,
-    maxWaitTimeInMs: 500,
+    maxWaitTimeInMs: config.tuning.worker.maxWaitTimeMs,
     maxBytesPerPartition: tunables.maxBytesPerPartition,
     retry: { retries: 8, initialRetryTime: 100, maxRetryTime: workerRetryMaxMs },
   });

@@ -3,14 +3,14 @@
  * event of one payment lands on one partition; value = the event JSON as the API wrote it.
  * Headers carry ids only, never payment data.
  */
-import type { Message } from 'kafkajs';
 import type { ClaimedRow } from './outbox-row.ts';
+import type { OutboundMessage } from './producer-client.ts';
 import type { RenewingProducer } from './renewing-producer.ts';
 
 export const EVENT_ID_HEADER = 'event-id';
 export const EVENT_TYPE_HEADER = 'event-type';
 
-export function toKafkaMessage(row: ClaimedRow): Message {
+export function toKafkaMessage(row: ClaimedRow): OutboundMessage {
   return {
     key: row.partitionKey,
     value: JSON.stringify(row.payload),

@@ -1,6 +1,8 @@
-import { Partitioners, type Message, type ProducerRecord, type RecordMetadata } from 'kafkajs';
+import { Partitioners, type RecordMetadata } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { partitionAcks, UnacknowledgedPartitionsError } from './partition-acks.ts';
+import { kafkajsProducerClient } from './kafkajs-producer.ts';
+import type { OutboundRecord } from './producer-client.ts';
 import { renewingProducer } from './renewing-producer.ts';
 import { movingLeaderCluster } from './testing/moving-leader-cluster.ts';
 
@@ -10,16 +12,17 @@ const LEADERS = { 0: 3, 1: 1, 2: 2, 3: 3, 4: 1, 5: 2 } as const;
 const FAILOVER = { 0: 1, 3: 2 } as const;
 
 /** One message per payment key, enough keys that every partition of six gets some. */
-function recordOf(batch: string, count = 24): ProducerRecord {
-  const messages: Message[] = Array.from({ length: count }, (_, i) => ({
+function recordOf(batch: string, count = 24): OutboundRecord {
+  const messages = Array.from({ length: count }, (_, i) => ({
     key: `payment-${i}`,
     value: `${batch}:${i}`,
+    headers: {},
   }));
   return { topic: TOPIC, acks: -1, messages };
 }
 
 const allWritten = (written: ReadonlyMap<number, readonly string[]>) => [...written.values()].flat().sort();
-const valuesOf = (record: ProducerRecord) => record.messages.map((m) => String(m.value)).sort();
+const valuesOf = (record: OutboundRecord) => record.messages.map((m) => String(m.value)).sort();
 
 describe('kafkajs 2.2.4 across a leader change (the defect partition-acks.ts guards against)', () => {
   it('resolves a send whose dead leader partitions moved to brokers that had already answered, without writing them', async () => {
@@ -95,7 +98,10 @@ describe('the relay producer across a leader change (issue 10: acknowledged even
     const guard = partitionAcks(Partitioners.DefaultPartitioner);
     const cluster = movingLeaderCluster(LEADERS, guard.createPartitioner);
     const lines: string[] = [];
-    const producer = renewingProducer(cluster.createProducer, (l) => lines.push(l), guard.verify);
+    const producer = renewingProducer(
+      () => kafkajsProducerClient(cluster.createProducer(), guard.verify),
+      (l) => lines.push(l),
+    );
     await producer.connect();
 
     cluster.killLeader(3, FAILOVER);

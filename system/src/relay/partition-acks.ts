@@ -14,7 +14,8 @@
  * remember it (by message object: kafkajs passes the caller's objects through), and the answer's
  * per-partition metadata is compared with that.
  */
-import type { ICustomPartitioner, Message, ProducerRecord, RecordMetadata } from 'kafkajs';
+import type { ICustomPartitioner, Message, RecordMetadata } from 'kafkajs';
+import type { OutboundRecord } from './producer-client.ts';
 
 /** A send resolved without an acknowledgement for some of the partitions its messages went to. */
 export class UnacknowledgedPartitionsError extends Error {
@@ -39,7 +40,7 @@ export interface PartitionAcks {
   /** The producer's createPartitioner: `base`'s choices, remembered per message. */
   createPartitioner: ICustomPartitioner;
   /** Throws UnacknowledgedPartitionsError unless `acks` covers every partition of `record`'s messages. */
-  verify(record: ProducerRecord, acks: readonly RecordMetadata[]): void;
+  verify(record: OutboundRecord, acks: readonly RecordMetadata[]): void;
 }
 
 export function partitionAcks(base: ICustomPartitioner): PartitionAcks {

@@ -1,5 +1,5 @@
 /** Relay tunables with their defaults; the strategy knobs come from config.ts. */
-import type { RelayAckMode, RelayOrderMode } from '../config.ts';
+import { TUNING, type RelayAckMode, type RelayOrderMode } from '../config.ts';
 import type { BackoffPolicy } from './backoff.ts';
 
 export interface RelayOptions {
@@ -7,7 +7,7 @@ export interface RelayOptions {
   relayId: string;
   ackMode: RelayAckMode;
   orderMode: RelayOrderMode;
-  /** Rows claimed per round. Default 100. */
+  /** Rows claimed per round. Default TUNING.relay.batchSize (config.ts, where the why is). */
   batchSize: number;
   /** How long a claim is exclusive; must exceed publishTimeoutMs. Default 30 s. */
   leaseMs: number;
@@ -30,7 +30,7 @@ export interface RelayOptions {
 }
 
 export const RELAY_DEFAULTS: Omit<RelayOptions, 'relayId' | 'ackMode' | 'orderMode'> = {
-  batchSize: 100,
+  batchSize: TUNING.relay.batchSize,
   leaseMs: 30_000,
   publishTimeoutMs: 10_000,
   maxAttempts: 50,

@@ -1,5 +1,7 @@
 import { KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, type Producer } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { kafkajsProducerClient } from './kafkajs-producer.ts';
+import type { ProducerClient } from './producer-client.ts';
 import { producerRenewalReason, protocolErrorType, renewingProducer } from './renewing-producer.ts';
 import { sequencedBroker } from './testing/sequenced-broker.ts';
 
@@ -48,7 +50,7 @@ interface Fake {
 function fakes(outcomes: ('ok' | 'fail' | 'hang')[], connectFails: Set<number> = new Set()) {
   const made: Fake[] = [];
   const log: string[] = [];
-  const create = (): Producer => {
+  const create = (): ProducerClient => {
     const id = made.length;
     const listeners = new Map<string, () => void>();
     const producer = {
@@ -68,16 +70,16 @@ function fakes(outcomes: ('ok' | 'fail' | 'hang')[], connectFails: Set<number> =
         log.push(`send:${id}:${outcome}`);
         if (outcome === 'fail') throw outOfOrder();
         if (outcome === 'hang') await new Promise(() => {});
-        return [];
+        return [{ topicName: 't', partition: 0, errorCode: 0, baseOffset: '0' }];
       },
     } as unknown as Producer;
     made.push({ id, log, producer });
-    return producer;
+    return kafkajsProducerClient(producer);
   };
   return { create, log };
 }
 
-const record = { topic: 't', messages: [{ value: 'v' }] };
+const record = { topic: 't', acks: -1 as const, messages: [{ key: 'k', value: 'v', headers: {} }] };
 
 describe('renewingProducer', () => {
   it('keeps one producer while sends succeed', async () => {
@@ -164,7 +166,11 @@ describe('renewingProducer', () => {
 });
 
 describe('renewingProducer against the sequence model of the idempotent producer', () => {
-  const recordOf = (value: string) => ({ topic: 't', messages: [{ value }] });
+  const recordOf = (value: string) => ({
+    topic: 't',
+    acks: -1 as const,
+    messages: [{ key: 'k', value, headers: {} }],
+  });
 
   it('never has two sends in flight on one producer: a send queued behind an abandoned one goes out on a new producer', async () => {
     const broker = sequencedBroker();

@@ -1,6 +1,6 @@
 /**
- * An idempotent kafkajs producer that is replaced (disconnect, new producer, new producer id)
- * after any send that failed or was abandoned.
+ * An idempotent producer (kafkajs or @platformatic/kafka, behind ProducerClient) that is replaced
+ * (disconnect, new producer, new producer id) after any send that failed or was abandoned.
  *
  * Why: the idempotent producer numbers its batches per partition. When a send fails, kafkajs
  * rolls its sequence back — but if the broker had in fact written the batch (the answer was lost
@@ -21,9 +21,10 @@
  * never be on the topic. Hence one send at a time per producer, one deadline (this one) that
  * decides when a send is abandoned, and a replacement before anything follows an abandoned send.
  */
-import type { Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
+import type { OutboundRecord, ProducerClient } from './producer-client.ts';
 
-/** Broker answers meaning the producer id / epoch / sequence state is unusable (kafkajs protocol error types). */
+/** Broker answers meaning the producer id / epoch / sequence state is unusable (Kafka error names, as
+ *  kafkajs protocol errors carry them in `type`; platformatic-producer.ts does the same). */
 export const PRODUCER_STATE_ERROR_TYPES: ReadonlySet<string> = new Set([
   'OUT_OF_ORDER_SEQUENCE_NUMBER',
   'DUPLICATE_SEQUENCE_NUMBER',
@@ -32,7 +33,7 @@ export const PRODUCER_STATE_ERROR_TYPES: ReadonlySet<string> = new Set([
   'UNKNOWN_PRODUCER_ID',
 ]);
 
-/** The kafkajs protocol error type anywhere in an error's cause chain (retries wrap the last error). */
+/** The Kafka error name (`type`) anywhere in an error's cause chain (retries wrap the last error). */
 export function protocolErrorType(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
@@ -63,7 +64,7 @@ export interface RenewingProducer {
    * that failed or was abandoned after it reached the producer marks the producer for replacement
    * before the next send.
    */
-  send(record: ProducerRecord, timeoutMs: number): Promise<void>;
+  send(record: OutboundRecord, timeoutMs: number): Promise<void>;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   /** True while the current producer is connected. */
@@ -89,17 +90,9 @@ function deadline(timeoutMs: number): Deadline {
   return { expired, clear: () => clearTimeout(timer) };
 }
 
-/**
- * Judges a send the client resolved: throws when its answer does not cover the record (a kafkajs
- * send can resolve with some partitions never written, see partition-acks.ts). A send it rejects
- * counts as failed, so its rows are retried and the producer is replaced.
- */
-export type VerifySend = (record: ProducerRecord, acks: readonly RecordMetadata[]) => void;
-
 export function renewingProducer(
-  create: () => Producer,
+  create: () => ProducerClient,
   log: (line: string) => void,
-  verify: VerifySend = () => {},
 ): RenewingProducer {
   let current = create();
   let connected = false;
@@ -109,12 +102,9 @@ export function renewingProducer(
   // Settles when the last send handed to this wrapper has settled: the next one waits for it.
   let tail: Promise<void> = Promise.resolve();
 
-  function watch(producer: Producer, gen: number): void {
-    producer.on(producer.events.CONNECT, () => {
-      if (gen === generation) connected = true;
-    });
-    producer.on(producer.events.DISCONNECT, () => {
-      if (gen === generation) connected = false;
+  function watch(producer: ProducerClient, gen: number): void {
+    producer.onConnectionChange((isUp) => {
+      if (gen === generation) connected = isUp;
     });
   }
   watch(current, generation);
@@ -156,8 +146,7 @@ export function renewingProducer(
         await Promise.race([ensureFresh(), due.expired]);
         const gen = generation;
         try {
-          const acks = await Promise.race([current.send(record), due.expired]);
-          verify(record, acks);
+          await Promise.race([current.send(record), due.expired]);
         } catch (error) {
           // Failed or abandoned while the client holds it: the client may still fail it later and
           // roll its sequence back, so nothing else may go out on this producer.

@@ -15,6 +15,8 @@
  * for the mechanism. Not a Kafka: integration tests use the real broker.
  */
 import { KafkaJSProtocolError, type Producer, type ProducerRecord } from 'kafkajs';
+import { kafkajsProducerClient } from '../kafkajs-producer.ts';
+import type { ProducerClient } from '../producer-client.ts';
 
 export type LinkMode = 'up' | 'answers-lost' | 'refused';
 
@@ -29,8 +31,8 @@ export interface SequencedBroker {
   link: LinkMode;
   /** Milliseconds each producer's connect() takes (a renewal through a slow link). */
   connectDelayMs: number;
-  /** kafkajs Producer stand-ins, each with its own producer id. */
-  createProducer(): Producer;
+  /** kafkajs Producer stand-ins, each with its own producer id, behind the relay's ProducerClient. */
+  createProducer(): ProducerClient;
   /** How many producers were created so far. */
   readonly producersCreated: number;
   /** The held requests fail now (their client-side timeout), in the order they were sent. */
@@ -75,7 +77,7 @@ export function sequencedBroker(): SequencedBroker {
     failHeldRequests() {
       for (const fail of held.splice(0)) fail();
     },
-    createProducer(): Producer {
+    createProducer(): ProducerClient {
       const producerId = created++;
       let clientSequence = 0;
       let lock: Promise<void> = Promise.resolve();
@@ -112,13 +114,13 @@ export function sequencedBroker(): SequencedBroker {
               clientSequence -= values.length; // what kafkajs does when a produce request fails
               throw error;
             }
-            return [];
+            return [{ topicName: record.topic, partition: 0, errorCode: 0, baseOffset: String(first) }];
           } finally {
             unlock();
           }
         },
       } as unknown as Producer;
-      return producer;
+      return kafkajsProducerClient(producer);
     },
   };
   return broker;
