@@ -1,10 +1,15 @@
 /**
  * Per-broker state in Prometheus, against the real 3-broker cluster: the leader of a test topic's
- * partition (not the active controller) loses its followers (its replication proxy disabled in Toxiproxy, as the `broker
- * cut-replication` fault does) while records keep arriving, so — read in Prometheus, from the JMX
- * exporter agent in that broker's JVM — its under-replicated partitions rise above 0 and its ISR
- * shrinks count goes up; once the link is back, the followers catch up, the ISR expands and
- * under-replicated partitions return to 0. Every wait is bounded. Afterwards the lab goes back to
+ * partition (not the active controller) loses its followers (its replication proxy disabled in
+ * Toxiproxy, as the `broker cut-replication` fault does) while records keep arriving, so — read in
+ * Prometheus, from the JMX exporter agent in that broker's JVM — its under-replicated and
+ * under-min-ISR partitions rise above 0; once the link is back, the followers catch up and both
+ * return to 0.
+ *
+ * The ISR shrinks/expands meters are read and printed, not asserted: Kafka 4.1 in KRaft counts a
+ * change only when the controller's answer reaches the leader before the metadata log does. Seen
+ * here in 2 of 4 runs: "Shrinking ISR from 3,1,2 to 3" logged, under-replicated 1, IsrShrinks and
+ * FailedIsrUpdates both unchanged. Every wait is bounded. Afterwards the lab goes back to
  * one broker for the other integration tests.
  *
  * Writes are needed: Kafka keeps a follower that stopped fetching in the ISR as long as it has
@@ -36,6 +41,25 @@ const config = loadConfig();
 const cluster = withBrokers(config, 3);
 const prometheus = prometheusClient(prometheusUrl(config), { timeoutMs: 5_000 });
 const toxiproxyUrl = `http://${config.services.toxiproxyApi.host}:${config.services.toxiproxyApi.port}`;
+
+/** Polls `probe` every second until it holds; fails naming `what` after `timeoutMs`. */
+async function waitUntil(
+  what: string,
+  probe: () => Promise<boolean>,
+  { timeoutMs }: { timeoutMs: number },
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'not yet';
+  while (Date.now() < deadline) {
+    try {
+      if (await probe()) return;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  throw new Error(`${what}: not seen within ${timeoutMs / 1000} s (last: ${last})`);
+}
 
 /** Per broker id, the value of one per-broker series. */
 async function perBroker(promql: string): Promise<Map<string, number>> {
@@ -122,21 +146,15 @@ describe('per-broker Kafka state in Prometheus (3-broker cluster)', () => {
     await createRuntime('native', config).up({ stack: true });
   }, 900_000);
 
-  it('shows a leader cut from its followers as under-replicated with ISR shrinks, then healthy again', async () => {
-    // A leader that is not the active controller: on the controller's own node the metadata log
-    // often tells the leader about its shrink before the controller's answer does, and Kafka then
-    // counts a failed ISR update instead of a shrink (under-replicated partitions rise either way).
-    const controllers = await perBroker(METRICS.kafkaActiveController);
-    const controller = [...controllers].find(([, v]) => v === 1)?.[0];
+  it('shows a leader cut from its followers as under-replicated, then healthy again', async () => {
     const admin = kafka.admin();
     await admin.connect();
     const metadata = await admin.fetchTopicMetadata({ topics: [TOPIC] }).finally(() => admin.disconnect());
-    const target = metadata.topics[0]?.partitions.find((p) => String(p.leader) !== controller);
-    if (!target) throw new Error(`every partition of ${TOPIC} is led by the active controller ${controller}`);
+    const target = metadata.topics[0]?.partitions.find((p) => p.partitionId === 0);
+    if (!target) throw new Error(`${TOPIC} has no partition 0`);
     const leaderId = String(target.leader);
     const node = cluster.kafkaCluster.find((n) => String(n.id) === leaderId);
-    if (!node)
-      throw new Error(`partition ${target.partitionId} has leader ${leaderId}, not a cluster broker`);
+    if (!node) throw new Error(`partition 0 of ${TOPIC} has leader ${leaderId}, not a cluster broker`);
     if (!producer) throw new Error('no producer');
     // Every replica in sync before the cut (acks=all waits for all three), and Prometheus has
     // scraped the new leadership (the agent's view, not the admin API's).
@@ -152,7 +170,7 @@ describe('per-broker Kafka state in Prometheus (3-broker cluster)', () => {
         led = (await perBroker(METRICS.kafkaLeaderCount)).get(leaderId) ?? 0;
         return led > 0 && (await perBroker(METRICS.kafkaUnderReplicated)).get(leaderId) === 0;
       },
-      { timeoutMs: 30_000, maxDelayMs: 1_000 },
+      { timeoutMs: 30_000 },
     );
     const shrinksBefore = (await perBroker(METRICS.kafkaIsrShrinks)).get(leaderId) ?? 0;
     const expandsBefore = (await perBroker(METRICS.kafkaIsrExpands)).get(leaderId) ?? 0;
@@ -160,30 +178,35 @@ describe('per-broker Kafka state in Prometheus (3-broker cluster)', () => {
     const stopWriting = keepWriting(producer, target.partitionId);
     cut = node;
     await setProxyEnabled(node, false);
-    // A follower behind the leader leaves the ISR after replica.lag.time.max.ms (8 s).
+    // A follower behind the leader leaves the ISR after replica.lag.time.max.ms (8 s); with both
+    // followers out the ISR (1) is below min.insync.replicas (2).
     let underReplicated = 0;
     await waitUntil(
-      `broker ${leaderId} under-replicated with ISR shrinks`,
+      `broker ${leaderId} under-replicated and under min ISR`,
       async () => {
         underReplicated = (await perBroker(METRICS.kafkaUnderReplicated)).get(leaderId) ?? 0;
-        const shrinks = (await perBroker(METRICS.kafkaIsrShrinks)).get(leaderId) ?? 0;
-        return underReplicated > 0 && shrinks > shrinksBefore;
+        const underMinIsr = (await perBroker(METRICS.kafkaUnderMinIsr)).get(leaderId) ?? 0;
+        return underReplicated > 0 && underMinIsr > 0;
       },
-      { timeoutMs: 60_000, maxDelayMs: 1_000 },
+      { timeoutMs: 60_000 },
     ).finally(stopWriting);
-    expect(underReplicated).toBeGreaterThan(0);
     expect(underReplicated).toBeLessThanOrEqual(led);
+    const shrinks = (await perBroker(METRICS.kafkaIsrShrinks)).get(leaderId) ?? 0;
 
     await setProxyEnabled(node, true);
     cut = undefined;
     await waitUntil(
       'no under-replicated partition on any broker',
       async () => {
-        const all = await perBroker(METRICS.kafkaUnderReplicated);
-        const expands = (await perBroker(METRICS.kafkaIsrExpands)).get(leaderId) ?? 0;
-        return all.size === 3 && [...all.values()].every((v) => v === 0) && expands > expandsBefore;
+        const under = await perBroker(METRICS.kafkaUnderReplicated);
+        const underMinIsr = await perBroker(METRICS.kafkaUnderMinIsr);
+        return under.size === 3 && [...under.values(), ...underMinIsr.values()].every((v) => v === 0);
       },
-      { timeoutMs: 90_000, maxDelayMs: 1_000 },
+      { timeoutMs: 90_000 },
+    );
+    const expands = (await perBroker(METRICS.kafkaIsrExpands)).get(leaderId) ?? 0;
+    process.stderr.write(
+      `broker ${leaderId}: ISR shrinks ${shrinksBefore} → ${shrinks}, expands ${expandsBefore} → ${expands} (meters that may undercount, see above)\n`,
     );
     const offline = await perBroker(METRICS.kafkaOfflinePartitions);
     expect([...offline.values()].every((v) => v === 0)).toBe(true);

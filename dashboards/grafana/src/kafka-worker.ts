@@ -66,7 +66,7 @@ const brokers: RowSpec = {
       kind: 'timeseries',
       title: 'ISR shrinks and expands',
       description:
-        'A leader dropping a lagging follower from the in-sync replicas (shrink) and taking it back once caught up (expand), per leader. Kafka counts a change as a failed ISR update instead when the metadata log told the leader before the controller answered it (common on the active controller): the under-replicated panel is the reliable one.',
+        'A leader dropping a lagging follower from the in-sync replicas (shrink) and taking it back once caught up (expand), per leader. These meters undercount under KRaft: a leader that learns its new ISR from the metadata log before the controller answers counts the change nowhere; the under-replicated panel is the reliable one.',
       unit: 'ops',
       queries: [
         { expr: sumRate(M.kafkaIsrShrinks, ['broker']), legend: 'shrinks, leader {{broker}}' },

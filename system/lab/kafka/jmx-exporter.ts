@@ -89,7 +89,7 @@ export const BROKER_METRICS: readonly BrokerMetric[] = [
     attribute: 'Count',
     metric: METRICS.kafkaFailedIsrUpdates,
     kind: 'COUNTER',
-    help: 'ISR changes this leader proposed that the controller refused, or that reached it through the metadata log before the controller’s answer (then not counted as a shrink or expand).',
+    help: 'ISR changes this leader proposed that the controller refused.',
   },
   {
     domain: 'kafka.controller',
