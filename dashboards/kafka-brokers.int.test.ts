@@ -17,25 +17,11 @@
  * test's own (acks=1: the leader alone answers while its followers are cut), never to the lab's.
  */
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prometheusClient, prometheusUrl } from '../observability/prometheus/client.ts';
 import { createRuntime } from '../system/lab/create-runtime.ts';
 import { kafkaBrokers, loadConfig, withBrokers, type KafkaNode } from '../system/src/config.ts';
 import { METRICS, SCRAPE_JOBS } from '../system/src/metric-names.ts';
-
-/** Polls `probe` until it holds (a probe that throws counts as "not yet"); fails naming `what`. */
-async function waitUntil(
-  what: string,
-  probe: () => Promise<boolean>,
-  options: { timeoutMs: number; maxDelayMs?: number },
-): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      if (!(await probe())) throw new Error(`${what}: not yet`);
-    },
-    { timeout: options.timeoutMs, interval: options.maxDelayMs ?? 1_000 },
-  );
-}
 
 const config = loadConfig();
 const cluster = withBrokers(config, 3);
