@@ -70,6 +70,8 @@ describe('rampCpu', () => {
     const ramp = rampCpu(samples, groups, instances);
     expect(ramp?.firstSaturation).toMatchObject({ process: 'worker', from: 5000, to: 10000 });
     expect(ramp?.firstSaturation?.cores).toBeCloseTo(0.96, 2);
+    // api 0.2 + worker 0.96 + db 0.2 in that window.
+    expect(ramp?.firstSaturation?.labCores).toBeCloseTo(1.36, 2);
     expect(ramp?.windows).toBe(3);
     expect(ramp?.averageCores.worker).toBeCloseTo(11.6 / 15, 2);
     // A backend (a child of the postmaster) counts as db.
@@ -92,13 +94,18 @@ describe('rampCpu', () => {
 });
 
 describe('startCpuRecorder', () => {
-  it('samples at start and at stop, and skips a sample that fails', () => {
+  it('samples at start and then on its timer only (none at stop), skipping a sample that fails', async () => {
     let calls = 0;
-    const recorder = startCpuRecorder(60_000, () => {
+    const recorder = startCpuRecorder(20, () => {
       calls += 1;
-      if (calls === 1) throw new Error('no /proc');
+      if (calls === 2) throw new Error('no /proc');
       return sample(calls, 0, []);
     });
-    expect(recorder.stop()).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 70));
+    const samples = recorder.stop();
+    expect(samples.length).toBe(calls - 1);
+    expect(samples.length).toBeGreaterThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls).toBe(samples.length + 1); // stopped: no more samples
   });
 });

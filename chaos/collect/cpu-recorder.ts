@@ -12,7 +12,9 @@ import { labCpuGroups, wallOf, type Wall } from './cpu-groups.ts';
 import { cpuUsage, sampleCpu, type CpuSample, type ProcessGroups } from './proc-cpu.ts';
 
 export interface CpuRecorder {
-  /** Stops sampling (one last sample) and returns every sample, oldest first. */
+  /** Stops sampling and returns every sample, oldest first. No last sample is taken: the caller
+   *  stops when k6 has exited, and a sample then would count k6's whole life a second time (its
+   *  CPU moves from its own pid to the runner's reaped-children time when it ends). */
   stop(): CpuSample[];
 }
 
@@ -32,7 +34,6 @@ export function startCpuRecorder(intervalMs: number, sample: () => CpuSample = s
   return {
     stop() {
       clearInterval(timer);
-      take();
       return samples;
     },
   };
@@ -44,6 +45,8 @@ export interface Saturation extends Wall {
   to: number;
   /** The machine's busy share in that window (0–1). */
   machineBusy: number;
+  /** Cores the lab's own processes used in that window (the rest of a busy machine is other work). */
+  labCores: number;
 }
 
 export interface RampCpu {
@@ -103,6 +106,7 @@ export function rampCpu(
         to: after.at,
         machineBusy:
           usage.machineCapacitySeconds > 0 ? usage.machineBusySeconds / usage.machineCapacitySeconds : 0,
+        labCores: Object.values(usage.seconds).reduce((a, b) => a + b, 0) / usage.wallSeconds,
       };
   }
   const whole = cpuUsage(first, last, groups);

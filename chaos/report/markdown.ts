@@ -19,7 +19,7 @@ function rampCpuLines(r: RunReport, cpu: RampCpu | null): string[] {
   const s = cpu.firstSaturation;
   out.push(
     s
-      ? `First process to saturate: **${s.process}** (${s.cores.toFixed(2)} cores between ${rel(r, s.from)} and ${rel(r, s.to)} of the load: ${s.why}; the machine was ${(s.machineBusy * 100).toFixed(0)} % busy then, other work on it included).`
+      ? `First process to saturate: **${s.process}** (${s.cores.toFixed(2)} cores between ${rel(r, s.from)} and ${rel(r, s.to)} of the load: ${s.why}). The lab's processes used ${s.labCores.toFixed(2)} of the machine's ${cpu.cpus} cores then, the machine was ${(s.machineBusy * 100).toFixed(0)} % busy${s.machineBusy * cpu.cpus > s.labCores * 1.25 ? " — much of it other work than the lab: the figure is the machine's limit more than the stack's" : ''}.`
       : `First process to saturate: none — no process ran out of CPU over the ramp (the machine was ${(cpu.machineBusy * 100).toFixed(0)} % busy on average): the limit was a wait (fsync, a lock, a round trip), not CPU.`,
   );
   out.push('');

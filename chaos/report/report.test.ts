@@ -132,12 +132,16 @@ describe('report', () => {
             from: T0 + 40_000,
             to: T0 + 45_000,
             machineBusy: 0.88,
+            labCores: 1.9,
           },
         },
       },
     });
     expect(md).toContain('First process to saturate: **worker** (0.97 cores');
     expect(md).toContain('between 40.0 s and 45.0 s');
+    expect(md).toContain(
+      "The lab's processes used 1.90 of the machine's 2 cores then, the machine was 88 % busy.",
+    );
     expect(md).toContain('| worker | 0.70 | 0.97 |');
     const none = renderMarkdown({
       ...r,
