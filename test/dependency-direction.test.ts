@@ -53,7 +53,13 @@ const DOORS: readonly { folder: string; from: readonly Area[]; only: readonly st
     folder: 'system/lab/',
     from: ['chaos', 'dashboards', 'scenarios'],
     // runtime-for.ts: which runtime a command drives when not told (--runtime, env, what `up` recorded).
-    only: ['system/lab/runtime.ts', 'system/lab/create-runtime.ts', 'system/lab/runtime-for.ts'],
+    // proc-stat.ts: the /proc/<pid>/stat parser, which chaos's CPU accounting shares with the runtime.
+    only: [
+      'system/lab/runtime.ts',
+      'system/lab/create-runtime.ts',
+      'system/lab/runtime-for.ts',
+      'system/lab/proc-stat.ts',
+    ],
   },
 ];
 

@@ -6,10 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { benchGroups, LAB_OVERHEAD_PROCESSES, STACK_PROCESSES, sumOf } from '../cpu-groups.ts';
+import {
+  labCpuGroups,
+  LAB_OVERHEAD_PROCESSES,
+  STACK_PROCESSES,
+  sumOf,
+} from '../../chaos/collect/cpu-groups.ts';
 import { startConstantLoad } from '../k6-load.ts';
 import { labProcessGroups, maintainTables, scalar, setStack, waitSettled, type BenchLab } from '../lab.ts';
-import { cpuUsage, sampleCpu } from '../proc-cpu.ts';
+import { cpuUsage, sampleCpu } from '../../chaos/collect/proc-cpu.ts';
 
 export interface CpuPerPayment {
   rate: number;
@@ -36,7 +41,7 @@ export async function measureCpuPerPayment(
     runId: randomUUID().replaceAll('-', '').slice(0, 12),
   });
   if (load.started === null) throw new Error('k6 did not start the fixed-rate load');
-  const groups = benchGroups(labProcessGroups(lab.config), load.k6.child.pid);
+  const groups = labCpuGroups(labProcessGroups(lab.config), load.k6.child.pid);
   const before = sampleCpu();
   await load.k6.exited;
   // Let what was accepted be settled, so every payment's relay and worker CPU is in the window.

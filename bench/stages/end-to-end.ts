@@ -10,10 +10,16 @@ import path from 'node:path';
 import { createKafka } from '../../system/src/bin/kafka-client.ts';
 import { readConsumerLag } from '../../system/src/worker/consumer-lag.ts';
 import { readOutboxStats } from '../../system/src/relay/sql/outbox-stats.ts';
-import { benchGroups, LAB_OVERHEAD_PROCESSES, sumOf, wallOf, type Wall } from '../cpu-groups.ts';
+import {
+  labCpuGroups,
+  LAB_OVERHEAD_PROCESSES,
+  sumOf,
+  wallOf,
+  type Wall,
+} from '../../chaos/collect/cpu-groups.ts';
 import { startConstantLoad } from '../k6-load.ts';
 import { labProcessGroups, maintainTables, setStack, sleep, waitSettled, type BenchLab } from '../lab.ts';
-import { cpuUsage, sampleCpu, type CpuUsage } from '../proc-cpu.ts';
+import { cpuUsage, sampleCpu, type CpuUsage } from '../../chaos/collect/proc-cpu.ts';
 
 export const CAPACITY_LIMITS = {
   maxP95Ms: 500,
@@ -88,7 +94,7 @@ export async function measureEndToEnd(
         runId: randomUUID().replaceAll('-', '').slice(0, 12),
       });
       if (load.started === null) throw new Error(`k6 did not start the ${rate}/s step`);
-      const groups = benchGroups(labProcessGroups(lab.config), load.k6.child.pid);
+      const groups = labCpuGroups(labProcessGroups(lab.config), load.k6.child.pid);
       const before = sampleCpu();
       let maxLag = 0;
       let ended = false;

@@ -1,4 +1,5 @@
 /** report.md: the verdicts first, then the numbers behind them. */
+import type { RampCpu } from '../collect/cpu-recorder.ts';
 import type { RunReport } from './model.ts';
 import type { CheckResult } from '../checker/result.ts';
 
@@ -9,6 +10,30 @@ function iso(ms: number | null): string {
 function rel(r: RunReport, t: number | null): string {
   if (t === null || r.loadStart === null) return 'n/a';
   return `${((t - r.loadStart) / 1000).toFixed(1)} s`;
+}
+
+/** The capacity section's CPU part: who saturated first, and every process's cores over the ramp. */
+function rampCpuLines(r: RunReport, cpu: RampCpu | null): string[] {
+  if (!cpu) return ['CPU per process: not measured (no process ids from the runtime, or no /proc).', ''];
+  const out: string[] = [];
+  const s = cpu.firstSaturation;
+  out.push(
+    s
+      ? `First process to saturate: **${s.process}** (${s.cores.toFixed(2)} cores between ${rel(r, s.from)} and ${rel(r, s.to)} of the load: ${s.why}). The lab's processes used ${s.labCores.toFixed(2)} of the machine's ${cpu.cpus} cores then, the machine was ${(s.machineBusy * 100).toFixed(0)} % busy${s.machineBusy * cpu.cpus > s.labCores * 1.25 ? " — much of it other work than the lab: the figure is the machine's limit more than the stack's" : ''}.`
+      : `First process to saturate: none — no process ran out of CPU over the ramp (the machine was ${(cpu.machineBusy * 100).toFixed(0)} % busy on average): the limit was a wait (fsync, a lock, a round trip), not CPU.`,
+  );
+  out.push('');
+  out.push(
+    `CPU per process over the ramp (${cpu.windows} windows, ${cpu.cpus} CPUs; a Node service saturates near 1 core per instance):`,
+  );
+  out.push('');
+  out.push('| process | average cores | peak cores |');
+  out.push('|---|---|---|');
+  const rows = Object.entries(cpu.averageCores).sort((a, b) => b[1] - a[1]);
+  for (const [name, cores] of rows)
+    out.push(`| ${cell(name)} | ${cores.toFixed(2)} | ${(cpu.peakCores[name] ?? 0).toFixed(2)} |`);
+  out.push('');
+  return out;
 }
 
 /** Table cells must not contain the column separator. */
@@ -94,6 +119,7 @@ export function renderMarkdown(r: RunReport): string {
       `Highest accepted rate sustained with accept p95 ≤ ${c.limits.maxP95Seconds} s, outbox lag ≤ ${c.limits.maxOutboxLagSeconds} s and consumer lag ≤ ${c.limits.maxConsumerLag}: **${c.sustainedRate === null ? 'n/a' : `${c.sustainedRate.toFixed(1)} payments/s`}**${c.firstBreach === null ? ' (bounds never broken: the ramp did not reach saturation)' : `; bounds first broken at ${rel(r, c.firstBreach)}`}.`,
     );
     out.push('');
+    out.push(...rampCpuLines(r, c.cpu ?? null));
   }
   out.push('## Invariants (checker)');
   out.push('');

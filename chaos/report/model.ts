@@ -3,6 +3,7 @@ import type { StrategyKnobs } from '../../system/src/config.ts';
 import type { SliId } from '../../observability/slis/index.ts';
 import type { CheckResult } from '../checker/result.ts';
 import type { ReportedScenario } from '../expectations.ts';
+import type { RampCpu } from '../collect/cpu-recorder.ts';
 import type { K6Numbers } from '../collect/k6-output.ts';
 import type { Band, Sample } from '../recovery/recovery.ts';
 import type { TimelineEvent, Window } from '../timeline.ts';
@@ -21,6 +22,9 @@ export interface CapacityResult {
   limits: { maxP95Seconds: number; maxOutboxLagSeconds: number; maxConsumerLag: number };
   /** When the bound was first broken (epoch ms), if it was. */
   firstBreach: number | null;
+  /** CPU per lab process over the ramp (from /proc) and the first process that saturated;
+   *  absent or null: not measured (no pids from the runtime, no /proc). */
+  cpu?: RampCpu | null;
 }
 
 export interface RunReport {

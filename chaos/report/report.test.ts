@@ -112,6 +112,49 @@ function report(): RunReport {
 }
 
 describe('report', () => {
+  it("the capacity section names the process that saturated first, when, and each process's CPU over the ramp", () => {
+    const r = report();
+    const md = renderMarkdown({
+      ...r,
+      capacity: {
+        sustainedRate: 120,
+        limits: { maxP95Seconds: 0.5, maxOutboxLagSeconds: 2, maxConsumerLag: 200 },
+        firstBreach: T0 + 50_000,
+        cpu: {
+          averageCores: { worker: 0.7, db: 0.5, api: 0.4, k6: 0.3 },
+          peakCores: { worker: 0.97, db: 0.8, api: 0.6, k6: 0.5 },
+          machineBusy: 0.71,
+          cpus: 2,
+          windows: 24,
+          firstSaturation: {
+            process: 'worker',
+            cores: 0.97,
+            why: 'a single-threaded process at ≥ 85 % of a core',
+            from: T0 + 40_000,
+            to: T0 + 45_000,
+            machineBusy: 0.88,
+            labCores: 1.9,
+          },
+        },
+      },
+    });
+    expect(md).toContain('First process to saturate: **worker** (0.97 cores');
+    expect(md).toContain('between 40.0 s and 45.0 s');
+    expect(md).toContain(
+      "The lab's processes used 1.90 of the machine's 2 cores then, the machine was 88 % busy.",
+    );
+    expect(md).toContain('| worker | 0.70 | 0.97 |');
+    const none = renderMarkdown({
+      ...r,
+      capacity: {
+        sustainedRate: 120,
+        limits: { maxP95Seconds: 0.5, maxOutboxLagSeconds: 2, maxConsumerLag: 200 },
+        firstBreach: null,
+        cpu: null,
+      },
+    });
+    expect(none).toContain('CPU per process: not measured');
+  });
   it('markdown leads with the verdicts and shows dropped iterations and per-window problems', () => {
     const md = renderMarkdown(report());
     expect(md.split('\n')[0]).toBe('# demo — FAILED');

@@ -32,6 +32,7 @@ import { TimelineRecorder, type TimelineEvent } from '../../chaos/timeline.ts';
 import { observerPool } from '../../chaos/collect/db-history.ts';
 import type { AcceptedPayment } from '../../chaos/checker/history.ts';
 import type { K6Numbers } from '../../chaos/collect/k6-output.ts';
+import type { CpuSample } from '../../chaos/collect/proc-cpu.ts';
 import type { TopicMarks } from '../../chaos/collect/topic-history.ts';
 import type { Sample } from '../../chaos/recovery/recovery.ts';
 import type { ChartData } from '../../chaos/report/model.ts';
@@ -124,6 +125,8 @@ export interface RunContext {
   k6: { run: K6Run | null; exitCode: number | null; stopProgress: () => void };
   /** The chaos engine playing the schedule during the load, and how to cut it short. */
   chaos: { playing: Promise<void> | null; abort: AbortController };
+  /** /proc samples over the load of a capacity scenario (who saturated first); null: not taken. */
+  cpuSamples: CpuSample[] | null;
   collected: Collected | null;
   /** Things a reader of the report must know: heal problems, collection errors, interruptions. */
   readonly notes: string[];
@@ -255,6 +258,7 @@ export async function openRun(scenario: Scenario, options: RunOptions): Promise<
     disturbed: null,
     k6: { run: null, exitCode: null, stopProgress: () => undefined },
     chaos: { playing: null, abort: new AbortController() },
+    cpuSamples: null,
     collected: null,
     notes: [],
     log,

@@ -90,4 +90,87 @@ describe('journal', () => {
     expect(b.replay(isRec).records).toEqual([{ n: 2 }]);
     b.close();
   });
+
+  describe('group commit', () => {
+    /** An fsync the test completes by hand, counting calls. */
+    function heldFsync() {
+      const pending: ((error: Error | null) => void)[] = [];
+      let calls = 0;
+      return {
+        pending,
+        calls: () => calls,
+        fsync: (fd: number, done: (error: Error | null) => void) => {
+          calls += 1;
+          fs.fsyncSync(fd);
+          pending.push(done);
+        },
+        release(error: Error | null = null) {
+          pending.shift()?.(error);
+        },
+      };
+    }
+    const tick = () => new Promise((r) => setImmediate(r));
+
+    it('appends made while an fsync runs share the next one, and durable() waits for the fsync that covers them', async () => {
+      const held = heldFsync();
+      const j = openJournal<Rec>(tempFile(), { fsync: held.fsync });
+      j.replay(isRec);
+      j.append({ n: 1 });
+      let firstDurable = false;
+      const first = j.durable().then(() => (firstDurable = true));
+      const later: Promise<void>[] = [];
+      let laterDurable = 0;
+      for (let n = 2; n <= 50; n++) {
+        j.append({ n });
+        later.push(j.durable().then(() => void (laterDurable += 1)));
+      }
+      await tick();
+      expect(held.calls()).toBe(1);
+      expect(firstDurable).toBe(false);
+      held.release(); // covers record 1 only: the 49 others were written after it started
+      await first;
+      await tick();
+      expect(laterDurable).toBe(0);
+      expect(held.calls()).toBe(2);
+      held.release();
+      await Promise.all(later);
+      expect(laterDurable).toBe(49);
+      // 50 records, 2 fsyncs; nothing pending: durable() answers at once.
+      expect(held.calls()).toBe(2);
+      await j.durable();
+      expect(held.calls()).toBe(2);
+      j.close();
+    });
+
+    it('a failed fsync fails every waiting answer, refuses later appends and tells onFatal', async () => {
+      const held = heldFsync();
+      const fatal: Error[] = [];
+      const j = openJournal<Rec>(tempFile(), { fsync: held.fsync, onFatal: (e) => fatal.push(e) });
+      j.replay(isRec);
+      j.append({ n: 1 });
+      const waiting = j.durable();
+      await tick();
+      held.release(new Error('EIO'));
+      await expect(waiting).rejects.toThrow('EIO');
+      expect(fatal.map((e) => e.message)).toEqual(['EIO']);
+      expect(() => j.append({ n: 2 })).toThrow('EIO');
+      await expect(j.durable()).rejects.toThrow('EIO');
+      j.close();
+    });
+
+    it('close makes what was appended durable (a graceful stop loses nothing)', async () => {
+      const held = heldFsync();
+      const file = tempFile();
+      const j = openJournal<Rec>(file, { fsync: held.fsync });
+      j.replay(isRec);
+      j.append({ n: 1 });
+      const waiting = j.durable();
+      j.close();
+      await waiting;
+      held.release(); // the late callback of the fsync that close overtook changes nothing
+      const again = openJournal<Rec>(file);
+      expect(again.replay(isRec).records).toEqual([{ n: 1 }]);
+      again.close();
+    });
+  });
 });

@@ -80,6 +80,9 @@ export interface Ledger {
   summary(): LedgerSummary;
   /** Closes a key that holds no booking (the caller checks): later captures of it are refused. */
   voidKey(pgIdempotencyKey: string): void;
+  /** Resolves once every change made so far is on disk (at once without a journal). An answer
+   *  that reports the book must wait for it (server.ts does, for every answer). */
+  durable(): Promise<void>;
   isVoided(pgIdempotencyKey: string): boolean;
   reset(): void;
 }
@@ -223,6 +226,9 @@ export function createLedger(options: LedgerOptions = {}): Ledger {
     },
     isVoided(key) {
       return voided.has(key);
+    },
+    durable() {
+      return journal ? journal.durable() : Promise.resolve();
     },
     reset() {
       journal?.truncate();

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerSummary } from './contract.ts';
 import { METRICS } from '../src/metric-names.ts';
@@ -355,5 +358,45 @@ describe('reproducibility and races', () => {
     expect(pg.ledger.entries()).toHaveLength(1);
     expect(new Set(answers.map((a) => a.body)).size).toBe(1);
     expect(pg.ledger.summary().doubleCaptures).toBe(0);
+  });
+});
+
+describe('durability of answers (group commit)', () => {
+  it("a capture is answered only once its booking is fsync'd, and a replay of it waits for that fsync too", async () => {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paylab-pgmock-'));
+    const held: ((error: Error | null) => void)[] = [];
+    const durablePg = buildPgMock({
+      seed: 42,
+      adminToken: TOKEN,
+      stateDir,
+      journalFsync: (fd, done) => {
+        fs.fsyncSync(fd);
+        held.push(done);
+      },
+    });
+    try {
+      let answered = 0;
+      const send = () =>
+        durablePg.app.inject({ method: 'POST', url: '/v1/captures', payload: capture() }).then((r) => {
+          answered += 1;
+          return r;
+        });
+      const first = send();
+      await new Promise((r) => setTimeout(r, 50));
+      const replay = send();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(durablePg.ledger.entries()).toHaveLength(1); // booked, on its way to disk
+      expect(answered).toBe(0);
+      expect(held).toHaveLength(1);
+      held.shift()?.(null);
+      const [a, b] = await Promise.all([first, replay]);
+      expect(answered).toBe(2);
+      expect(a.json()).toMatchObject({ status: 'captured' });
+      expect(b.json()).toEqual(a.json());
+    } finally {
+      for (const done of held) done(null);
+      await durablePg.app.close();
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });

@@ -16,7 +16,7 @@ import { loadStoredProfile, persistFaults } from './durable-faults.ts';
 import { createCaptureHolds } from './capture-holds.ts';
 import { createFaultEngine, type FaultEngine } from './fault-engine.ts';
 import { createHeldSockets } from './held-sockets.ts';
-import { openJournal } from './journal.ts';
+import { type JournalOptions, openJournal } from './journal.ts';
 import { createLedger, type Ledger, type LedgerRecord } from './ledger.ts';
 import { createPgMetrics, type PgMetrics } from './metrics.ts';
 import { registerPgRoutes, type PgState } from './pg-routes.ts';
@@ -32,6 +32,12 @@ export interface PgMockOptions {
   /** Where the ledger journal and the fault profile live, so a restart forgets nothing (the lab
    *  passes .lab/state/pg-mock). Without it everything is in memory (in-process tests). */
   stateDir?: string;
+  /** Told when the ledger's journal could not be made durable (an fsync failed): the book in
+   *  memory may hold what the disk does not, so the process should exit and replay at start.
+   *  Every answer fails meanwhile. */
+  onJournalFailure?: (error: Error) => void;
+  /** The journal's fsync (tests hold it to see that answers wait for it). Default fs.fsync. */
+  journalFsync?: JournalOptions['fsync'];
 }
 
 export function ledgerJournalFile(stateDir: string): string {
@@ -42,7 +48,11 @@ function durableParts(options: PgMockOptions): { ledger: Ledger; faults: FaultEn
   if (options.stateDir === undefined) {
     return { ledger: createLedger(), faults: createFaultEngine(options.seed, options.faults) };
   }
-  const ledger = createLedger({ journal: openJournal<LedgerRecord>(ledgerJournalFile(options.stateDir)) });
+  const journal = openJournal<LedgerRecord>(ledgerJournalFile(options.stateDir), {
+    onFatal: options.onJournalFailure,
+    fsync: options.journalFsync,
+  });
+  const ledger = createLedger({ journal });
   const faultsFile = path.join(options.stateDir, 'faults.json');
   const stored = loadStoredProfile(faultsFile, options.seed);
   const engine = stored
@@ -103,6 +113,13 @@ export function buildPgMock(options: PgMockOptions): PgMock {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
     return jsonParser(request, text, done);
+  });
+
+  // Group commit: no answer leaves before every booking, refund and void made so far is on disk —
+  // the one it reports included. Waiting for all of them, not only its own, also covers an answer
+  // that reports another request's booking (a replayed capture, an inquiry) made a moment ago.
+  app.addHook('onSend', async () => {
+    await state.ledger.durable();
   });
 
   app.addHook('preClose', async () => {

@@ -39,6 +39,7 @@ export const METRICS = {
   workerPgCalls: 'paylab_worker_pg_calls_total', // counter {operation, outcome}
   workerPgCallDuration: 'paylab_worker_pg_call_duration_seconds', // histogram {operation}
   workerUnknownOutcomes: 'paylab_worker_pg_unknown_outcomes_total', // counter: timeouts/resets/5xx after send
+  workerStatementEvents: 'paylab_worker_statement_events', // histogram {step}: events settled by one SQL statement (load, transition, record)
   paymentsSettled: 'paylab_payments_settled_total', // counter {state: completed|failed|canceled}
   paymentEndToEnd: 'paylab_payment_end_to_end_seconds', // histogram: created → terminal
   consumerLag: 'paylab_kafka_consumer_lag', // gauge {topic, partition}

@@ -6,6 +6,7 @@
  * interrupted.
  */
 import type { SliId } from '../../../observability/slis/index.ts';
+import { groupsFromPids, rampCpu, type RampCpu } from '../../../chaos/collect/cpu-recorder.ts';
 import type { RunReport } from '../../../chaos/report/model.ts';
 import { scheduleFaults } from '../../../chaos/faults/schedule.ts';
 import { faultLabel } from '../../../chaos/faults/spec.ts';
@@ -41,7 +42,7 @@ function capacity(ctx: RunContext, collected: Collected): RunReport['capacity'] 
   if (!ctx.scenario.capacity || loadStart === null || loadEnd === null) return null;
   const { charts, sliSeries } = collected;
   const acceptedRate = charts.find((c) => c.id === 'throughput')?.series[0]?.samples ?? [];
-  return capacityOf(
+  const result = capacityOf(
     ctx.scenario.capacity,
     acceptedRate,
     sliSeries.accept_p95_latency ?? [],
@@ -50,6 +51,15 @@ function capacity(ctx: RunContext, collected: Collected): RunReport['capacity'] 
     warmUpRange(loadStart, 0).from,
     loadEnd,
   );
+  return { ...result, cpu: cpuOverRamp(ctx) };
+}
+
+/** CPU per process over the ramp, by the pids prepare recorded (the lab's roots) and k6's. */
+function cpuOverRamp(ctx: RunContext): RampCpu | null {
+  if (!ctx.cpuSamples || !ctx.pidsBefore) return null;
+  const { groups, instances } = groupsFromPids(ctx.pidsBefore, ctx.k6.run?.child.pid);
+  if (groups.roots.size === 0) return null;
+  return rampCpu(ctx.cpuSamples, groups, instances);
 }
 
 export function check(ctx: RunContext, collected: Collected): RunReport {

@@ -3,6 +3,10 @@
  * so the lab records each process's start time and a marker and checks both before it signals.
  */
 
+import { splitProcStat } from '../proc-stat.ts';
+
+export { splitProcStat };
+
 export interface ProcStat {
   pid: number;
   /** R running, S sleeping, T stopped (SIGSTOP), Z zombie… */
@@ -10,20 +14,6 @@ export interface ProcStat {
   pgrp: number;
   /** Start time in clock ticks since boot: with the pid, it names one process for ever. */
   startTime: number;
-}
-
-/** Splits /proc/<pid>/stat into the pid and the fields after the command name (`rest[0]` is
- *  field 3, the state). The command (field 2) may hold spaces and parentheses: split after the last ')'. */
-export function splitProcStat(content: string): { pid: number; rest: string[] } | undefined {
-  const open = content.indexOf('(');
-  const close = content.lastIndexOf(')');
-  if (open < 0 || close < open) return undefined;
-  const pid = Number(content.slice(0, open).trim());
-  const rest = content
-    .slice(close + 1)
-    .trim()
-    .split(/\s+/);
-  return { pid, rest };
 }
 
 /** Parses /proc/<pid>/stat. */

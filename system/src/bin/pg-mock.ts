@@ -24,6 +24,12 @@ function build(): ReturnType<typeof buildPgMock> {
       adminToken: secrets.pgMockAdminToken,
       logger: { level: 'info' },
       defaultMetrics: true,
+      // The disk refused an fsync: what the book holds may not be on disk. Exit; the restart
+      // replays the journal (the lab's supervisor or the chaos engine starts it again).
+      onJournalFailure: (error) => {
+        console.error(`pg-mock: the ledger journal could not be made durable: ${error.message}`);
+        process.exit(1);
+      },
     });
   } catch (error) {
     // A damaged journal: say which file and what to do, without a stack trace.

@@ -12,13 +12,11 @@ import type { PgClient } from '../gateway/pg-client-types.ts';
 import { registerOutboxGauges } from '../relay/metrics.ts';
 import { readOutboxStats } from '../relay/sql/outbox-stats.ts';
 import { readConsumerLag } from '../worker/consumer-lag.ts';
+import { createBatchingStore } from '../worker/batching-store.ts';
 import { committableOffset, groupByKey, runGroups } from '../worker/key-batches.ts';
 import { makeMessageHandler } from '../worker/message-handler.ts';
 import { createWorkerMetrics, type WorkerMetrics } from '../worker/metrics.ts';
 import { makeEventProcessor, type WorkerStore } from '../worker/process-event.ts';
-import { loadPayment } from '../worker/sql/load-payment.ts';
-import { recordProcessedEvent } from '../worker/sql/record-processed-event.ts';
-import { transitionPayment } from '../worker/sql/transition-payment.ts';
 import { WORKER_DEFAULTS, type WorkerTunables } from '../worker/worker-options.ts';
 import { createKafka } from './kafka-client.ts';
 import { startServiceHttp } from './service-http.ts';
@@ -95,7 +93,9 @@ export async function startWorkerService(
   const pool = createPool({
     connectionString,
     applicationName: `paylab-${workerId}`,
-    max: Math.min(16, tunables.partitionsConsumedConcurrently * tunables.keysConcurrentlyPerPartition + 2),
+    // Three coalesced steps use 3 × statementsInFlight; the rest serve the naive blind twin's
+    // single-row statements and the scrape-time outbox gauges (connections open on demand).
+    max: 16,
     onIdleError: (error) => log(`db idle client error: ${error.message}`),
   });
 
@@ -157,12 +157,15 @@ export async function startWorkerService(
     log(`consumer crashed: ${e.payload.error.message} (restart: ${e.payload.restart})`);
   });
 
-  const realStore: WorkerStore = {
-    load: (paymentId, eventId) => loadPayment(pool, paymentId, eventId, workerDedup),
-    transition: (input) =>
-      transitionPayment(pool, input, { transition: workerTransition, dedup: workerDedup }),
-    recordProcessed: (event) => recordProcessedEvent(pool, event, workerId, workerDedup),
-  };
+  // Set-based: the events of the running lanes share one statement per step (batching-store.ts).
+  const realStore: WorkerStore = createBatchingStore(pool, {
+    workerId,
+    dedup: workerDedup,
+    transition: workerTransition,
+    maxItems: tunables.maxEventsPerStatement,
+    maxInFlight: tunables.statementsInFlight,
+    onStatement: metrics.statement,
+  });
   const processEvent = makeEventProcessor(
     {
       workerId,

@@ -12,6 +12,8 @@ export interface WorkerMetrics {
   process: ProcessObserver;
   pgCall(record: PgCallRecord): void;
   setLag(lags: readonly PartitionLag[]): void;
+  /** One coalesced SQL statement of `step` carried `events` events (batching-store.ts). */
+  statement(step: 'load' | 'transition' | 'record', events: number): void;
 }
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -99,6 +101,13 @@ export function createWorkerMetrics(log: (line: string) => void): WorkerMetrics 
     help: 'Events that arrived before an earlier event of their payment was applied (held back and retried)',
     registers,
   });
+  const statementEvents = new client.Histogram({
+    name: METRICS.workerStatementEvents,
+    help: 'Events carried by one SQL statement of the worker, by step (load, transition, record)',
+    labelNames: ['step'],
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+    registers,
+  });
   const lag = new client.Gauge({
     name: METRICS.consumerLag,
     help: 'Consumer group lag per assigned partition',
@@ -141,6 +150,7 @@ export function createWorkerMetrics(log: (line: string) => void): WorkerMetrics 
       pgCalls.inc({ operation: record.operation, outcome: record.outcome });
       pgDuration.observe({ operation: record.operation }, record.durationMs / 1000);
     },
+    statement: (step, events) => statementEvents.observe({ step }, events),
     setLag: (lags) => {
       lag.reset();
       for (const l of lags) lag.set({ topic: l.topic, partition: String(l.partition) }, l.lag);

@@ -3,10 +3,12 @@
  * every process's utime + stime; the CPU a group spent over a window is the difference of two samples
  * (a process born in the window counts from zero; one that died in it is lost, which for the lab's
  * long-lived processes and pooled PostgreSQL backends is nothing).
+ *
+ * Shared by the bench (bench/stages/) and the capacity scenario's report (cpu-recorder.ts).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { splitProcStat } from '../system/lab/native/proc-info.ts';
+import { splitProcStat } from '../../system/lab/proc-stat.ts';
 
 export interface ProcCpu {
   pid: number;

@@ -15,9 +15,13 @@ const SINGLE_THREADED = new Set(['api', 'relay', 'worker', 'pg-mock', 'runner'])
 
 /**
  * The lab's services are roots (their descendants count with them, ended ones too); the runner is
- * this process, and k6 its child: alive it counts by pid, ended its CPU is in the runner's cutime.
+ * this process (the bench's or the scenario runner's), and k6 its child: alive it counts by pid,
+ * ended its CPU is in the runner's cutime.
  */
-export function benchGroups(labRoots: ReadonlyMap<number, string>, k6Pid: number | undefined): ProcessGroups {
+export function labCpuGroups(
+  labRoots: ReadonlyMap<number, string>,
+  k6Pid: number | undefined,
+): ProcessGroups {
   const byPid = new Map<number, string>([[process.pid, 'runner']]);
   if (k6Pid !== undefined) byPid.set(k6Pid, 'k6');
   const reapedTo = new Map<number, string>(labRoots);
