@@ -7,7 +7,15 @@ import {
   type ExercisedMinimums,
   type JudgedScenario,
 } from './expectations.ts';
-import { allPass, checkVerdicts, exercisedVerdicts, recoveryVerdicts, sloVerdicts } from './verdicts.ts';
+import {
+  allPass,
+  checkVerdicts,
+  exercisedVerdicts,
+  faultsPlayedVerdicts,
+  recoveryVerdicts,
+  sloVerdicts,
+} from './verdicts.ts';
+import type { TimelineEvent } from './timeline.ts';
 
 function result(name: CheckResult['name'], valid: CheckResult['valid']): CheckResult {
   return {
@@ -163,5 +171,59 @@ describe('exercised minimums', () => {
   });
   it('when there is no k6 summary, then nothing counts as exercised', () => {
     expect(exercisedVerdicts(smoke, null, 100).every((x) => !x.pass)).toBe(true);
+  });
+});
+
+describe('faultsPlayedVerdicts', () => {
+  const fault = { id: 'f1', label: 'kafka-1 kill' };
+  const event = (type: TimelineEvent['event'], detail?: string): TimelineEvent => ({
+    t: 0,
+    time: '2026-11-30T00:00:00.000Z',
+    event: type,
+    faultId: fault.id,
+    target: 'kafka-1',
+    kind: 'process',
+    label: fault.label,
+    ...(detail === undefined ? {} : { detail }),
+  });
+
+  it('gives no verdict over a run without faults: nothing played is not a pass', () => {
+    expect(faultsPlayedVerdicts([], [], [])).toEqual([]);
+  });
+
+  it('passes when the fault started and its own end removed it', () => {
+    expect(faultsPlayedVerdicts([fault], [event('start'), event('end')], [])).toMatchObject([
+      { name: 'faults played', pass: true, actual: '1 of 1 started and removed' },
+    ]);
+  });
+
+  it('fails on a fault with no start in the timeline', () => {
+    expect(faultsPlayedVerdicts([fault], [], [])).toMatchObject([
+      { pass: false, actual: expect.stringContaining('never started') },
+    ]);
+  });
+
+  it('fails on a fault started but never removed', () => {
+    expect(faultsPlayedVerdicts([fault], [event('start')], [])).toMatchObject([
+      { pass: false, actual: expect.stringContaining('never removed') },
+    ]);
+  });
+
+  it('fails on a stop that failed, even when the heal removed the fault after it', () => {
+    const [verdict] = faultsPlayedVerdicts(
+      [fault],
+      [event('start'), event('stop-failed', 'port in use'), event('heal')],
+      [],
+    );
+    expect(verdict).toMatchObject({
+      pass: false,
+      actual: expect.stringContaining('removed only by the heal'),
+    });
+  });
+
+  it('fails on a lab left faulted, even with no scheduled fault', () => {
+    expect(faultsPlayedVerdicts([], [], ['kafka-1 down'])).toMatchObject([
+      { pass: false, actual: expect.stringContaining('LAB LEFT FAULTED: kafka-1 down') },
+    ]);
   });
 });
