@@ -156,6 +156,9 @@ export const TUNING = {
     /** One relay runs one round at a time (claim, then mark) plus the outbox gauges and retention:
      *  4 never queues. */
     relay: 4,
+    /** A worker's three coalesced steps use 3 × statementsInFlight; the rest serve the naive blind
+     *  twin's single-row statements and the scrape-time outbox gauges (connections open on demand). */
+    worker: 16,
   },
   relay: {
     /** Outbox rows claimed, published and marked per round. The relay's "linger": a round sends
@@ -176,15 +179,26 @@ export const TUNING = {
     retryInitialMs: 200,
     retryMaxMs: 3_000,
   },
-  /**
-   * The worker's Kafka fetch wait. Its lanes, fetch size per partition, SQL statement sizes and pg
-   * pool are WORKER_DEFAULTS in worker/worker-options.ts and bin/worker-service.ts for now: the
-   * set-based settle (issue 11, another branch) reworks exactly those values; they move here once
-   * it has landed, so two branches do not edit the same lines.
-   */
+  /** The worker's throughput sizes (worker/worker-options.ts reads them into WORKER_DEFAULTS). */
   worker: {
     /** How long the broker holds a fetch that has nothing yet: bounds an idle worker's pickup delay. */
     maxWaitTimeMs: 500,
+    /** Partitions processed at once by one worker (each partition stays sequential). */
+    partitionsConsumedConcurrently: 6,
+    /** Payments (message keys) processed at once within one partition's batch; each key stays in
+     *  order. 32: the lanes' SQL is coalesced (batching-store.ts), so more lanes mean fuller
+     *  statements, not more round trips; 8 lanes left statements of ~2–4 events. */
+    keysConcurrentlyPerPartition: 32,
+    /** Events one coalesced SQL statement carries at most. */
+    maxEventsPerStatement: 64,
+    /** Coalesced statements in flight at once per step (load, transition, record): one is being
+     *  answered while the next fills. */
+    statementsInFlight: 2,
+    /** Bytes fetched per partition per batch (~200 events). A batch is handled to its end before the
+     *  worker can rejoin a rebalancing group and before its offsets are committed: kafkajs' 1 MiB
+     *  default (~3,000 events, tens of seconds at a backlog) outlived the rebalance, so the member
+     *  was expelled, its commits refused and the batch redelivered (bench: workers alone). */
+    maxBytesPerPartition: 64 * 1024,
   },
 } as const;
 

@@ -93,9 +93,7 @@ export async function startWorkerService(
   const pool = createPool({
     connectionString,
     applicationName: `paylab-${workerId}`,
-    // Three coalesced steps use 3 × statementsInFlight; the rest serve the naive blind twin's
-    // single-row statements and the scrape-time outbox gauges (connections open on demand).
-    max: 16,
+    max: config.tuning.dbPool.worker,
     onIdleError: (error) => log(`db idle client error: ${error.message}`),
   });
 

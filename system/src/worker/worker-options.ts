@@ -1,22 +1,18 @@
-/** Worker tunables with their defaults; the strategy knobs come from config.ts. */
+/** Worker tunables with their defaults; the throughput sizes come from config.ts TUNING.worker, the
+ *  strategy knobs from config.ts KNOBS. */
+import { TUNING } from '../config.ts';
 import type { BackoffPolicy } from '../relay/backoff.ts';
 
 export interface WorkerTunables {
-  /** Partitions processed at once by one worker (each partition stays sequential). Default 6. */
+  /** Partitions processed at once by one worker (each partition stays sequential). */
   partitionsConsumedConcurrently: number;
-  /** Payments (message keys) processed at once within one partition's batch; each key stays in order.
-   *  Default 32: the lanes' SQL is coalesced (batching-store.ts), so more lanes mean fuller
-   *  statements, not more round trips; 8 lanes left statements of ~2–4 events. */
+  /** Payments (message keys) processed at once within one partition's batch; each key stays in order. */
   keysConcurrentlyPerPartition: number;
-  /** Events one coalesced SQL statement carries at most. Default 64. */
+  /** Events one coalesced SQL statement carries at most. */
   maxEventsPerStatement: number;
-  /** Coalesced statements in flight at once per step (load, transition, record). Default 2: one
-   *  is being answered while the next fills. */
+  /** Coalesced statements in flight at once per step (load, transition, record). */
   statementsInFlight: number;
-  /** Bytes fetched per partition per batch. Default 64 KiB (~200 events). A batch is handled to its
-   *  end before the worker can rejoin a rebalancing group and before its offsets are committed:
-   *  kafkajs' 1 MiB default (~3,000 events, tens of seconds at a backlog) outlived the rebalance, so
-   *  the member was expelled, its commits refused and the batch redelivered (bench: workers alone). */
+  /** Bytes fetched per partition per batch (why 64 KiB: config.ts TUNING.worker). */
   maxBytesPerPartition: number;
   /** Retries through the retry topic before the dead-letter topic. Default 12: with the backoff
    *  below about 2 minutes, so a PG outage of that length still ends in settled payments. */
@@ -29,11 +25,11 @@ export interface WorkerTunables {
 }
 
 export const WORKER_DEFAULTS: WorkerTunables = {
-  partitionsConsumedConcurrently: 6,
-  keysConcurrentlyPerPartition: 32,
-  maxEventsPerStatement: 64,
-  statementsInFlight: 2,
-  maxBytesPerPartition: 64 * 1024,
+  partitionsConsumedConcurrently: TUNING.worker.partitionsConsumedConcurrently,
+  keysConcurrentlyPerPartition: TUNING.worker.keysConcurrentlyPerPartition,
+  maxEventsPerStatement: TUNING.worker.maxEventsPerStatement,
+  statementsInFlight: TUNING.worker.statementsInFlight,
+  maxBytesPerPartition: TUNING.worker.maxBytesPerPartition,
   maxAttempts: 12,
   backoff: { baseMs: 500, maxMs: 15_000 },
   pgTimeoutMs: 3_000,
